@@ -1,0 +1,66 @@
+"""The ASGI application: /graphql, /admin, /healthz and /metrics over one runtime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+
+from lieu.admin.routes import routes as admin_routes
+from lieu.graphql.http import LieuGraphQL
+from lieu.graphql.schema import build_schema
+from lieu.health import check_all
+from lieu.metrics import HttpMetrics, MetricsMiddleware
+from lieu.runtime import Runtime
+from lieu.settings import Settings
+
+
+async def healthz(request: Request) -> Response:
+    """200 when the database and Temporal answer; 503 naming each part that does not."""
+    runtime: Runtime = request.app.state.runtime
+    checks = await check_all(runtime.engine, runtime.temporal, runtime.settings.temporal_address)
+    failing = [check.name for check in checks if not check.ok]
+    body = {
+        "status": "ok" if not failing else "unavailable",
+        "failing": failing,
+        "checks": {check.name: check.detail for check in checks},
+    }
+    return JSONResponse(body, status_code=503 if failing else 200)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the app; the runtime (engine, Temporal client) opens in the lifespan, not here."""
+    resolved = settings if settings is not None else Settings.from_env()
+    registry = CollectorRegistry()
+    http_metrics = HttpMetrics(registry)
+
+    async def metrics(_request: Request) -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        runtime = await Runtime.open(resolved)
+        app.state.runtime = runtime
+        try:
+            yield
+        finally:
+            await runtime.close()
+
+    graphql = LieuGraphQL(build_schema())
+    return Starlette(
+        routes=[
+            Route("/", lambda _r: RedirectResponse("/admin/")),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Mount("/admin", routes=admin_routes(), name="admin"),
+            Route("/healthz", healthz),
+            Route("/metrics", metrics),
+        ],
+        middleware=[Middleware(MetricsMiddleware, metrics=http_metrics)],
+        lifespan=lifespan,
+    )

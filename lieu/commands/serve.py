@@ -1,0 +1,76 @@
+"""`lieu migrate`, `lieu api`, `lieu worker`: each usable alone (Postgres + a Temporal cluster)."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import typer
+import uvicorn
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from lieu import logs
+from lieu.commands.errors import database_unreachable
+from lieu.platform.db import migrate as migrations
+from lieu.platform.db.engine import create_engine
+from lieu.settings import Settings
+from lieu.workflows.worker import run_worker
+
+DATABASE_FAILURES = (OSError, OperationalError, InterfaceError, DBAPIError)
+
+
+async def migrate_database(settings: Settings, revision: str = "head") -> str | None:
+    """Upgrade the database to `revision`; returns the revision it is at afterwards."""
+    engine = create_engine(settings.database_url)
+    try:
+        await migrations.upgrade(engine, revision)
+        return await migrations.current(engine)
+    except DATABASE_FAILURES as failure:
+        raise database_unreachable(settings.database_url, failure) from None
+    finally:
+        await engine.dispose()
+
+
+def migrate(
+    revision: str = typer.Option("head", help="Alembic revision to upgrade to."),
+) -> None:
+    """Create or upgrade lieu's tables in LIEU_DATABASE_URL."""
+    settings = Settings.from_env()
+    logs.configure(settings)
+    at = asyncio.run(migrate_database(settings, revision))
+    typer.echo(f"database at revision {at}")
+
+
+def api(
+    host: str | None = typer.Option(None, help="Interface to bind (default LIEU_API_HOST)."),
+    port: int | None = typer.Option(None, help="Port to bind (default LIEU_API_PORT)."),
+    workers: int = typer.Option(1, min=1, help="Server processes (stateless; scale freely)."),
+) -> None:
+    """Serve /graphql, /admin, /healthz and /metrics with uvicorn."""
+    settings = Settings.from_env()
+    logs.configure(settings)
+    uvicorn.run(
+        "lieu.app:create_app",
+        factory=True,
+        host=host or settings.api_host,
+        port=port or settings.api_port,
+        workers=workers,
+        log_config=None,
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+    )
+
+
+def worker() -> None:
+    """Run a Temporal worker on LIEU_TASK_QUEUE until SIGTERM or Ctrl-C, then drain gracefully."""
+    settings = Settings.from_env()
+    logs.configure(settings)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await run_worker(settings, stop=stop)
+
+    asyncio.run(main())

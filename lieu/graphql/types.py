@@ -1,0 +1,36 @@
+"""GraphQL object types."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from lieu.platform.catalog import CatalogEntry
+
+
+@strawberry.type(description="The newest published definition of a Community Support for a plan.")
+class Support:
+    plan: str = strawberry.field(description="Plan code; `dhcs` is the DHCS baseline.")
+    code: str = strawberry.field(description="Support code, e.g. `recuperative-care`.")
+    title: str
+    version: int
+    effective_from: date
+    content_hash: str = strawberry.field(description="SHA-256 of the published document.")
+
+    @classmethod
+    def from_entry(cls, entry: CatalogEntry) -> Support:
+        return cls(
+            plan=entry.plan,
+            code=entry.support,
+            title=entry.title,
+            version=entry.version,
+            effective_from=entry.effective_from,
+            content_hash=entry.content_hash,
+        )
+
+
+@strawberry.type(description="This lieu server.")
+class Service:
+    name: str
+    version: str

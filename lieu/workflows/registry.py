@@ -1,0 +1,45 @@
+"""The one list of workflows and activities a lieu worker runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from lieu.platform.db.engine import create_session_factory, for_writes
+from lieu.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Dependencies:
+    """What activities need from the outside world, built once by the worker."""
+
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]  # reads
+    writes: async_sessionmaker[AsyncSession]  # read-then-write transactions (see `for_writes`)
+
+
+def dependencies(settings: Settings, engine: AsyncEngine) -> Dependencies:
+    """The activities' dependencies over one engine."""
+    return Dependencies(
+        settings=settings,
+        sessions=create_session_factory(engine),
+        writes=create_session_factory(for_writes(engine)),
+    )
+
+
+def workflows() -> Sequence[type]:
+    """Every workflow class lieu runs."""
+    from lieu.workflows.elections.workflow import ElectionCycleWorkflow
+
+    return [ElectionCycleWorkflow]
+
+
+def activities(deps: Dependencies) -> Sequence[Callable[..., Any]]:
+    """Every activity, bound to its dependencies."""
+    from lieu.workflows.elections.activities import ElectionActivities
+
+    elections = ElectionActivities(deps.sessions, deps.writes)
+    return [*elections.all()]

@@ -1,0 +1,65 @@
+"""The lieu worker: polls lieu's task queue and runs the registry's workflows and activities."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import structlog
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from lieu.platform.db.engine import create_engine
+from lieu.settings import Settings
+from lieu.workflows import registry
+from lieu.workflows.client import connect
+
+log = structlog.get_logger(__name__)
+
+GRACEFUL_SHUTDOWN = timedelta(seconds=10)
+
+
+async def connect_with_retry(settings: Settings, *, attempts: int = 60) -> Client:
+    """Connect to Temporal, waiting for it to come up (a cluster may start after the worker)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await connect(settings)
+        except RuntimeError as failure:
+            if attempt == attempts:
+                raise
+            log.warning(
+                "temporal not reachable yet",
+                address=settings.temporal_address,
+                attempt=attempt,
+                error=str(failure).splitlines()[0][:200],
+            )
+            await asyncio.sleep(min(5.0, 0.5 * attempt))
+    raise AssertionError("unreachable")
+
+
+def build_worker(client: Client, settings: Settings, deps: registry.Dependencies) -> Worker:
+    """A worker for lieu's task queue with every registered workflow and activity."""
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=list(registry.workflows()),
+        activities=list(registry.activities(deps)),
+        graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
+    )
+
+
+async def run_worker(settings: Settings, *, stop: asyncio.Event) -> None:
+    """Run until `stop` is set, then finish in-flight activities (graceful shutdown)."""
+    client = await connect_with_retry(settings)
+    engine = create_engine(settings.database_url)
+    deps = registry.dependencies(settings, engine)
+    try:
+        async with build_worker(client, settings, deps):
+            log.info(
+                "worker started", task_queue=settings.task_queue, temporal=settings.temporal_address
+            )
+            await stop.wait()
+            log.info("worker stopping")
+    finally:
+        await engine.dispose()
+    log.info("worker stopped")

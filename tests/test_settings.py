@@ -1,0 +1,70 @@
+"""Settings are read once from the environment, with defaults for the embedded stack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lieu.settings import Settings, SettingsError
+
+
+def test_defaults_give_the_embedded_stack_under_dot_lieu(tmp_path: Path) -> None:
+    settings = Settings.from_env({"LIEU_DATA_DIR": str(tmp_path / ".lieu")})
+    assert settings.database_url == f"sqlite+aiosqlite:///{tmp_path / '.lieu' / 'lieu.db'}"
+    assert settings.is_sqlite
+    assert settings.temporal_address == "127.0.0.1:7233"
+    assert settings.temporal_namespace == "default"
+    assert settings.task_queue == "lieu"
+    assert settings.temporal_db_file == tmp_path / ".lieu" / "temporal.db"
+
+
+def test_every_setting_comes_from_its_variable() -> None:
+    settings = Settings.from_env(
+        {
+            "LIEU_DATABASE_URL": "postgresql+asyncpg://lieu@db:5432/lieu",
+            "LIEU_TEMPORAL_ADDRESS": "temporal:7233",
+            "LIEU_TEMPORAL_NAMESPACE": "plans",
+            "LIEU_TASK_QUEUE": "lieu-prod",
+            "LIEU_API_PORT": "9000",
+            "LIEU_LOG_FORMAT": "json",
+        }
+    )
+    assert (settings.temporal_address, settings.temporal_namespace) == ("temporal:7233", "plans")
+    assert (settings.task_queue, settings.api_port, settings.log_format) == (
+        "lieu-prod",
+        9000,
+        "json",
+    )
+    assert not settings.is_sqlite
+
+
+def test_settings_are_frozen(tmp_path: Path) -> None:
+    settings = Settings.from_env({"LIEU_DATA_DIR": str(tmp_path)})
+    with pytest.raises(AttributeError):
+        settings.task_queue = "other"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("LIEU_DATABASE_URL", "not a url", "is not a database URL"),
+        ("LIEU_DATABASE_URL", "mysql://root@localhost/x", "driver 'mysql'"),
+        (
+            "LIEU_DATABASE_URL",
+            "postgres://x@y/z",
+            "use one of sqlite+aiosqlite, postgresql+asyncpg",
+        ),
+        ("LIEU_DATABASE_URL", "sqlite+aiosqlite://", "names no SQLite file"),
+        ("LIEU_TEMPORAL_ADDRESS", "temporal", "is not host:port"),
+        ("LIEU_API_PORT", "eighty", "is not a TCP port"),
+        ("LIEU_LOG_LEVEL", "loud", "is not one of debug, info, warning, error"),
+    ],
+)
+def test_a_bad_value_names_the_variable_and_how_to_fix_it(
+    variable: str, value: str, expected: str
+) -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({variable: value})
+    assert variable in str(raised.value)
+    assert expected in str(raised.value)

@@ -1,0 +1,60 @@
+"""Run `lieu worker` as a real child process (to kill it and start another, as in production)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class WorkerEnv:
+    """The environment a worker process reads its settings from."""
+
+    database_url: str
+    temporal_address: str
+    task_queue: str
+
+    def environ(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "LIEU_DATABASE_URL": self.database_url,
+            "LIEU_TEMPORAL_ADDRESS": self.temporal_address,
+            "LIEU_TASK_QUEUE": self.task_queue,
+            "LIEU_LOG_LEVEL": "warning",
+        }
+
+
+def spawn_worker(env: WorkerEnv) -> subprocess.Popen[bytes]:
+    """Start `python -m lieu worker`."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "lieu", "worker"],
+        env=env.environ(),
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def kill(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL: the worker gets no chance to finish anything."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(10)
+
+
+@contextmanager
+def worker_process(env: WorkerEnv) -> Iterator[subprocess.Popen[bytes]]:
+    """A worker for the block; stopped with SIGTERM (graceful) at the end if still running."""
+    process = spawn_worker(env)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                kill(process)

@@ -1,0 +1,67 @@
+"""A worker killed mid-window loses no submitted change (real dev server, real worker process)."""
+
+from __future__ import annotations
+
+import signal
+import uuid
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from lieu.platform.db.engine import create_session_factory
+from lieu.platform.elections.calendar import ElectionCalendar
+from lieu.platform.elections.changes import ChangeKind, ElectionChange, Refusal
+from lieu.platform.elections.history import change_history
+from lieu.workflows.devserver import DevServer
+from lieu.workflows.elections.client import election_state, ensure_election_workflow, submit_change
+from tests.platform.elections.conftest import publish_rows
+from tests.workers import WorkerEnv, kill, spawn_worker, worker_process
+
+pytestmark = pytest.mark.temporal
+
+# A window that is open today, whatever today is.
+OPEN_NOW = ElectionCalendar(window_opens_days_before=400, window_closes_days_before=1)
+
+
+async def test_a_worker_killed_mid_window_loses_no_submitted_change(
+    temporal_dev_server: DevServer, sqlite_url: str, sqlite_engine: AsyncEngine
+) -> None:
+    plan = f"durable-{uuid.uuid4().hex[:8]}"
+    async with create_session_factory(sqlite_engine).begin() as session:
+        await publish_rows(session, "dhcs")
+    env = WorkerEnv(sqlite_url, temporal_dev_server.address, f"q-{uuid.uuid4().hex[:8]}")
+    client = await Client.connect(
+        temporal_dev_server.address, data_converter=pydantic_data_converter
+    )
+    handle = await ensure_election_workflow(
+        client, plan=plan, calendar=OPEN_NOW, task_queue=env.task_queue
+    )
+    first = ElectionChange(plan, "alameda", "respite", ChangeKind.ADD, actor="pat")
+    second = ElectionChange(plan, "alameda", "sobering-centers", ChangeKind.ADD, actor="lee")
+
+    doomed = spawn_worker(env)
+    try:
+        await submit_change(client, first)
+    finally:
+        kill(doomed)
+
+    with worker_process(env) as survivor:
+        state = await election_state(client, plan)
+        assert state.phase == "open"
+        assert state.pending == [first]
+        await submit_change(client, second)
+        with pytest.raises(Refusal) as duplicate:
+            await submit_change(client, first)
+        assert duplicate.value.code == "duplicate"
+        await handle.terminate("test over")
+        survivor.send_signal(signal.SIGTERM)
+        assert survivor.wait(30) == 0, "a worker stops gracefully on SIGTERM"
+
+    async with create_session_factory(sqlite_engine)() as session:
+        recorded = await change_history(session=session, plan=plan)
+    assert [(r.support, r.actor, r.status) for r in recorded] == [
+        ("respite", "pat", "pending"),
+        ("sobering-centers", "lee", "pending"),
+    ]
