@@ -1,0 +1,192 @@
+"""Semantic checks on one definition: identity, criteria, limits and the order of its steps."""
+
+from __future__ import annotations
+
+from lieu.platform.definitions.document import Definition
+from lieu.platform.definitions.limits import Limit
+from lieu.platform.definitions.problems import Problem, pointer
+from lieu.platform.definitions.rule_checks import rule_problems
+from lieu.platform.definitions.steps import Authorization, StepKind
+from lieu.platform.definitions.supports import BASELINE_PLAN, SUPPORTS
+from lieu.platform.members.facts import Vocabulary
+
+# The order steps can run in; a notice may follow any step after eligibility.
+STEP_RANK = {
+    StepKind.ELIGIBILITY: 0,
+    StepKind.LIMIT_CHECK: 1,
+    StepKind.PRESUMPTIVE: 2,
+    StepKind.REVIEW: 3,
+    StepKind.PROVIDER_ACCEPTANCE: 4,
+}
+
+
+def identity_problems(definition: Definition) -> list[Problem]:
+    """A baseline must be plan 'dhcs' and extend nothing; a plan must extend a DHCS baseline."""
+    found = []
+    extends = definition.extends
+    if extends is not None and extends.support != definition.support:
+        found.append(
+            Problem(
+                "/extends/support",
+                "extends-other-support",
+                f"a {definition.support} definition cannot extend the {extends.support} "
+                f"baseline; set extends.support to {definition.support!r}",
+            )
+        )
+    if extends is not None and extends.plan != BASELINE_PLAN:
+        found.append(
+            Problem(
+                "/extends/plan",
+                "extends-non-baseline",
+                f"plan definitions extend a DHCS baseline, not plan {extends.plan!r}; "
+                f"set extends.plan to {BASELINE_PLAN!r}",
+            )
+        )
+    return found
+
+
+def criteria_problems(definition: Definition, vocabulary: Vocabulary) -> list[Problem]:
+    """Duplicate criterion ids and every problem in every rule."""
+    found: list[Problem] = []
+    seen: set[str] = set()
+    for index, criterion in enumerate(definition.criteria):
+        at = pointer("eligibility", "criteria", index)
+        if criterion.id in seen:
+            found.append(
+                Problem(
+                    at + "/id",
+                    "duplicate-criterion-id",
+                    f"criterion id {criterion.id!r} is used twice; give each criterion its own id",
+                )
+            )
+        seen.add(criterion.id)
+        found.extend(rule_problems(criterion.rule, at + "/rule", vocabulary))
+    return found
+
+
+def limit_problems(definition: Definition) -> list[Problem]:
+    """Negative maximums, unknown or missing pool supports, duplicate ids, odd exceptions."""
+    found: list[Problem] = []
+    seen: set[str] = set()
+    for index, limit in enumerate(definition.limits):
+        at = pointer("limits", index)
+        if limit.id in seen:
+            found.append(
+                Problem(
+                    at + "/id",
+                    "duplicate-limit-id",
+                    f"limit id {limit.id!r} is used twice; give each limit its own id",
+                )
+            )
+        seen.add(limit.id)
+        found.extend(_one_limit(limit, definition.support, at))
+    return found
+
+
+def _one_limit(limit: Limit, support: str, at: str) -> list[Problem]:
+    found = []
+    if limit.maximum < 0:
+        found.append(
+            Problem(
+                at + "/maximum",
+                "limit-negative",
+                f"limit {limit.id!r} has maximum {limit.maximum:g}; a maximum is 0 or more",
+            )
+        )
+    extra = limit.exception.extra_maximum
+    if extra is not None and extra < 0:
+        found.append(
+            Problem(
+                at + "/exception/extra_maximum",
+                "limit-negative",
+                f"limit {limit.id!r} lets an exception add {extra:g}; use 0 or more, or null",
+            )
+        )
+    if not limit.exception.allowed and (extra is not None or limit.exception.requires):
+        found.append(
+            Problem(
+                at + "/exception",
+                "exception-not-allowed",
+                f"limit {limit.id!r} says no exception is allowed but describes one; set "
+                "allowed to true, or clear requires and extra_maximum",
+            )
+        )
+    for index, slug in enumerate(limit.pool_supports):
+        if slug not in SUPPORTS:
+            found.append(
+                Problem(
+                    at + f"/pool_supports/{index}",
+                    "limit-unknown-support",
+                    f"{slug!r} is not a Community Support code; use one of "
+                    + ", ".join(sorted(SUPPORTS)),
+                )
+            )
+    if support not in limit.pool_supports:
+        found.append(
+            Problem(
+                at + "/pool_supports",
+                "limit-pool-missing-support",
+                f"limit {limit.id!r} is on {support} but its pool_supports leaves it out; "
+                f"add {support!r}",
+            )
+        )
+    return found
+
+
+def step_problems(
+    authorization: Authorization, limits: tuple[Limit, ...], at: str = "/authorization"
+) -> list[Problem]:
+    """A step order that cannot run: eligibility not first, steps out of order, duplicates."""
+    found: list[Problem] = []
+    kinds = authorization.kinds()
+    if not kinds or kinds[0] is not StepKind.ELIGIBILITY:
+        found.append(
+            Problem(
+                f"{at}/steps/0",
+                "step-order",
+                "the first step must be eligibility (nothing can be decided before it); "
+                "move or add an eligibility step at the top",
+            )
+        )
+    highest = -1
+    seen: set[StepKind] = set()
+    for index, kind in enumerate(kinds):
+        where = f"{at}/steps/{index}"
+        if kind is StepKind.NOTICE:
+            continue
+        if kind in seen:
+            found.append(Problem(where, "step-duplicate", f"{kind.value} appears twice; keep one"))
+        seen.add(kind)
+        rank = STEP_RANK[kind]
+        if rank < highest and kind is not StepKind.ELIGIBILITY:
+            later = next(k for k in kinds[:index] if STEP_RANK.get(k, -1) > rank)
+            found.append(
+                Problem(
+                    where,
+                    "step-order",
+                    f"{kind.value} cannot run after {later.value}; order steps as eligibility, "
+                    "limit_check, presumptive, review, provider_acceptance",
+                )
+            )
+        highest = max(highest, rank)
+    if StepKind.PRESUMPTIVE in kinds:
+        first = kinds.index(StepKind.PRESUMPTIVE)
+        if StepKind.REVIEW not in kinds[first:]:
+            found.append(
+                Problem(
+                    f"{at}/steps/{first}",
+                    "presumptive-without-review",
+                    "presumptive authorization starts service while a review runs, but no "
+                    "review follows it; add a review step after it",
+                )
+            )
+    if limits and StepKind.LIMIT_CHECK not in kinds:
+        found.append(
+            Problem(
+                f"{at}/steps",
+                "limit-check-missing",
+                "the definition has limits but no limit_check step, so nothing would reserve "
+                "against them; add a limit_check step after eligibility",
+            )
+        )
+    return found

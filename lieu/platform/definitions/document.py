@@ -1,0 +1,108 @@
+"""The benefit definition document as frozen dataclasses, parsed from schema-valid JSON."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from lieu.platform.definitions.limits import Limit, parse_limit
+from lieu.platform.definitions.steps import Authorization, parse_authorization
+from lieu.platform.definitions.supports import BASELINE_PLAN
+from lieu.platform.pricing.terms import Pricing, parse_pricing
+
+
+class DocumentStatus(enum.StrEnum):
+    """Lifecycle state as written in the document."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+@dataclass(frozen=True, slots=True)
+class DefinitionRef:
+    """Identifies one version: (plan, support, version)."""
+
+    plan: str
+    support: str
+    version: int
+
+    def __str__(self) -> str:
+        return f"{self.plan}/{self.support}/v{self.version}"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Criterion:
+    """One eligibility criterion: a JsonLogic rule with the label a provider reads."""
+
+    id: str
+    label: str
+    rule: Any
+    reference: str
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Definition:
+    """One version of one plan's definition of one support (a baseline when `extends` is None).
+
+    For a plan definition, `criteria` and `limits` hold only what the plan adds or lowers, and
+    `authorization` / `pricing` are None when the baseline's apply; see `inheritance.effective`.
+    """
+
+    plan: str
+    support: str
+    version: int
+    title: str
+    effective_from: date
+    reference: str
+    status: DocumentStatus
+    aliases: tuple[str, ...] = ()
+    extends: DefinitionRef | None = None
+    description: str = ""
+    criteria: tuple[Criterion, ...] = ()
+    limits: tuple[Limit, ...] = ()
+    authorization: Authorization | None = None
+    pricing: Pricing | None = None
+
+    @property
+    def ref(self) -> DefinitionRef:
+        """This version's identity."""
+        return DefinitionRef(self.plan, self.support, self.version)
+
+    @property
+    def is_baseline(self) -> bool:
+        """True for a DHCS baseline (it extends nothing)."""
+        return self.extends is None and self.plan == BASELINE_PLAN
+
+
+def parse_definition(doc: Mapping[str, Any]) -> Definition:
+    """A Definition from a document that passed the JSON Schema (KeyError/TypeError otherwise)."""
+    extends = doc.get("extends")
+    authorization = doc.get("authorization")
+    pricing = doc.get("pricing")
+    return Definition(
+        plan=doc["plan"],
+        support=doc["support"],
+        version=doc["version"],
+        title=doc["title"],
+        effective_from=date.fromisoformat(doc["effective_from"]),
+        reference=doc["reference"],
+        status=DocumentStatus(doc["status"]),
+        aliases=tuple(doc.get("aliases", ())),
+        extends=(
+            None
+            if extends is None
+            else DefinitionRef(extends["plan"], extends["support"], extends["version"])
+        ),
+        description=doc.get("description", ""),
+        criteria=tuple(
+            Criterion(c["id"], c["label"], c["rule"], c["reference"])
+            for c in doc.get("eligibility", {}).get("criteria", ())
+        ),
+        limits=tuple(parse_limit(limit) for limit in doc.get("limits", ())),
+        authorization=None if authorization is None else parse_authorization(authorization),
+        pricing=None if pricing is None else parse_pricing(pricing),
+    )

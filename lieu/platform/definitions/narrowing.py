@@ -1,0 +1,127 @@
+"""Checks that a plan definition only narrows its baseline (DHCS lets plans narrow, not widen)."""
+
+from __future__ import annotations
+
+from lieu.platform.definitions.document import Definition
+from lieu.platform.definitions.limits import Limit, amount
+from lieu.platform.definitions.problems import Problem, pointer
+from lieu.platform.definitions.steps import StepKind
+
+
+def narrowing_problems(plan: Definition, baseline: Definition) -> list[Problem]:
+    """Every way `plan` would widen `baseline`, with the pointer into the plan document."""
+    found: list[Problem] = []
+    if plan.effective_from < baseline.effective_from:
+        found.append(
+            Problem(
+                "/effective_from",
+                "effective-before-baseline",
+                f"the plan version starts {plan.effective_from} but its baseline {baseline.ref} "
+                f"only starts {baseline.effective_from}; start on or after that date",
+            )
+        )
+    base_ids = {c.id for c in baseline.criteria}
+    for index, criterion in enumerate(plan.criteria):
+        if criterion.id in base_ids:
+            found.append(
+                Problem(
+                    pointer("eligibility", "criteria", index, "id"),
+                    "duplicate-criterion-id",
+                    f"criterion id {criterion.id!r} is already a baseline criterion; plan "
+                    "criteria are added to the baseline's, so give it a new id",
+                )
+            )
+    base_limits = {limit.id: limit for limit in baseline.limits}
+    for index, limit in enumerate(plan.limits):
+        base = base_limits.get(limit.id)
+        if base is not None:
+            found.extend(_limit_widens(limit, base, pointer("limits", index)))
+    found.extend(_authorization_widens(plan, baseline))
+    return found
+
+
+def _limit_widens(plan: Limit, base: Limit, at: str) -> list[Problem]:
+    if plan.measure != base.measure:
+        return [
+            Problem(
+                at + "/measure",
+                "widens-baseline-measure",
+                f"limit {base.id!r} counts {base.measure.value} in the baseline; a plan cannot "
+                f"replace that with {plan.measure.value} (it would remove the baseline's cap); "
+                "keep the measure and add a new limit with its own id",
+            )
+        ]
+    found = []
+    if plan.window != base.window:
+        found.append(
+            Problem(
+                at + "/window",
+                "widens-baseline-window",
+                f"limit {base.id!r} uses a {base.window.kind.value} window in the baseline; "
+                "keep the same window and lower the maximum, or add a new limit",
+            )
+        )
+    if plan.maximum > base.maximum:
+        found.append(
+            Problem(
+                at + "/maximum",
+                "widens-baseline-limit",
+                f"limit {base.id!r} is {amount(base.maximum, base.measure)} in the baseline; "
+                f"a plan may only lower it, not raise it to {amount(plan.maximum, plan.measure)}",
+            )
+        )
+    if plan.exception.allowed and not base.exception.allowed:
+        found.append(
+            Problem(
+                at + "/exception/allowed",
+                "widens-baseline-exception",
+                f"the baseline allows no exception to {base.id!r}; set allowed to false",
+            )
+        )
+    return found
+
+
+def _authorization_widens(plan: Definition, baseline: Definition) -> list[Problem]:
+    mine, base = plan.authorization, baseline.authorization
+    if mine is None or base is None:
+        return []
+    found = []
+    kinds = mine.kinds()
+    for kind in dict.fromkeys(base.kinds()):
+        if kind is not StepKind.NOTICE and kind not in kinds:
+            found.append(
+                Problem(
+                    "/authorization/steps",
+                    "widens-baseline-step-dropped",
+                    f"the baseline requires a {kind.value} step, which this plan drops; "
+                    "keep every baseline step and add steps around them",
+                )
+            )
+    if base.closed_loop_referral and not mine.closed_loop_referral:
+        found.append(
+            Problem(
+                "/authorization/closed_loop_referral",
+                "widens-baseline-step-dropped",
+                "the baseline tracks a closed-loop referral; a plan cannot turn it off",
+            )
+        )
+    if base.period_days is not None and (
+        mine.period_days is None or mine.period_days > base.period_days
+    ):
+        found.append(
+            Problem(
+                "/authorization/period_days",
+                "widens-baseline-period",
+                f"the baseline authorizes at most {base.period_days} days at a time; use "
+                f"{base.period_days} or fewer",
+            )
+        )
+    if mine.retroactive.allowed and not base.retroactive.allowed:
+        found.append(
+            Problem(
+                "/authorization/retroactive/allowed",
+                "widens-baseline-retroactive",
+                "the baseline does not allow retroactive authorization; set allowed to false",
+            )
+        )
+    return found
