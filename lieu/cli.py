@@ -9,6 +9,7 @@ import click
 import typer
 
 from lieu.commands import dev as dev_command
+from lieu.commands.definitions import definitions_app, eligibility_app
 from lieu.commands import serve
 from lieu.commands.errors import CommandError
 from lieu.settings import SettingsError
@@ -25,6 +26,8 @@ app.command()(dev_command.dev)
 app.command()(serve.api)
 app.command()(serve.worker)
 app.command()(serve.migrate)
+app.add_typer(definitions_app, name="definitions")
+app.add_typer(eligibility_app, name="eligibility")
 
 USER_ERRORS = (CommandError, SettingsError, DevServerError)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from temporalio.client import Client
 
 from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
+from lieu.platform.definitions.directory import load_directory
 from lieu.platform.elections.calendar import ElectionCalendar
 from lieu.platform.elections.seed import import_elections, read_seed
 from lieu.settings import Settings
@@ -25,7 +27,16 @@ def election_files(settings: Settings) -> list[Path]:
 
 async def publish_definitions(settings: Settings) -> str:
     """Publish every definition under `settings.definitions_dir` not yet published; a summary."""
-    return "not loaded yet"
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_session_factory(for_writes(engine)).begin() as session:
+            loaded = await load_directory(
+                session=session, root=settings.definitions_dir, actor="lieu-setup"
+            )
+    finally:
+        await engine.dispose()
+    counts = Counter(item.action.value for item in loaded)
+    return ", ".join(f"{counts[action]} {action}" for action in sorted(counts)) or "none found"
 
 
 async def seed_elections(settings: Settings) -> int:
