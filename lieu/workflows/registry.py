@@ -32,14 +32,17 @@ def dependencies(settings: Settings, engine: AsyncEngine) -> Dependencies:
 
 def workflows() -> Sequence[type]:
     """Every workflow class lieu runs."""
+    from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
     from lieu.workflows.elections.workflow import ElectionCycleWorkflow
 
-    return [ElectionCycleWorkflow]
+    return [AuthorizationWorkflow, ElectionCycleWorkflow]
 
 
 def activities(deps: Dependencies) -> Sequence[Callable[..., Any]]:
     """Every activity, bound to its dependencies."""
+    from lieu.workflows.authorizations.activities import AuthorizationActivities
     from lieu.workflows.elections.activities import ElectionActivities
 
+    authorizations = AuthorizationActivities(deps.sessions, deps.writes)
     elections = ElectionActivities(deps.sessions, deps.writes)
-    return [*elections.all()]
+    return [*authorizations.all(), *elections.all()]

@@ -1,7 +1,7 @@
 """The frozen dataclasses that go in and out of the election workflow and its activities."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: pydantic builds these types inside the workflow
+# sandbox, where string annotations cannot be resolved.
 from dataclasses import dataclass, field
 from datetime import date
 

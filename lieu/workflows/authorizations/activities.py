@@ -1,0 +1,123 @@
+"""Authorization activities: elections, eligibility, the ledger and the projection (all the I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from lieu.platform.authorizations import ledgering, projection
+from lieu.platform.authorizations.pinning import PinnedDefinitions
+from lieu.platform.elections.offerings import is_offered
+from lieu.platform.limits.errors import LimitExceeded
+from lieu.platform.members.service import MemberNotFound, get_member
+from lieu.workflows.authorizations.types import (
+    AssessInput,
+    AssessResult,
+    LedgerInput,
+    LedgerResult,
+    Projection,
+)
+
+
+class AuthorizationActivities:
+    """Bound to session factories by the worker; each activity is one transaction."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        writes: async_sessionmaker[AsyncSession],
+    ) -> None:
+        self.sessions = sessions
+        self.writes = writes
+        self.definitions = PinnedDefinitions()
+
+    def all(self) -> Sequence[Callable[..., Any]]:
+        """Every activity of this class, for the worker's registry."""
+        return [self.assess, self.reserve, self.release, self.consume, self.project]
+
+    @activity.defn(name="authorizations.assess")
+    async def assess(self, request: AssessInput) -> AssessResult:
+        """Is the support offered in the member's county on the date, and is the member eligible?"""
+        async with self.sessions() as session:
+            definition = await self.definitions.get(session, request.definition)
+            offered = await is_offered(
+                session=session,
+                plan=request.plan,
+                county=request.county,
+                support=request.definition.support,
+                on=request.on,
+            )
+            if not offered:
+                return AssessResult(
+                    offered=False,
+                    outcome="not_offered",
+                    explanation=[],
+                    missing=[],
+                    refusal=(
+                        f"plan {request.plan} does not offer {definition.title} in "
+                        f"{request.county} on {request.on.isoformat()}"
+                    ),
+                )
+            try:
+                member = await get_member(
+                    session=session, plan=request.plan, cin=request.member_cin
+                )
+            except MemberNotFound as missing:
+                raise ApplicationError(
+                    str(missing), type="member_not_found", non_retryable=True
+                ) from None
+            facts = member.facts
+        assessment = self.definitions.criteria(definition).assess(facts, as_of=request.on)
+        reasons = assessment.reasons
+        return AssessResult(
+            offered=True,
+            outcome=assessment.outcome.value,
+            explanation=[reason.text for reason in reasons],
+            missing=sorted(assessment.missing),
+        )
+
+    @activity.defn(name="authorizations.reserve")
+    async def reserve(self, request: LedgerInput) -> LedgerResult:
+        """Hold what fits of the request on every limit of the support (partial if need be)."""
+        async with self.sessions() as session:
+            definition = await self.definitions.get(session, request.definition)
+        try:
+            async with self.writes.begin() as session:
+                return await ledgering.reserve(
+                    session=session, definition=definition, request=request
+                )
+        except LimitExceeded as raced:
+            # Another request took the balance between the fit and the hold: retry computes again.
+            raise ApplicationError(str(raced), type="limit_raced") from None
+
+    @activity.defn(name="authorizations.release")
+    async def release(self, request: LedgerInput) -> LedgerResult:
+        """Give back what the authorization holds and will not use."""
+        async with self.sessions() as session:
+            definition = await self.definitions.get(session, request.definition)
+        async with self.writes.begin() as session:
+            return await ledgering.release(session=session, definition=definition, request=request)
+
+    @activity.defn(name="authorizations.consume")
+    async def consume(self, request: LedgerInput) -> LedgerResult:
+        """Record service delivered; a report over the limit comes back with quantity 0 and why."""
+        async with self.sessions() as session:
+            definition = await self.definitions.get(session, request.definition)
+        try:
+            async with self.writes.begin() as session:
+                return await ledgering.consume(
+                    session=session, definition=definition, request=request
+                )
+        except LimitExceeded as over:
+            return LedgerResult(quantity=Decimal(0), end=request.end, message=str(over))
+
+    @activity.defn(name="authorizations.project")
+    async def project(self, update: Projection) -> None:
+        """Copy the workflow's state and new timeline entries to the database."""
+        async with self.writes.begin() as session:
+            await projection.project(session=session, state=update.state, seq=update.seq)

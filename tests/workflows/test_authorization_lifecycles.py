@@ -1,0 +1,281 @@
+"""Authorizations run by their definition's steps, months of them in seconds (time-skipping)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.testing import WorkflowEnvironment
+
+from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
+from lieu.platform.authorizations.status import Decision, LoopReason, Status
+from lieu.settings import Settings
+from lieu.workflows.authorizations.service import (
+    AuthorizationRequestError,
+    refusal_of,
+    send_update,
+)
+from lieu.workflows.authorizations.types import (
+    Cancel,
+    ReviewExtension,
+    ProviderResponse,
+    ReauthorizationRequest,
+    ReviewDecision,
+    ServiceReport,
+)
+from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
+from tests.workflows.authorizations import World, cin, enroll, settle, world
+
+pytestmark = pytest.mark.temporal
+
+
+@pytest.fixture
+async def w(
+    time_skipping: WorkflowEnvironment, sqlite_engine: AsyncEngine, settings: Settings
+) -> AsyncIterator[World]:
+    async with world(time_skipping, sqlite_engine, settings) as running:
+        yield running
+
+
+def kinds(state: object) -> list[str]:
+    return [entry.kind for entry in state.timeline]  # type: ignore[attr-defined]
+
+
+async def test_recuperative_care_runs_90_days_with_a_14_day_presumptive_period(w: World) -> None:
+    today = await w.today()
+    ray = cin()
+    await enroll(
+        w.engine,
+        ray,
+        "ray",
+        recent_discharge={"date": (today - timedelta(days=1)).isoformat()},
+    )
+    handle = await w.request(ray, "recuperative-care", "90")
+    state = await settle(handle)
+    assert state.status is Status.PRESUMPTIVE
+    assert state.definition.plan == "demo-plan"
+    assert state.quantity_reserved == Decimal(90)
+    assert state.presumptive_until == today + timedelta(days=13)
+    assert state.service_end == today + timedelta(days=89)
+
+    first = await handle.execute_update(
+        AuthorizationWorkflow.report_service,
+        ServiceReport("r1", "org-a", today, today + timedelta(days=9), Decimal(10)),
+    )
+    assert first.accepted and first.used == Decimal(10)
+    late = await handle.execute_update(
+        AuthorizationWorkflow.report_service,
+        ServiceReport(
+            "r2", "org-a", today + timedelta(days=20), today + timedelta(days=21), Decimal(2)
+        ),
+    )
+    assert not late.accepted and "presumptive" in late.reason
+
+    await w.advance(timedelta(days=3))
+    await handle.execute_update(
+        AuthorizationWorkflow.decide,
+        ReviewDecision("um-nurse", Decision.APPROVE, "skilled wound care documented"),
+    )
+    assert (await settle(handle, lambda s: s.status is not Status.PRESUMPTIVE)).status is (
+        Status.AWAITING_PROVIDER
+    )
+    await handle.execute_update(AuthorizationWorkflow.respond, ProviderResponse("org-a", True))
+    state = await settle(handle, lambda s: s.status is Status.ACTIVE)
+    assert state.loop_status in {"accepted", "services_started"}
+
+    await w.advance_to(today + timedelta(days=61))
+    state = await settle(handle, lambda s: "reauthorization_reminder" in kinds(s))
+
+    result = await handle.result()
+    assert result.status is Status.EXPIRED
+    assert result.quantity_used == Decimal(10)
+    assert result.quantity_reserved == Decimal(10)
+    assert result.loop_reason is LoopReason.SERVICES_RECEIVED
+    assert kinds(result)[:6] == [
+        "received",
+        "eligibility",
+        "limit_reserved",
+        "presumptive",
+        "notice",
+        "review_requested",
+    ]
+    assert "service_rejected" in kinds(result) and "expired" in kinds(result)
+
+    async with w.sessions() as session:
+        record = await session.get(AuthorizationRecord, handle.id)
+        assert record is not None and record.status == "expired"
+        assert record.quantity_used == Decimal(10)
+        events = await session.scalar(
+            __import__("sqlalchemy")
+            .select(__import__("sqlalchemy").func.count())
+            .where(AuthorizationEvent.authorization_id == handle.id)
+        )
+    assert events == len(result.timeline)
+
+
+async def test_a_six_month_post_hospital_stay_is_reauthorized_after_a_second_review(
+    w: World,
+) -> None:
+    today = await w.today()
+    dana = cin()
+    await enroll(
+        w.engine,
+        dana,
+        "dana",
+        county="Los Angeles",
+        recent_discharge={"date": (today - timedelta(days=2)).isoformat()},
+    )
+    handle = await w.request(dana, "short-term-post-hospitalization-housing", "90")
+    await settle(handle, lambda s: s.review_deadline is not None)
+    await handle.execute_update(
+        AuthorizationWorkflow.decide,
+        ReviewDecision("um", Decision.APPROVE, "stable, needs housing"),
+    )
+    await settle(handle, lambda s: s.status is Status.AWAITING_PROVIDER)
+    await handle.execute_update(AuthorizationWorkflow.respond, ProviderResponse("org-a", True))
+    state = await settle(handle, lambda s: s.status is Status.ACTIVE)
+    assert state.service_end == today + timedelta(days=89)
+
+    await w.advance_to(today + timedelta(days=65))
+    await settle(handle, lambda s: "reauthorization_reminder" in kinds(s))
+    await handle.execute_update(
+        AuthorizationWorkflow.request_reauthorization,
+        ReauthorizationRequest("case-manager", Decimal(90), "subsidy not yet issued"),
+    )
+    renewal = await settle(handle, lambda s: s.review_deadline is not None)
+    assert renewal.quantity_reserved == Decimal(180)
+    await handle.execute_update(
+        AuthorizationWorkflow.decide, ReviewDecision("um", Decision.APPROVE, "continue")
+    )
+    state = await settle(handle, lambda s: s.renewals_used == 1)
+    assert state.status is Status.ACTIVE
+    assert state.service_end == today + timedelta(days=179)
+
+    result = await handle.result()
+    assert result.status is Status.EXPIRED
+    assert kinds(result).count("review_requested") == 2
+    assert "reauthorization_approved" in kinds(result) and "renewed" in kinds(result)
+    # six months later the member's six-in-twelve pool has nothing left to renew with
+    assert result.quantity_reserved == Decimal(0)
+
+
+async def test_a_missed_review_deadline_is_escalated_not_decided(w: World) -> None:
+    today = await w.today()
+    ana = cin()
+    await enroll(w.engine, ana, "ana", county="Los Angeles")
+    handle = await w.request(ana, "respite", "60", measure="hours")
+    pending = await settle(handle, lambda s: s.review_deadline is not None)
+    assert pending.status is Status.PENDING_REVIEW and not pending.escalated
+    assert pending.review_deadline is not None
+    await w.advance_to(pending.review_deadline.date() + timedelta(days=1))
+    escalated = await settle(handle, lambda s: s.escalated)
+    assert escalated.status is Status.PENDING_REVIEW
+    assert "escalated" in kinds(escalated)
+    assert escalated.quantity_approved is None
+
+    await handle.execute_update(
+        AuthorizationWorkflow.decide,
+        ReviewDecision("um-lead", Decision.MODIFY, "36 hours left this year", Decimal(36)),
+    )
+    approved = await settle(handle, lambda s: s.status is Status.AWAITING_PROVIDER)
+    assert approved.quantity_approved == Decimal(36)
+    assert approved.quantity_reserved == Decimal(36)
+    assert not approved.escalated
+    assert today <= approved.service_start
+
+
+async def test_the_one_review_extension_moves_the_deadline_and_a_second_is_refused(
+    w: World,
+) -> None:
+    ana = cin()
+    await enroll(w.engine, ana, "ana", county="Los Angeles")
+    handle = await w.request(ana, "respite", "20", measure="hours")
+    pending = await settle(handle, lambda s: s.review_deadline is not None)
+    assert pending.review_deadline is not None
+    extended = await handle.execute_update(
+        AuthorizationWorkflow.extend_review, ReviewExtension("um", "awaiting caregiver assessment")
+    )
+    assert extended.review_deadline == pending.review_deadline + timedelta(days=14)
+    with pytest.raises(WorkflowUpdateFailedError) as again:
+        await handle.execute_update(
+            AuthorizationWorkflow.extend_review, ReviewExtension("um", "again")
+        )
+    assert refusal_of(again.value).code == "already_extended"
+    assert "extended once already" in refusal_of(again.value).message
+
+
+async def test_a_support_not_offered_in_the_members_county_is_refused_with_that_reason(
+    w: World,
+) -> None:
+    kai = cin()
+    await enroll(w.engine, kai, "kai", county="Los Angeles")
+    handle = await w.request(kai, "sobering-centers", "1", measure="episodes")
+    result = await handle.result()
+    assert result.status is Status.REFUSED
+    assert "does not offer" in result.timeline[1].text and "los-angeles" in result.timeline[1].text
+
+
+async def test_a_member_who_is_not_eligible_is_denied_with_the_explanation(w: World) -> None:
+    grace = cin()
+    await enroll(w.engine, grace, "grace", county="Los Angeles")
+    handle = await w.request(grace, "recuperative-care", "30")
+    result = await handle.result()
+    assert result.status is Status.DENIED
+    eligibility = next(e for e in result.timeline if e.kind == "eligibility")
+    assert eligibility.data["outcome"] == "not_eligible"
+    assert "not met" in eligibility.text
+    assert result.quantity_reserved == Decimal(0)
+
+
+async def test_cancel_releases_what_is_reserved(w: World) -> None:
+    ana = cin()
+    await enroll(w.engine, ana, "ana", county="Los Angeles")
+    handle = await w.request(ana, "respite", "40", measure="hours")
+    await settle(handle, lambda s: s.review_deadline is not None)
+    cancelled = await handle.execute_update(
+        AuthorizationWorkflow.cancel, Cancel("provider-admin", "member moved out of county")
+    )
+    assert cancelled.status is Status.CANCELLED
+    assert cancelled.quantity_reserved == Decimal(0)
+    assert "released" in kinds(cancelled)
+    with pytest.raises(WorkflowUpdateFailedError) as again:
+        await handle.execute_update(AuthorizationWorkflow.cancel, Cancel("x", "again"))
+    assert "already cancelled" in refusal_of(again.value).message
+
+
+async def test_the_same_idempotency_key_is_the_same_authorization(w: World) -> None:
+    ana = cin()
+    await enroll(w.engine, ana, "ana", county="Los Angeles")
+    first = await w.request(ana, "respite", "10", measure="hours", key="abc")
+    again = await w.request(ana, "respite", "10", measure="hours", key="abc")
+    assert first.id == again.id
+    assert (await first.describe()).run_id == (await again.describe()).run_id
+
+
+async def test_a_decision_without_a_pending_review_or_reason_is_refused(w: World) -> None:
+    ana = cin()
+    await enroll(w.engine, ana, "ana", county="Los Angeles")
+    handle = await w.request(ana, "respite", "10", measure="hours")
+    await settle(handle, lambda s: s.review_deadline is not None)
+    with pytest.raises(WorkflowUpdateFailedError) as blank:
+        await handle.execute_update(
+            AuthorizationWorkflow.decide, ReviewDecision("um", Decision.APPROVE, " ")
+        )
+    assert refusal_of(blank.value).code == "reason_required"
+    await handle.execute_update(
+        AuthorizationWorkflow.decide, ReviewDecision("um", Decision.DENY, "no")
+    )
+    denied = await handle.result()
+    assert denied.status is Status.DENIED
+    with pytest.raises(AuthorizationRequestError) as late:
+        await send_update(
+            w.client,
+            handle.id,
+            AuthorizationWorkflow.decide,
+            ReviewDecision("um", Decision.APPROVE, "late"),
+        )
+    assert late.value.code == "closed"
