@@ -136,3 +136,69 @@ def test_a_bad_elections_file_names_the_entry_and_field(tmp_path: Path) -> None:
         assert "'atlantis' is not a California county" in str(error)
     else:
         raise AssertionError("an unknown county must be refused")
+
+
+async def test_operations_see_running_authorizations_before_their_offering_ends(
+    engine: AsyncEngine,
+) -> None:
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from lieu.platform.authorizations.models import AuthorizationRecord
+    from lieu.platform.elections.impact import affected_by_removals
+
+    sessions = create_session_factory(engine)
+    add = ElectionChange("demo-plan", "fresno", "respite", ChangeKind.ADD, actor="pat")
+    remove = ElectionChange("demo-plan", "fresno", "respite", ChangeKind.REMOVE, actor="lee")
+
+    def authorization(number: str, status: str) -> AuthorizationRecord:
+        return AuthorizationRecord(
+            id=number,
+            seq=1,
+            plan="demo-plan",
+            support="respite",
+            definition_plan="dhcs",
+            definition_version=1,
+            content_hash="0" * 64,
+            member_cin="12345678A",
+            provider="org-a",
+            county="fresno",
+            status=status,
+            urgency="standard",
+            measure="hours",
+            quantity_requested=Decimal(10),
+            service_start=date(2027, 9, 1),
+            service_end=date(2028, 3, 1),
+            requested_by="x",
+            created_at=datetime(2027, 9, 1, tzinfo=UTC),
+            updated_at=datetime(2027, 9, 1, tzinfo=UTC),
+        )
+
+    async with sessions.begin() as session:
+        await publish_rows(session, "dhcs")
+        await history.record_change(
+            session=session, change=add, cycle_start=date(2027, 7, 1), request_id="a"
+        )
+        await history.schedule_cycle(
+            session=session, plan="demo-plan", cycle_start=date(2027, 7, 1)
+        )
+        session.add_all([authorization("A-RUNNING", "active"), authorization("A-DONE", "expired")])
+        await history.record_change(
+            session=session, change=remove, cycle_start=date(2028, 1, 1), request_id="r"
+        )
+        await history.schedule_cycle(
+            session=session, plan="demo-plan", cycle_start=date(2028, 1, 1)
+        )
+    async with sessions() as session:
+        affected = await affected_by_removals(
+            session=session, plan="demo-plan", cycle_start=date(2028, 1, 1)
+        )
+        assert (
+            await affected_by_removals(
+                session=session, plan="demo-plan", cycle_start=date(2027, 7, 1)
+            )
+            == []
+        )
+    assert [(a.authorization_id, a.service_end) for a in affected] == [
+        ("A-RUNNING", date(2028, 3, 1))
+    ]

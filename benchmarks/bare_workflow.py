@@ -1,0 +1,38 @@
+"""The floor of `lieu bench authorizations`: a bare workflow with no-op activities and updates.
+
+Its own module, free of side effects, because the workflow sandbox re-imports it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import activity, workflow
+
+
+@activity.defn(name="bench.noop")
+async def noop(step: int) -> int:
+    """The floor's activity: does nothing but round-trip through Temporal."""
+    return step
+
+
+@workflow.defn(name="BareAuthorization")
+class BareAuthorization:
+    """The floor: `activities` no-op activities, then `updates` updates, then done."""
+
+    def __init__(self) -> None:
+        self.received = 0
+
+    @workflow.run
+    async def run(self, activities: int, updates: int) -> int:
+        for step in range(activities):
+            await workflow.execute_activity(
+                noop, step, start_to_close_timeout=timedelta(seconds=30)
+            )
+        await workflow.wait_condition(lambda: self.received >= updates)
+        return self.received
+
+    @workflow.update
+    def poke(self) -> int:
+        self.received += 1
+        return self.received
