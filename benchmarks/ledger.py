@@ -207,8 +207,8 @@ async def run_async(
     return rows
 
 
-def run(**options: object) -> list[Row]:
-    """`run_async` for synchronous callers (the `lieu bench ledger` command)."""
+def measure(**options: object) -> list[Row]:
+    """`run_async` for synchronous callers."""
     return asyncio.run(run_async(**options))  # type: ignore[arg-type]
 
 
@@ -227,20 +227,38 @@ def table(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark and print the table; exit 1 on overspend or below the target ratio."""
+def run(argv: Sequence[str]) -> str:
+    """`lieu bench ledger [options]`: the markdown table, with a line per result below target."""
+    rows = _measure_from(argv)
+    failed = [r for r in rows if r.overspend or r.granted != r.cap or r.ratio < TARGET_RATIO]
+    notes = [
+        f"below target: {r.database} {r.scenario}: ratio {r.ratio:.0%}, overspend {r.overspend}"
+        for r in failed
+    ]
+    return "\n".join([table(rows), *(["", *notes] if notes else [])])
+
+
+def _measure_from(argv: Sequence[str] | None) -> list[Row]:
     parser = argparse.ArgumentParser(prog="lieu bench ledger", description=__doc__)
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="admin DSN; '' to skip")
     parser.add_argument("--workers", type=int, default=16)
     parser.add_argument("--attempts", type=int, default=2000)
     parser.add_argument("--accounts", type=int, default=200)
+    parser.add_argument("--quick", action="store_true", help="small run, for tests")
     args = parser.parse_args(argv)
-    rows = run(
+    if args.quick:
+        args.workers, args.attempts, args.accounts = 4, 100, 20
+    return measure(
         postgres_admin_dsn=args.postgres or None,
         workers=args.workers,
         attempts=args.attempts,
         accounts=args.accounts,
     )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark and print the table; exit 1 on overspend or below the target ratio."""
+    rows = _measure_from(argv)
     print(table(rows))
     failed = [r for r in rows if r.overspend or r.granted != r.cap or r.ratio < TARGET_RATIO]
     for r in failed:

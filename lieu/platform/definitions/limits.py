@@ -1,41 +1,16 @@
-"""Limit terms of a definition, as plain frozen dataclasses the limit ledger consumes."""
+"""Limit terms of a definition as written, before validation (the ledger's `LimitSpec` is the
+validated form: a negative maximum must still parse here so validation can report it)."""
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from lieu.platform.limits.spec import Measure, Window, WindowKind
 from lieu.platform.pricing.terms import money
 
-
-class Measure(enum.StrEnum):
-    """What a limit counts."""
-
-    DAYS = "days"
-    HOURS = "hours"
-    UNITS = "units"
-    DOLLARS = "dollars"
-    EPISODES = "episodes"
-
-
-class WindowKind(enum.StrEnum):
-    """The period over which use is summed."""
-
-    LIFETIME = "lifetime"
-    CALENDAR_YEAR = "calendar_year"
-    ROLLING_DAYS = "rolling_days"
-    PER_AUTHORIZATION = "per_authorization"
-    PER_STAY = "per_stay"
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """A window kind, with its length in days for rolling windows."""
-
-    kind: WindowKind
-    days: int | None = None
+__all__ = ["Limit", "LimitException", "Measure", "Window", "WindowKind", "amount", "parse_limit"]
 
 
 @dataclass(frozen=True, slots=True)
