@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 
 from lieu.admin.routes import routes as admin_routes
 from lieu.graphql.http import LieuGraphQL
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/", lambda _r: RedirectResponse("/admin/")),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Mount("/admin", routes=admin_routes(), name="admin"),
             Route("/healthz", healthz),
             Route("/metrics", metrics),

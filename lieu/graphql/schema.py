@@ -1,30 +1,65 @@
-"""The Strawberry schema served at /graphql."""
+"""The Strawberry schema served at /graphql: one Query, Mutation and Subscription composed of
+each audience's parts, behind the guards and the audit trail."""
 
 from __future__ import annotations
 
-from importlib.metadata import version
+from decimal import Decimal
 
 import strawberry
-from strawberry.types import Info
 
-from lieu.graphql.context import Context
-from lieu.graphql.types import Service, Support
-from lieu.platform.catalog import published_supports
+from lieu.graphql.audit_trail import AuditTrail
+from lieu.graphql.authorizations.mutations import AuthorizationMutations
+from lieu.graphql.authorizations.queries import AuthorizationQueries
+from lieu.graphql.authorizations.requests import RequestMutations
+from lieu.graphql.authorizations.subscriptions import AuthorizationSubscriptions
+from lieu.graphql.catalog import CatalogQueries
+from lieu.graphql.definitions.mutations import DefinitionMutations
+from lieu.graphql.definitions.queries import DefinitionQueries
+from lieu.graphql.elections.mutations import ElectionMutations
+from lieu.graphql.elections.queries import ElectionQueries
+from lieu.graphql.guards import guards
+from lieu.graphql.members.mutations import MemberMutations
+from lieu.graphql.members.queries import MemberQueries
+from lieu.graphql.operations.mutations import OperationsMutations
+from lieu.graphql.operations.queries import OperationsQueries
+from lieu.graphql.scalars import DecimalScalar
 
 
 @strawberry.type
-class Query:
-    @strawberry.field(description="The name and version of this lieu server.")
-    def service(self) -> Service:
-        return Service(name="lieu", version=version("lieu"))
+class Query(
+    CatalogQueries,
+    MemberQueries,
+    AuthorizationQueries,
+    DefinitionQueries,
+    ElectionQueries,
+    OperationsQueries,
+):
+    """Every read, for every audience (each field says who may call it)."""
 
-    @strawberry.field(description="Supports with a published definition, optionally for one plan.")
-    async def supports(self, info: Info[Context, None], plan: str | None = None) -> list[Support]:
-        async with info.context.runtime.sessions() as session:
-            entries = await published_supports(session=session, plan=plan)
-        return [Support.from_entry(entry) for entry in entries]
+
+@strawberry.type
+class Mutation(
+    RequestMutations,
+    AuthorizationMutations,
+    MemberMutations,
+    DefinitionMutations,
+    ElectionMutations,
+    OperationsMutations,
+):
+    """Every write; each is audited."""
+
+
+@strawberry.type
+class Subscription(AuthorizationSubscriptions):
+    """Live updates (graphql-transport-ws)."""
 
 
 def build_schema() -> strawberry.Schema:
     """The schema; built by the app at startup, not at import."""
-    return strawberry.Schema(query=Query)
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=[*guards(), AuditTrail],
+        scalar_overrides={Decimal: DecimalScalar},
+    )

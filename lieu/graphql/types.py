@@ -6,6 +6,7 @@ from datetime import date
 
 import strawberry
 
+from lieu.platform.access.roles import Principal
 from lieu.platform.catalog import CatalogEntry
 
 
@@ -34,3 +35,22 @@ class Support:
 class Service:
     name: str
     version: str
+
+
+@strawberry.type(description="The caller, as its token scopes it.")
+class Caller:
+    token_id: str
+    role: str
+    plan: str
+    provider: str | None
+    label: str
+
+    @classmethod
+    def of(cls, principal: Principal) -> Caller:
+        return cls(
+            token_id=principal.token_id,
+            role=principal.role.value,
+            plan=principal.plan,
+            provider=principal.provider,
+            label=principal.label,
+        )

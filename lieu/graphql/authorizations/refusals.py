@@ -1,0 +1,38 @@
+"""Refusals from the authorization service and workflow, as typed results."""
+
+from __future__ import annotations
+
+from lieu.graphql.errors import Conflict, NotAllowed, NotFound, ValidationErrors
+from lieu.workflows.authorizations.service import AuthorizationRequestError
+
+# The input field each validation code is about.
+POINTERS = {
+    "bad_quantity": "/quantity",
+    "reason_required": "/reason",
+    "bad_measure": "/measure",
+    "no_county": "/county",
+}
+
+Refused = ValidationErrors | NotFound | NotAllowed | Conflict
+
+
+def refused(error: AuthorizationRequestError, authorization_id: str = "") -> Refused:
+    """The typed result for a refusal `code` (anything unlisted is a state conflict)."""
+    if error.code in POINTERS:
+        return ValidationErrors.one(POINTERS[error.code], error.code, error.message)
+    if error.code == "not_allowed":
+        return NotAllowed(message=error.message)
+    if error.code == "no_definition":
+        return NotFound(message=error.message, what="definition", id="")
+    if error.code == "member_not_found":
+        return NotFound(message=error.message, what="member", id="")
+    return Conflict(message=error.message, code=error.code)
+
+
+def not_found(authorization_id: str) -> NotFound:
+    """The same answer whether the authorization does not exist or is not the caller's."""
+    return NotFound(
+        message=f"no authorization {authorization_id} that you may see",
+        what="authorization",
+        id=authorization_id,
+    )

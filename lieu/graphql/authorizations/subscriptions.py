@@ -1,0 +1,52 @@
+"""Live status of an authorization (graphql-transport-ws), polled from the projection."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator
+
+import strawberry
+from strawberry.types import Info
+
+from lieu.graphql.authorizations.locate import locate
+from lieu.graphql.authorizations.refusals import not_found
+from lieu.graphql.authorizations.types import AuthorizationLookup
+from lieu.graphql.context import Context
+from lieu.graphql.permissions import STAFF, allow
+from lieu.platform.access.audit import record
+from lieu.platform.access.roles import Role
+
+POLL_SECONDS = 0.5
+
+
+@strawberry.type
+class AuthorizationSubscriptions:
+    @strawberry.subscription(
+        description="The authorization each time its status or timeline changes, until it is "
+        "final (providers: only their own).",
+        extensions=allow(Role.PROVIDER, *STAFF),
+    )
+    async def authorization_status(
+        self, info: Info[Context, None], id: strawberry.ID
+    ) -> AsyncGenerator[AuthorizationLookup, None]:
+        context = info.context
+        target = f"authorization:{id}"
+        seen: tuple[object, ...] | None = None
+        first = True
+        while True:
+            found = await locate(context, str(id))
+            if first:
+                async with context.runtime.sessions.begin() as session:
+                    outcome = "ok" if found else "not_found"
+                    record(session, [context.record("authorizationStatus", target, outcome)])
+                first = False
+            if found is None:
+                yield not_found(str(id))
+                return
+            now = (found.status, found.quantity_used, found.review_deadline, len(found.steps or []))
+            if now != seen:
+                seen = now
+                yield found
+            if found.status.is_final:
+                return
+            await asyncio.sleep(POLL_SECONDS)

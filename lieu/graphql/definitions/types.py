@@ -1,0 +1,129 @@
+"""Definition versions, their history, validation reports, diffs and draft simulations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from lieu.graphql.errors import Conflict, NotAllowed, NotFound, Problem, ValidationErrors
+from lieu.platform.access.draft_simulation import Change, Simulation
+from lieu.platform.definitions.models import DefinitionEvent, DefinitionStatus, DefinitionVersion
+
+VersionStatus = strawberry.enum(DefinitionStatus, name="DefinitionStatus")
+
+
+@strawberry.type(description="Something that happened to a definition version.")
+class DefinitionHistoryEntry:
+    kind: str
+    actor: str
+    detail: str
+    at: datetime
+
+    @classmethod
+    def of(cls, event: DefinitionEvent) -> DefinitionHistoryEntry:
+        return cls(kind=event.kind, actor=event.actor, detail=event.detail, at=event.at)
+
+
+@strawberry.type(description="One version of a plan's (or DHCS's) definition of a support.")
+class Definition:
+    plan: str
+    support: str
+    version: int
+    title: str
+    status: DefinitionStatus
+    effective_from: date
+    content_hash: str | None
+    extends: str | None = strawberry.field(description="`plan/support/vN` of the baseline.")
+    document: JSON
+    created_by: str
+    published_at: datetime | None
+
+    @classmethod
+    def of(cls, row: DefinitionVersion) -> Definition:
+        extends = None
+        if row.extends_plan:
+            extends = f"{row.extends_plan}/{row.extends_support}/v{row.extends_version}"
+        return cls(
+            plan=row.plan,
+            support=row.support,
+            version=row.version,
+            title=row.title,
+            status=row.status,
+            effective_from=row.effective_from,
+            content_hash=row.content_hash,
+            extends=extends,
+            document=JSON(dict(row.document)),
+            created_by=row.created_by,
+            published_at=row.published_at,
+        )
+
+
+@strawberry.type(description="Validation of a document: every problem, with its pointer.")
+class ValidationReport:
+    valid: bool
+    problems: list[Problem]
+
+
+@strawberry.type(description="The changes from one version to another, in business language.")
+class DefinitionDiff:
+    support: str
+    from_version: int
+    to_version: int
+    changes: list[str]
+
+
+@strawberry.type(description="A member whose eligibility the draft would change.")
+class SimulatedMember:
+    cin: str
+    before: str
+    after: str
+    reasons: list[str]
+
+    @classmethod
+    def of(cls, change: Change) -> SimulatedMember:
+        return cls(
+            cin=change.cin, before=change.before, after=change.after, reasons=list(change.reasons)
+        )
+
+
+@strawberry.type(description="The draft against the plan's current members, before publishing.")
+class DraftSimulation:
+    support: str
+    version: int
+    on: date
+    members: int
+    eligible_before: int
+    eligible_after: int
+    gained: int
+    lost: int
+    gained_sample: list[SimulatedMember]
+    lost_sample: list[SimulatedMember]
+
+    @classmethod
+    def of(cls, support: str, version: int, on: date, result: Simulation) -> DraftSimulation:
+        return cls(
+            support=support,
+            version=version,
+            on=on,
+            members=result.members,
+            eligible_before=result.eligible_before,
+            eligible_after=result.eligible_after,
+            gained=result.gained,
+            lost=result.lost,
+            gained_sample=[SimulatedMember.of(c) for c in result.gained_sample],
+            lost_sample=[SimulatedMember.of(c) for c in result.lost_sample],
+        )
+
+
+DefinitionLookup = Annotated[Definition | NotFound, strawberry.union("DefinitionLookup")]
+DiffResult = Annotated[DefinitionDiff | NotFound, strawberry.union("DiffResult")]
+SimulationResult = Annotated[
+    DraftSimulation | NotFound | ValidationErrors, strawberry.union("SimulationResult")
+]
+DefinitionResult = Annotated[
+    Definition | ValidationErrors | NotFound | NotAllowed | Conflict,
+    strawberry.union("DefinitionResult"),
+]

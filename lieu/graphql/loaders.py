@@ -1,0 +1,43 @@
+"""DataLoaders: one query for the timelines (or members) of every authorization in a list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from strawberry.dataloader import DataLoader
+
+from lieu.platform.access.authorizations import timelines
+from lieu.platform.access.members import members_by_key
+from lieu.platform.authorizations.models import AuthorizationEvent
+from lieu.platform.members.models import Member
+
+MemberKey = tuple[str, str]  # (plan, CIN)
+
+
+@dataclass(frozen=True)
+class Loaders:
+    """Built per request (a loader caches only for its request)."""
+
+    timeline: DataLoader[str, list[AuthorizationEvent]]
+    member: DataLoader[MemberKey, Member | None]
+
+
+def build_loaders(sessions: async_sessionmaker[AsyncSession]) -> Loaders:
+    """Loaders reading through the runtime's session factory."""
+
+    async def load_timelines(ids: Sequence[str]) -> list[list[AuthorizationEvent]]:
+        async with sessions() as session:
+            found = await timelines(session=session, authorization_ids=ids)
+        return [found[i] for i in ids]
+
+    async def load_members(keys: Sequence[MemberKey]) -> list[Member | None]:
+        async with sessions() as session:
+            found = await members_by_key(session=session, keys=list(keys))
+        return [found.get(key) for key in keys]
+
+    return Loaders(
+        timeline=DataLoader(load_fn=load_timelines),
+        member=DataLoader(load_fn=load_members),
+    )

@@ -1,0 +1,132 @@
+"""Member reads: one member, the plan's members, eligibility, balances (each audited)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+from strawberry.types import Info
+
+from lieu.graphql.context import Context
+from lieu.graphql.errors import NotFound
+from lieu.graphql.members.types import (
+    Balance,
+    Balances,
+    BalancesResult,
+    Eligibility,
+    EligibilityResult,
+    Member,
+    MemberResult,
+)
+from lieu.graphql.pagination import Connection, connection, page
+from lieu.graphql.permissions import allow
+from lieu.platform.access.balances import member_balances
+from lieu.platform.access.eligibility_check import NoDefinitionInForce, check_eligibility
+from lieu.platform.access.members import MemberNotVisible, plan_members, visible_member
+from lieu.platform.access.roles import Role
+from lieu.platform.db.base import utcnow
+
+
+def _today() -> date:
+    return utcnow().date()
+
+
+@strawberry.type
+class MemberQueries:
+    @strawberry.field(
+        description="One member of your plan (providers: only members they are party to).",
+        extensions=allow(Role.PLAN_ADMIN, Role.REVIEWER, Role.OPERATIONS, Role.PROVIDER),
+    )
+    async def member(self, info: Info[Context, None], cin: str) -> MemberResult:
+        context = info.context
+        target = f"member:{context.caller.plan}/{cin}"
+        async with context.runtime.sessions() as session:
+            try:
+                row = await visible_member(session=session, principal=context.caller, cin=cin)
+            except MemberNotVisible as hidden:
+                context.audit("member", target, "not_found")
+                return NotFound(message=str(hidden), what="member", id=cin)
+        context.audit("member", target)
+        return Member.of(row)
+
+    @strawberry.field(
+        description="Your plan's members by CIN.",
+        extensions=allow(Role.PLAN_ADMIN, Role.OPERATIONS),
+    )
+    async def members(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Member]:
+        context = info.context
+        at = page(first, after)
+        async with context.runtime.sessions() as session:
+            rows, _total = await plan_members(
+                session=session, principal=context.caller, offset=at.offset, limit=at.limit
+            )
+        context.audit("members", f"members:{context.caller.plan}", detail=f"{len(rows)} rows")
+        return connection(rows, at, Member.of)
+
+    @strawberry.field(
+        description=(
+            "Is the member eligible for the support on the date (default today), and why. "
+            "A provider not yet serving the member also gives the member's birth date."
+        ),
+        extensions=allow(Role.PROVIDER, Role.REVIEWER, Role.PLAN_ADMIN),
+    )
+    async def eligibility(
+        self,
+        info: Info[Context, None],
+        cin: str,
+        support: str,
+        on: date | None = None,
+        birth_date: date | None = None,
+    ) -> EligibilityResult:
+        context = info.context
+        target = f"member:{context.caller.plan}/{cin}"
+        async with context.runtime.sessions() as session:
+            try:
+                check = await check_eligibility(
+                    session=session,
+                    cache=context.definitions,
+                    principal=context.caller,
+                    cin=cin,
+                    support=support,
+                    on=on or _today(),
+                    birth_date=birth_date,
+                )
+            except MemberNotVisible as hidden:
+                context.audit("eligibility", target, "not_found", support)
+                return NotFound(message=str(hidden), what="member", id=cin)
+            except NoDefinitionInForce as none:
+                context.audit("eligibility", target, "not_found", support)
+                return NotFound(message=str(none), what="definition", id=support)
+        context.audit("eligibility", target, "ok", f"{support}: {check.outcome.value}")
+        return Eligibility.of(check)
+
+    @strawberry.field(
+        description="What the member has left under each limit of a support.",
+        extensions=allow(Role.PROVIDER, Role.REVIEWER, Role.OPERATIONS),
+    )
+    async def balances(
+        self, info: Info[Context, None], cin: str, support: str, on: date | None = None
+    ) -> BalancesResult:
+        context = info.context
+        target = f"member:{context.caller.plan}/{cin}"
+        day = on or _today()
+        async with context.runtime.sessions() as session:
+            try:
+                found = await member_balances(
+                    session=session,
+                    cache=context.definitions,
+                    principal=context.caller,
+                    cin=cin,
+                    support=support,
+                    on=day,
+                )
+            except MemberNotVisible as hidden:
+                context.audit("balances", target, "not_found", support)
+                return NotFound(message=str(hidden), what="member", id=cin)
+            except NoDefinitionInForce as none:
+                context.audit("balances", target, "not_found", support)
+                return NotFound(message=str(none), what="definition", id=support)
+        context.audit("balances", target, "ok", support)
+        return Balances(cin=cin, support=support, on=day, limits=[Balance.of(b) for b in found])

@@ -1,0 +1,73 @@
+"""The audit log: every read of member data and every write, with who, what, when, where."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lieu.platform.access.models import AuditEntry
+from lieu.platform.access.roles import Principal
+from lieu.platform.db.base import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a request came from."""
+
+    client_ip: str = ""
+    user_agent: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One line of the audit log, before it is stored."""
+
+    principal: Principal
+    action: str
+    target: str
+    outcome: str
+    origin: Origin
+    detail: str = ""
+
+    def row(self) -> AuditEntry:
+        """The row to insert (timestamped now)."""
+        return AuditEntry(
+            at=utcnow(),
+            token_id=self.principal.token_id,
+            role=self.principal.role.value,
+            plan=self.principal.plan,
+            provider=self.principal.provider,
+            action=self.action[:64],
+            target=self.target[:200],
+            outcome=self.outcome,
+            client_ip=self.origin.client_ip[:64],
+            user_agent=self.origin.user_agent[:300],
+            detail=self.detail,
+        )
+
+
+def record(session: AsyncSession, records: Sequence[AuditRecord]) -> None:
+    """Add the records to the caller's transaction (a write and its audit commit together)."""
+    session.add_all([r.row() for r in records])
+
+
+async def audit_trail(
+    *,
+    session: AsyncSession,
+    plan: str,
+    offset: int = 0,
+    limit: int = 50,
+    target: str | None = None,
+    token_id: str | None = None,
+) -> list[AuditEntry]:
+    """A plan's audit log, newest first, optionally for one target or one token."""
+    query = select(AuditEntry).where(AuditEntry.plan == plan)
+    if target is not None:
+        query = query.where(AuditEntry.target == target)
+    if token_id is not None:
+        query = query.where(AuditEntry.token_id == token_id)
+    query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).offset(offset).limit(limit)
+    return list(await session.scalars(query))

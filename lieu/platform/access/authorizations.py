@@ -1,0 +1,157 @@
+"""Authorizations as a caller may see them, read from the projection (no Temporal needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lieu.platform.access.roles import Principal, Role
+from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
+from lieu.platform.authorizations.status import Status
+
+IN_REVIEW = (Status.PENDING_REVIEW.value, Status.PRESUMPTIVE.value)
+IN_FORCE = (Status.APPROVED.value, Status.ACTIVE.value, Status.AWAITING_PROVIDER.value)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizationFilter:
+    """What operations (and providers, within their own) search by; empty means any."""
+
+    statuses: Sequence[str] = field(default=())
+    support: str | None = None
+    provider: str | None = None
+    member_cin: str | None = None
+    deadline_before: datetime | None = None
+    escalated: bool | None = None
+
+
+def scoped(principal: Principal) -> Select[AuthorizationRecord]:
+    """The caller's authorizations: the plan's, and for a provider only its own."""
+    query = select(AuthorizationRecord).where(AuthorizationRecord.plan == principal.plan)
+    if principal.role is Role.PROVIDER:
+        query = query.where(AuthorizationRecord.provider == principal.provider)
+    return query
+
+
+async def find_authorization(
+    *, session: AsyncSession, principal: Principal, authorization_id: str
+) -> AuthorizationRecord | None:
+    """One authorization, if the caller may see it."""
+    found: AuthorizationRecord | None = await session.scalar(
+        scoped(principal).where(AuthorizationRecord.id == authorization_id)
+    )
+    return found
+
+
+async def search_authorizations(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    where: AuthorizationFilter,
+    offset: int,
+    limit: int,
+) -> list[AuthorizationRecord]:
+    """Matching authorizations, newest first."""
+    query = scoped(principal)
+    if where.statuses:
+        query = query.where(AuthorizationRecord.status.in_(list(where.statuses)))
+    if where.support:
+        query = query.where(AuthorizationRecord.support == where.support)
+    if where.provider:
+        query = query.where(AuthorizationRecord.provider == where.provider)
+    if where.member_cin:
+        query = query.where(AuthorizationRecord.member_cin == where.member_cin)
+    if where.deadline_before:
+        query = query.where(AuthorizationRecord.review_deadline < where.deadline_before)
+    if where.escalated is not None:
+        query = query.where(AuthorizationRecord.escalated == where.escalated)
+    query = query.order_by(AuthorizationRecord.created_at.desc(), AuthorizationRecord.id)
+    return list(await session.scalars(query.offset(offset).limit(limit)))
+
+
+async def review_queue(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    offset: int,
+    limit: int,
+    overdue_at: datetime | None = None,
+) -> list[AuthorizationRecord]:
+    """Requests waiting for a decision, the nearest deadline first (only overdue ones if
+    `overdue_at` is given)."""
+    query = scoped(principal).where(
+        AuthorizationRecord.status.in_(IN_REVIEW),
+        AuthorizationRecord.review_deadline.is_not(None),
+    )
+    if overdue_at is not None:
+        query = query.where(AuthorizationRecord.review_deadline < overdue_at)
+    query = query.order_by(AuthorizationRecord.review_deadline, AuthorizationRecord.id)
+    return list(await session.scalars(query.offset(offset).limit(limit)))
+
+
+async def expiring(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    today: date,
+    within_days: int,
+    offset: int,
+    limit: int,
+) -> list[AuthorizationRecord]:
+    """Authorizations in force whose service period ends within the next `within_days`."""
+    query = (
+        scoped(principal)
+        .where(
+            AuthorizationRecord.status.in_(IN_FORCE),
+            AuthorizationRecord.service_end >= today,
+            AuthorizationRecord.service_end <= today + timedelta(days=within_days),
+        )
+        .order_by(AuthorizationRecord.service_end, AuthorizationRecord.id)
+    )
+    return list(await session.scalars(query.offset(offset).limit(limit)))
+
+
+async def stalled(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    now: datetime,
+    quiet_for: timedelta,
+    offset: int,
+    limit: int,
+) -> list[AuthorizationRecord]:
+    """Authorizations that look stuck: escalated past their deadline, or still `received`
+    with nothing projected for `quiet_for` (no worker picked them up)."""
+    query = (
+        scoped(principal)
+        .where(
+            (AuthorizationRecord.escalated.is_(True))
+            | (
+                (AuthorizationRecord.status == Status.RECEIVED.value)
+                & (AuthorizationRecord.updated_at < now - quiet_for)
+            )
+        )
+        .order_by(AuthorizationRecord.updated_at, AuthorizationRecord.id)
+    )
+    return list(await session.scalars(query.offset(offset).limit(limit)))
+
+
+async def timelines(
+    *, session: AsyncSession, authorization_ids: Sequence[str]
+) -> dict[str, list[AuthorizationEvent]]:
+    """Timelines of several authorizations in one query (ids come from scoped rows)."""
+    found: dict[str, list[AuthorizationEvent]] = {i: [] for i in authorization_ids}
+    if not authorization_ids:
+        return found
+    rows = await session.scalars(
+        select(AuthorizationEvent)
+        .where(AuthorizationEvent.authorization_id.in_(list(authorization_ids)))
+        .order_by(AuthorizationEvent.authorization_id, AuthorizationEvent.seq)
+    )
+    for row in rows:
+        found[row.authorization_id].append(row)
+    return found

@@ -1,0 +1,47 @@
+"""API tokens (stored hashed) and the audit log of member-data reads and every write."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lieu.platform.db.base import Base, UTCDateTime, utcnow
+
+
+class ApiToken(Base):
+    """A bearer token: only the SHA-256 of its secret is kept; revocable; may expire."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # public part of the token
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    plan: Mapped[str] = mapped_column(String(64), index=True)
+    provider: Mapped[str | None] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditEntry(Base):
+    """Who did what, when and from where (append-only)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_plan_at", "plan", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    token_id: Mapped[str] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(16))
+    plan: Mapped[str] = mapped_column(String(64))
+    provider: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))  # the GraphQL field, e.g. `eligibility`
+    target: Mapped[str] = mapped_column(String(200))  # e.g. `member:demo-plan/91000001A`
+    outcome: Mapped[str] = mapped_column(String(16))  # ok, denied, not_found, refused, invalid
+    client_ip: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")

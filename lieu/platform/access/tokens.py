@@ -1,0 +1,129 @@
+"""API tokens: issue (the secret is shown once), authenticate, list and revoke.
+
+A token reads `lieu_<id>_<secret>`. The id is stored in clear to find the row; only the SHA-256 of
+the whole token is stored (the secret has 256 bits of entropy, so a fast hash is enough).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lieu.platform.access.models import ApiToken
+from lieu.platform.access.roles import Principal, Role, check_scope
+from lieu.platform.db.base import utcnow
+
+PREFIX = "lieu"
+
+
+class TokenRejected(Exception):
+    """The bearer token cannot be used; the message says why (never echoing the secret)."""
+
+
+class TokenNotFound(LookupError):
+    """No token with that id."""
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """A new token: the row as stored and the secret, which is never shown again."""
+
+    token: ApiToken
+    secret: str
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+async def issue_token(
+    *,
+    session: AsyncSession,
+    role: Role,
+    plan: str,
+    provider: str | None = None,
+    expires_in_days: int | None = None,
+    label: str = "",
+    actor: str,
+    now: datetime | None = None,
+) -> IssuedToken:
+    """Create a token for a role and scope; ScopeError when the scope does not fit the role."""
+    check_scope(role, plan, provider)
+    if expires_in_days is not None and expires_in_days <= 0:
+        raise ValueError(f"expires_in_days must be positive, got {expires_in_days}")
+    issued_at = now or utcnow()
+    token_id = secrets.token_hex(8)
+    secret = f"{PREFIX}_{token_id}_{secrets.token_urlsafe(32)}"
+    row = ApiToken(
+        id=token_id,
+        secret_hash=_digest(secret),
+        role=role.value,
+        plan=plan,
+        provider=provider,
+        label=label,
+        created_by=actor,
+        created_at=issued_at,
+        expires_at=None if expires_in_days is None else issued_at + timedelta(days=expires_in_days),
+    )
+    session.add(row)
+    await session.flush()
+    return IssuedToken(row, secret)
+
+
+def token_id_of(secret: str) -> str | None:
+    """The id part of a well-formed token, else None."""
+    parts = secret.split("_", 2)
+    if len(parts) != 3 or parts[0] != PREFIX or not parts[1] or not parts[2]:
+        return None
+    return parts[1]
+
+
+async def authenticate(
+    *, session: AsyncSession, secret: str, now: datetime | None = None
+) -> Principal:
+    """The principal a bearer token stands for; TokenRejected saying why it cannot be used."""
+    token_id = token_id_of(secret)
+    if token_id is None:
+        raise TokenRejected("the bearer token is malformed; expected lieu_<id>_<secret>")
+    row = await session.get(ApiToken, token_id)
+    if row is None or not hmac.compare_digest(row.secret_hash, _digest(secret)):
+        raise TokenRejected("the bearer token is not valid")
+    when = now or utcnow()
+    if row.revoked_at is not None:
+        raise TokenRejected(f"token {row.id} was revoked on {row.revoked_at.date().isoformat()}")
+    if row.expires_at is not None and row.expires_at <= when:
+        raise TokenRejected(f"token {row.id} expired on {row.expires_at.date().isoformat()}")
+    return Principal(
+        token_id=row.id,
+        role=Role(row.role),
+        plan=row.plan,
+        provider=row.provider,
+        label=row.label,
+    )
+
+
+async def list_tokens(*, session: AsyncSession, plan: str | None = None) -> list[ApiToken]:
+    """Tokens (never their secrets), newest first."""
+    query = select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id)
+    if plan is not None:
+        query = query.where(ApiToken.plan == plan)
+    return list(await session.scalars(query))
+
+
+async def revoke_token(
+    *, session: AsyncSession, token_id: str, now: datetime | None = None
+) -> ApiToken:
+    """Revoke a token at once (revoking twice keeps the first date); TokenNotFound otherwise."""
+    row = await session.get(ApiToken, token_id)
+    if row is None:
+        raise TokenNotFound(f"no token with id {token_id!r}; `lieu tokens list` shows them")
+    if row.revoked_at is None:
+        row.revoked_at = now or utcnow()
+    await session.flush()
+    return row

@@ -1,0 +1,83 @@
+"""A provider follows an authorization's status over graphql-transport-ws (gql's websockets
+transport against real uvicorn), authenticating in `connection_init` as browsers must."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import pytest
+from gql import Client, GraphQLRequest
+from gql.transport.websockets import WebsocketsTransport
+from sqlalchemy import update
+
+from lieu.platform.authorizations.models import AuthorizationRecord
+from lieu.platform.db.engine import create_session_factory
+from lieu.settings import Settings
+from lieu.workflows.devserver import DevServer
+from tests.graphql.graphql_stack import project_authorization, seeded_stack
+from tests.serving import serve
+
+pytestmark = pytest.mark.temporal
+FOLLOW = """subscription($id: ID!) { authorizationStatus(id: $id) {
+  __typename ... on Authorization { status } ... on Error { message } } }"""
+
+
+async def test_a_provider_follows_status_changes_until_final(
+    settings: Settings, temporal_dev_server: DevServer
+) -> None:
+    ready = settings.with_(
+        temporal_address=temporal_dev_server.address, task_queue=f"ws-{uuid.uuid4().hex[:8]}"
+    )
+    async for seeded in seeded_stack(ready):
+        number = await project_authorization(seeded.engine, provider=seeded.tokens.provider_org)
+        async with serve(ready) as base:
+            transport = WebsocketsTransport(
+                url=base.replace("http", "ws") + "/graphql",
+                init_payload={"Authorization": f"Bearer {seeded.tokens.provider}"},
+                subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+            )
+            seen: list[Any] = []
+            async with Client(transport=transport) as session:
+                request = GraphQLRequest(FOLLOW, variable_values={"id": number})
+                async for event in session.subscribe(request):
+                    seen.append(event["authorizationStatus"])
+                    if len(seen) == 1:
+                        await _deny(seeded.engine, number)
+                    if len(seen) > 3:
+                        break
+    assert seen == [
+        {"__typename": "Authorization", "status": "PENDING_REVIEW"},
+        {"__typename": "Authorization", "status": "DENIED"},
+    ]
+
+
+async def test_another_providers_authorization_is_not_found_over_websockets(
+    settings: Settings, temporal_dev_server: DevServer
+) -> None:
+    ready = settings.with_(temporal_address=temporal_dev_server.address)
+    async for seeded in seeded_stack(ready):
+        theirs = await project_authorization(
+            seeded.engine, provider=seeded.tokens.other_provider_org
+        )
+        async with serve(ready) as base:
+            transport = WebsocketsTransport(
+                url=base.replace("http", "ws") + "/graphql",
+                init_payload={"Authorization": f"Bearer {seeded.tokens.provider}"},
+                subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+            )
+            async with Client(transport=transport) as session:
+                request = GraphQLRequest(FOLLOW, variable_values={"id": theirs})
+                events = [e async for e in session.subscribe(request)]
+    assert [e["authorizationStatus"]["__typename"] for e in events] == ["NotFound"]
+
+
+async def _deny(engine: Any, number: str) -> None:
+    await asyncio.sleep(0.1)
+    async with create_session_factory(engine).begin() as session:
+        await session.execute(
+            update(AuthorizationRecord)
+            .where(AuthorizationRecord.id == number)
+            .values(status="denied")
+        )

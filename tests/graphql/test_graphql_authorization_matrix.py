@@ -1,0 +1,128 @@
+# ruff: noqa: E501  (the table reads best one operation per line)
+"""Every operation × every role: allowed or denied, as the issue's table says.
+
+Allowed means the role gets past the permission classes (the answer may still be a typed
+NotFound or ValidationErrors for these placeholder inputs); denied means a FORBIDDEN error and no
+data. Without a token every operation answers UNAUTHENTICATED.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.graphql.graphql_stack import ANA, Api
+
+pytestmark = pytest.mark.temporal
+
+PA, RV, PR, OP = "plan_admin", "reviewer", "provider", "operations"
+EVERYONE = {PA, RV, PR, OP}
+DRAFT = {"plan": "demo-plan", "support": "respite", "version": 99}
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    document: str
+    allowed: set[str]
+    variables: dict[str, Any] | None = None
+
+
+OPERATIONS = [
+    # provider and shared reads
+    Operation("offerings", '{ offerings(county: "sacramento") { support } }', EVERYONE),
+    Operation(
+        "eligibility",
+        f'{{ eligibility(cin: "{ANA}", support: "respite") {{ __typename }} }}',
+        {PR, RV, PA},
+    ),
+    Operation(
+        "balances", f'{{ balances(cin: "{ANA}", support: "respite") {{ __typename }} }}', {PR, RV, OP}
+    ),
+    Operation("member", f'{{ member(cin: "{ANA}") {{ __typename }} }}', EVERYONE),
+    Operation("members", "{ members { nodes { cin } } }", {PA, OP}),
+    Operation("authorization", '{ authorization(id: "A-NONE") { __typename } }', {PR, RV, OP}),
+    Operation("authorizations", "{ authorizations { nodes { id } } }", {PR, RV, OP}),
+    Operation("reviewQueue", "{ reviewQueue { nodes { id } } }", {RV, OP}),
+    # plan product team
+    Operation("definitions", "{ definitions { nodes { support } } }", {PA}),
+    Operation("definition", '{ definition(support: "respite", version: 1, plan: "dhcs") { __typename } }', {PA}),
+    Operation("definitionHistory", '{ definitionHistory(support: "respite") { kind } }', {PA}),
+    Operation("validateDefinition", "query($d: JSON!) { validateDefinition(document: $d) { valid } }", {PA}, {"d": DRAFT}),
+    Operation("diffDefinitions", '{ diffDefinitions(support: "respite", fromVersion: 1, toVersion: 2, plan: "dhcs") { __typename } }', {PA}),
+    Operation("simulateDraft", '{ simulateDraft(support: "respite", version: 99) { __typename } }', {PA}),
+    Operation("electionChanges", "{ electionChanges { id } }", {PA, OP}),
+    # operations
+    Operation("overdueReviews", "{ overdueReviews { nodes { id } } }", {RV, OP}),
+    Operation("expiringAuthorizations", "{ expiringAuthorizations { nodes { id } } }", {OP}),
+    Operation("stalledAuthorizations", "{ stalledAuthorizations { nodes { id } } }", {OP}),
+    Operation("workflows", "{ workflows(status: FAILED) { nodes { id } } }", {OP}),
+    Operation("auditLog", "{ auditLog { nodes { action } } }", {OP}),
+    # writes
+    Operation(
+        "requestAuthorization",
+        "mutation($i: AuthorizationRequestInput!) { requestAuthorization(input: $i) { __typename } }",
+        {PR},
+        {"i": {"cin": ANA, "support": "respite", "serviceStart": "2026-12-01", "quantity": "0", "idempotencyKey": "k"}},
+    ),
+    Operation("decideReview", 'mutation { decideReview(input: {authorizationId: "A-NONE", decision: APPROVE, reason: "ok"}) { __typename } }', {RV}),
+    Operation("extendReview", 'mutation { extendReview(input: {authorizationId: "A-NONE", reason: "records"}) { __typename } }', {RV}),
+    Operation("respondToReferral", 'mutation { respondToReferral(input: {authorizationId: "A-NONE", accept: true}) { __typename } }', {PR}),
+    Operation("reportService", 'mutation { reportService(input: {authorizationId: "A-NONE", reportId: "r", start: "2026-12-01", end: "2026-12-01", quantity: "1"}) { __typename } }', {PR}),
+    Operation("requestReauthorization", 'mutation { requestReauthorization(input: {authorizationId: "A-NONE", quantity: "1"}) { __typename } }', {PR}),
+    Operation("closeReferral", 'mutation { closeReferral(input: {authorizationId: "A-NONE", reason: OTHER}) { __typename } }', {PR, OP}),
+    Operation("cancelAuthorization", 'mutation { cancelAuthorization(input: {authorizationId: "A-NONE", reason: "dup"}) { __typename } }', {OP}),
+    Operation("importMembers", 'mutation { importMembers(jsonl: "not json") { __typename } }', {PA}),
+    Operation("createDraft", "mutation($d: JSON!) { createDraft(document: $d) { __typename } }", {PA}, {"d": {"plan": "demo-plan"}}),
+    Operation("editDraft", "mutation($d: JSON!) { editDraft(document: $d) { __typename } }", {PA}, {"d": {"plan": "demo-plan"}}),
+    Operation("publishDefinition", 'mutation { publishDefinition(support: "respite", version: 99) { __typename } }', {PA}),
+    Operation("retireDefinition", 'mutation { retireDefinition(support: "respite", version: 99) { __typename } }', {PA}),
+    Operation("submitElectionChange", 'mutation { submitElectionChange(county: "kern", support: "respite", kind: ADD) { __typename } }', {PA}),
+    Operation("retryWorkflow", 'mutation { retryWorkflow(workflowId: "A-NONE", reason: "r") { __typename } }', {OP}),
+    Operation("signalWorkflow", 'mutation { signalWorkflow(workflowId: "A-NONE", signal: "s") { __typename } }', {OP}),
+]  # fmt: skip
+
+CASES = [(op, role) for op in OPERATIONS for role in sorted(EVERYONE)]
+
+
+def test_the_table_covers_every_root_field() -> None:
+    from lieu.graphql.schema import build_schema
+
+    graph = build_schema()._schema
+    assert graph.query_type is not None and graph.mutation_type is not None
+    fields = set(graph.query_type.fields) | set(graph.mutation_type.fields)
+    public = {"service", "supports", "me"}
+    assert fields - public == {op.name for op in OPERATIONS}
+
+
+def codes(answer: dict[str, Any]) -> set[str]:
+    return {e.get("extensions", {}).get("code", "") for e in answer.get("errors", [])}
+
+
+@pytest.mark.parametrize(
+    ("operation", "role"), CASES, ids=[f"{op.name}-{role}" for op, role in CASES]
+)
+async def test_role_is_allowed_or_denied(
+    api: Api, seeded: Any, operation: Operation, role: str
+) -> None:
+    token = seeded.tokens.by_role()[role]
+    answer = await api.call(token, operation.document, operation.variables)
+    if role in operation.allowed:
+        assert not codes(answer) & {"FORBIDDEN", "UNAUTHENTICATED"}, answer
+        assert "errors" not in answer, answer
+        assert answer["data"][operation.name] is not None
+    else:
+        assert codes(answer) == {"FORBIDDEN"}, answer
+        assert answer["data"] is None
+        assert f"`{operation.name}` is not open to {role} tokens" in answer["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=[op.name for op in OPERATIONS])
+async def test_without_a_token_every_operation_is_unauthenticated(
+    api: Api, operation: Operation
+) -> None:
+    answer = await api.call(None, operation.document, operation.variables)
+    assert codes(answer) == {"UNAUTHENTICATED"}, answer
+    assert "Authorization: Bearer <token>" in answer["errors"][0]["message"]

@@ -1,0 +1,111 @@
+"""The plan product team: validate, draft, diff, simulate against members, publish, retire."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from tests.graphql.graphql_stack import MEMBERS_DIR, Api
+
+pytestmark = pytest.mark.temporal
+BASELINE = json.loads((MEMBERS_DIR.parent / "dhcs" / "respite" / "v1.json").read_text())
+
+
+def plan_respite(version: int = 1, min_adl: int = 3) -> dict[str, Any]:
+    """demo-plan narrows DHCS respite: at least `min_adl` ADL limitations."""
+    return {
+        "plan": "demo-plan",
+        "support": "respite",
+        "version": version,
+        "title": "Respite Services (demo plan)",
+        "effective_from": "2026-01-01",
+        "reference": "test",
+        "status": "draft",
+        "extends": {"plan": "dhcs", "support": "respite", "version": 1},
+        "eligibility": {
+            "criteria": [
+                {
+                    "id": "adl-minimum",
+                    "label": f"At least {min_adl} ADL limitations",
+                    "rule": {">=": [{"var": "function.adl_limitations"}, min_adl]},
+                    "reference": "test",
+                }
+            ]
+        },
+    }
+
+
+VALIDATE = (
+    "query($d: JSON!) { validateDefinition(document: $d) { valid problems { pointer code } } }"
+)
+CREATE = """mutation($d: JSON!) { createDraft(document: $d) { __typename
+  ... on Definition { status version } ... on Error { message }
+  ... on ValidationErrors { problems { pointer code message } } } }"""
+SIMULATE = """{ simulateDraft(support: "respite", version: 1, on: "2026-03-02") {
+  ... on DraftSimulation { members eligibleBefore eligibleAfter gained lost
+      lostSample { cin after reasons } } } }"""
+PUBLISH = """mutation {
+  publishDefinition(support: "respite", version: 1, effectiveFrom: "2026-02-01") { __typename
+    ... on Definition { status effectiveFrom contentHash } ... on Error { message } } }"""
+
+
+async def test_a_draft_is_validated_simulated_then_published(api: Api, seeded: Any) -> None:
+    token = seeded.tokens.plan_admin
+    broken = copy.deepcopy(plan_respite())
+    broken["eligibility"]["criteria"][0]["rule"] = {">=": [{"var": "function.adl_limits"}, 3]}
+    report = (await api.call(token, VALIDATE, {"d": broken}))["data"]["validateDefinition"]
+    assert report["valid"] is False
+    assert report["problems"][0]["pointer"].startswith("/eligibility/criteria/0/rule")
+
+    created = (await api.call(token, CREATE, {"d": plan_respite()}))["data"]["createDraft"]
+    assert created == {"__typename": "Definition", "status": "DRAFT", "version": 1}
+    again = (await api.call(token, CREATE, {"d": plan_respite()}))["data"]["createDraft"]
+    assert again["__typename"] == "Conflict"
+
+    simulated = (await api.call(token, SIMULATE))["data"]["simulateDraft"]
+    # Ana (4 ADLs) keeps respite; Ray (0 ADLs) was never eligible: nobody gains or loses.
+    assert simulated["members"] == 2 and simulated["gained"] == 0
+    stricter = plan_respite(min_adl=5)
+    await api.call(
+        token, "mutation($d: JSON!) { editDraft(document: $d) { __typename } }", {"d": stricter}
+    )
+    simulated = (await api.call(token, SIMULATE))["data"]["simulateDraft"]
+    assert (simulated["eligibleBefore"], simulated["eligibleAfter"], simulated["lost"]) == (1, 0, 1)
+    assert "not met" in " ".join(simulated["lostSample"][0]["reasons"])
+
+    published = (await api.call(token, PUBLISH))["data"]["publishDefinition"]
+    assert published["status"] == "PUBLISHED" and published["effectiveFrom"] == "2026-02-01"
+    assert len(published["contentHash"]) == 64
+    frozen = await api.call(
+        token, "mutation($d: JSON!) { editDraft(document: $d) { __typename } }", {"d": stricter}
+    )
+    assert frozen["data"]["editDraft"]["__typename"] == "Conflict"
+
+
+async def test_a_plan_team_cannot_write_another_plans_definition(api: Api, seeded: Any) -> None:
+    other = {**plan_respite(), "plan": "other-plan"}
+    answer = await api.call(seeded.tokens.plan_admin, CREATE, {"d": other})
+    assert answer["data"]["createDraft"]["__typename"] == "NotAllowed"
+
+
+async def test_publishing_an_invalid_draft_lists_every_problem(api: Api, seeded: Any) -> None:
+    token = seeded.tokens.plan_admin
+    loose = plan_respite()
+    loose["limits"] = [{**BASELINE["limits"][0], "maximum": 400}]  # wider than DHCS: invalid
+    created = (await api.call(token, CREATE, {"d": loose}))["data"]["createDraft"]
+    assert created["__typename"] == "Definition", created
+    published = await api.call(token, PUBLISH.replace(', effectiveFrom: "2026-02-01"', ""))
+    result = published["data"]["publishDefinition"]
+    assert result["__typename"] == "ValidationErrors", result
+
+
+async def test_diff_between_baseline_versions_reads_as_sentences(api: Api, seeded: Any) -> None:
+    answer = await api.call(
+        seeded.tokens.plan_admin,
+        '{ diffDefinitions(support: "respite", fromVersion: 1, toVersion: 1, plan: "dhcs") '
+        "{ ... on DefinitionDiff { changes } } }",
+    )
+    assert answer["data"]["diffDefinitions"]["changes"] == ["Respite Services: no changes"]

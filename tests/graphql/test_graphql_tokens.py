@@ -1,0 +1,84 @@
+"""Tokens are stored hashed, expire, can be revoked, and carry a role and a scope."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from lieu.platform.access.models import ApiToken
+from lieu.platform.access.roles import Role, ScopeError
+from lieu.platform.access.tokens import TokenRejected, authenticate, issue_token, revoke_token
+from lieu.platform.db.engine import create_session_factory
+from tests.graphql.graphql_stack import Api
+
+pytestmark = pytest.mark.temporal
+ME = '{ me { role plan provider } eligibility(cin: "x", support: "respite") { __typename } }'
+
+
+async def test_only_the_hash_of_a_token_is_stored(seeded_any: Any) -> None:
+    async with create_session_factory(seeded_any.engine).begin() as session:
+        issued = await issue_token(
+            session=session, role=Role.REVIEWER, plan="demo-plan", actor="test"
+        )
+        stored = await session.scalar(select(ApiToken).where(ApiToken.id == issued.token.id))
+    assert stored is not None and issued.secret.startswith(f"lieu_{stored.id}_")
+    assert issued.secret not in stored.secret_hash and len(stored.secret_hash) == 64
+
+
+async def test_an_expired_token_is_refused_saying_so(seeded_any: Any) -> None:
+    past = datetime.now(UTC) - timedelta(days=10)
+    async with create_session_factory(seeded_any.engine).begin() as session:
+        issued = await issue_token(
+            session=session,
+            role=Role.REVIEWER,
+            plan="demo-plan",
+            expires_in_days=1,
+            actor="test",
+            now=past,
+        )
+        with pytest.raises(TokenRejected, match="expired on"):
+            await authenticate(session=session, secret=issued.secret)
+
+
+async def test_a_revoked_token_is_refused_at_once(api_any: Api, seeded_any: Any) -> None:
+    token = seeded_any.tokens.reviewer
+    assert (await api_any.call(token, "{ me { role } }"))["data"]["me"] == {"role": "reviewer"}
+    async with create_session_factory(seeded_any.engine).begin() as session:
+        await revoke_token(session=session, token_id=token.split("_")[1])
+    answer = await api_any.call(token, ME)
+    assert answer["data"] is None
+    assert answer["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert "was revoked on" in answer["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        ("Bearer lieu_nope_nope", "not valid"),
+        ("Bearer garbage", "malformed"),
+        ("Basic dXNlcjpwYXNz", "must read `Bearer <token>`"),
+    ],
+)
+async def test_a_bad_authorization_header_is_refused_with_the_reason(
+    api_any: Api, header: str, reason: str
+) -> None:
+    response = await api_any.http.post(
+        "/graphql", json={"query": ME}, headers={"Authorization": header}
+    )
+    body = response.json()
+    assert body["data"] is None
+    assert reason in body["errors"][0]["message"]
+
+
+def test_a_provider_token_needs_an_organization_and_others_must_not_have_one() -> None:
+    from lieu.platform.access.roles import check_scope
+
+    with pytest.raises(ScopeError, match="--provider"):
+        check_scope(Role.PROVIDER, "demo-plan", None)
+    with pytest.raises(ScopeError, match="only provider tokens"):
+        check_scope(Role.REVIEWER, "demo-plan", "cbo-1")
+    with pytest.raises(ScopeError, match="--plan"):
+        check_scope(Role.OPERATIONS, "", None)
