@@ -113,6 +113,17 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
+async def sqlite_engine(sqlite_url: str) -> AsyncIterator[AsyncEngine]:
+    """A migrated SQLite database."""
+    eng = create_engine(sqlite_url)
+    await migrate.upgrade(eng)
+    try:
+        yield eng
+    finally:
+        await eng.dispose()
+
+
+@pytest.fixture
 def settings(tmp_path: Path, sqlite_url: str) -> Settings:
     """Settings for an embedded stack under a temporary directory."""
     return Settings.from_env(

@@ -65,7 +65,7 @@ async def record(target: Path = HISTORY) -> None:
                 )
                 await handle.result()
                 history = await handle.fetch_history()
-                target.write_text(history.to_json())
+                await asyncio.to_thread(target.write_text, history.to_json())
         finally:
             await env.shutdown()
             await engine.dispose()

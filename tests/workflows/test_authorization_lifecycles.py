@@ -21,10 +21,10 @@ from lieu.workflows.authorizations.service import (
 )
 from lieu.workflows.authorizations.types import (
     Cancel,
-    ReviewExtension,
     ProviderResponse,
     ReauthorizationRequest,
     ReviewDecision,
+    ReviewExtension,
     ServiceReport,
 )
 from lieu.workflows.authorizations.workflow import AuthorizationWorkflow

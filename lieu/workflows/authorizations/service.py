@@ -30,7 +30,6 @@ from lieu.workflows.authorizations.types import (
 )
 from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
 
-
 UpdateArg = TypeVar("UpdateArg")
 UpdateResult = TypeVar("UpdateResult")
 

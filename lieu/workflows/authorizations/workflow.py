@@ -206,7 +206,7 @@ class AuthorizationWorkflow:
         self._note(
             "review_requested",
             "lieu",
-            f"review by {step.role}; decision due {self._review_deadline.isoformat()} "
+            f"review by {step.role}; decision due {_when(self._review_deadline)} "
             f"({self._in.urgency.value}, {deadline})",
         )
         self._upsert_search()
@@ -458,7 +458,7 @@ class AuthorizationWorkflow:
         self._note(
             "review_extended",
             extension.reviewer,
-            f"deadline extended to {self._review_deadline.isoformat()}: {extension.reason}",
+            f"deadline extended to {_when(self._review_deadline)}: {extension.reason}",
         )
         self._notice(("member", "provider"), f"Decision deferred: {extension.reason}")
         self._upsert_search()
@@ -780,6 +780,11 @@ class AuthorizationWorkflow:
             retry_policy=RETRY,
         )
         self._projected = len(state.timeline)
+
+
+def _when(moment: datetime) -> str:
+    """A deadline as people read it: 2026-11-30 17:00 UTC."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _midnight_after(day: date) -> datetime:
