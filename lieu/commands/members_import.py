@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 
 from lieu.commands.errors import CommandError
-from lieu.platform.access.member_import import ImportOutcome, import_members, parse_members
 from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
+from lieu.platform.members.importing import ImportOutcome, import_members, parse_members
 from lieu.settings import Settings
 
 SHOWN_PROBLEMS = 20

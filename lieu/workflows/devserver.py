@@ -13,13 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Search attributes lieu's workflows set; identifiers only, never personal health information.
-SEARCH_ATTRIBUTES: dict[str, str] = {
-    "LieuPlan": "Keyword",
-    "LieuSupport": "Keyword",
-    "LieuStatus": "Keyword",
-    "LieuDeadline": "Datetime",
-}
+from lieu.workflows.search import DECLARED
 
 
 class DevServerError(RuntimeError):
@@ -100,7 +94,7 @@ class DevServer:
             cmd += ["--headless"]
         else:
             cmd += ["--ui-port", str(self.ui_port), "--ui-disable-news-fetch"]
-        for name, kind in SEARCH_ATTRIBUTES.items():
+        for name, kind in DECLARED.items():
             cmd += ["--search-attribute", f"{name}={kind}"]
         return cmd
 

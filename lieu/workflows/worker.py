@@ -7,12 +7,14 @@ from datetime import timedelta
 
 import structlog
 from temporalio.client import Client
+from temporalio.service import RPCError
 from temporalio.worker import Worker
 
 from lieu.platform.db.engine import create_engine
 from lieu.settings import Settings
 from lieu.workflows import registry
 from lieu.workflows.client import connect
+from lieu.workflows.search import register as register_search_attributes
 
 log = structlog.get_logger(__name__)
 
@@ -51,6 +53,14 @@ def build_worker(client: Client, settings: Settings, deps: registry.Dependencies
 async def run_worker(settings: Settings, *, stop: asyncio.Event) -> None:
     """Run until `stop` is set, then finish in-flight activities (graceful shutdown)."""
     client = await connect_with_retry(settings)
+    try:
+        await register_search_attributes(client, settings.temporal_namespace)
+    except RPCError as refused:  # e.g. a cloud namespace where workers may not change them
+        log.warning(
+            "could not register lieu's search attributes; register them once with "
+            "`temporal operator search-attribute create`",
+            error=str(refused),
+        )
     engine = create_engine(settings.database_url)
     deps = registry.dependencies(settings, engine)
     try:

@@ -1,4 +1,4 @@
-"""Record the committed history the replay test checks: `python -m tests.workflows.record_history`.
+"""Record a history for the replay test: `python -m tests.workflows.record_history [NAME.json]`.
 
 Run it only when a change to `AuthorizationWorkflow` is meant to change its commands, and put
 that change behind `workflow.patched(...)` so histories recorded before it still replay.
@@ -25,7 +25,9 @@ from lieu.workflows.authorizations.types import ProviderResponse, ReviewDecision
 from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
 from tests.workflows.authorizations import cin, enroll, world
 
-HISTORY = Path(__file__).resolve().parent / "histories" / "recuperative_care_expired.json"
+HISTORIES = Path(__file__).resolve().parent / "histories"
+# Each file is kept forever: histories recorded before a patch must still replay after it.
+HISTORY = HISTORIES / "recuperative_care_review_opens_at_once.json"
 
 
 async def record(target: Path = HISTORY) -> None:
@@ -72,6 +74,6 @@ async def record(target: Path = HISTORY) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(record())
+    asyncio.run(record(HISTORIES / sys.argv[1] if len(sys.argv) > 1 else HISTORY))
     sys.stdout.flush()
     os._exit(0)  # temporalio may abort at interpreter exit (sdk-python#300)

@@ -69,7 +69,11 @@ async def test_an_authorization_survives_killed_workers_and_a_server_restart(
             ),
             task_queue=env.task_queue,
         )
-        state = await settle(handle, lambda s: s.status is Status.PRESUMPTIVE, seconds=60)
+        state = await settle(
+            handle,
+            lambda s: s.status is Status.PRESUMPTIVE and s.review_deadline is not None,
+            seconds=60,
+        )
         kill(first)
 
         second = spawn_worker(env)  # takes a service report, then dies

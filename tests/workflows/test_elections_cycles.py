@@ -66,7 +66,7 @@ async def test_two_years_of_cycles_add_in_january_and_july_remove_only_in_januar
     ):
         start = (await env.get_current_time()).date()
         handle: WorkflowHandle[ElectionCycleWorkflow, None] = await ensure_election_workflow(
-            env.client, plan=PLAN, calendar=CALENDAR, task_queue=queue
+            env.client, plan=PLAN, calendar=CALENDAR, task_queue=queue, search_attributes=False
         )
         first = CALENDAR.next_open_cycle(start)
         state = await handle.query(ElectionCycleWorkflow.state)

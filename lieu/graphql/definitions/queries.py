@@ -22,13 +22,13 @@ from lieu.graphql.definitions.types import (
 from lieu.graphql.errors import ClientError, NotFound, Problem, ValidationErrors
 from lieu.graphql.pagination import Connection, connection, page
 from lieu.graphql.permissions import allow
-from lieu.platform.access.draft_simulation import SimulationError, simulate_draft
 from lieu.platform.access.roles import Role
 from lieu.platform.db.base import utcnow
 from lieu.platform.definitions.diff import diff_definitions
 from lieu.platform.definitions.document import parse_definition
 from lieu.platform.definitions.errors import VersionNotFound
 from lieu.platform.definitions.models import DefinitionStatus
+from lieu.platform.definitions.simulation import SimulationError, simulate_draft
 from lieu.platform.definitions.supports import BASELINE_PLAN
 from lieu.platform.definitions.validation import validate_document
 from lieu.platform.definitions.versions import (

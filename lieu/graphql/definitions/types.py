@@ -9,8 +9,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from lieu.graphql.errors import Conflict, NotAllowed, NotFound, Problem, ValidationErrors
-from lieu.platform.access.draft_simulation import Change, Simulation
 from lieu.platform.definitions.models import DefinitionEvent, DefinitionStatus, DefinitionVersion
+from lieu.platform.definitions.simulation import Change, Simulation
 
 VersionStatus = strawberry.enum(DefinitionStatus, name="DefinitionStatus")
 

@@ -10,8 +10,8 @@ from lieu.graphql.errors import Problem, ValidationErrors
 from lieu.graphql.members.types import ImportMembersResult, MembersImported
 from lieu.graphql.permissions import allow
 from lieu.platform.access.audit import record
-from lieu.platform.access.member_import import import_members, parse_members
 from lieu.platform.access.roles import Role
+from lieu.platform.members.importing import import_members, parse_members
 
 MAX_LINES = 10_000
 

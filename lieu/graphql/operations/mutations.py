@@ -19,7 +19,7 @@ from lieu.graphql.errors import Conflict, NotFound
 from lieu.graphql.operations.types import WorkflowActed, WorkflowActionResult
 from lieu.graphql.permissions import allow
 from lieu.platform.access.roles import Role
-from lieu.workflows.authorizations.search import PLAN
+from lieu.workflows.search import PLAN
 
 OPERATIONS = allow(Role.OPERATIONS)
 

@@ -39,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
 TIMEOUT = timedelta(seconds=30)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 ZERO = Decimal(0)
+REVIEW_OPENS_AT_ONCE = "review-opens-at-once"
 
 
 class Cancelled(Exception):
@@ -106,7 +107,10 @@ class AuthorizationWorkflow:
             self._start_presumptive(presumptive.days)
         review = self._step(StepKind.REVIEW)
         if review is not None:
-            await self._project()
+            if not workflow.patched(REVIEW_OPENS_AT_ONCE):
+                # Before this patch a projection ran first, leaving a moment in which the
+                # request showed as presumptive with no review open to decide.
+                await self._project()
             decision = await self._review(review)
             if decision.decision is Decision.DENY:
                 await self._deny(decision.reason, decision.reviewer)

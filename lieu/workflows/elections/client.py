@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+)
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
@@ -16,18 +20,31 @@ from lieu.workflows.elections.types import (
     SubmitChange,
 )
 from lieu.workflows.elections.workflow import ElectionCycleWorkflow, election_workflow_id
+from lieu.workflows.search import PLAN
 
 
 async def ensure_election_workflow(
-    client: Client, *, plan: str, calendar: ElectionCalendar, task_queue: str
+    client: Client,
+    *,
+    plan: str,
+    calendar: ElectionCalendar,
+    task_queue: str,
+    search_attributes: bool = True,
 ) -> WorkflowHandle[ElectionCycleWorkflow, None]:
-    """Start the plan's election workflow unless it already runs (safe to call at every start)."""
+    """Start the plan's election workflow unless it already runs (safe to call at every start).
+
+    It carries the `LieuPlan` search attribute so operations find it among the plan's
+    workflows; pass `search_attributes=False` on a server without lieu's attributes.
+    """
     return await client.start_workflow(
         ElectionCycleWorkflow.run,
         ElectionCycleInput(plan=plan, calendar=calendar),
         id=election_workflow_id(plan),
         task_queue=task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        search_attributes=(
+            TypedSearchAttributes([SearchAttributePair(PLAN, plan)]) if search_attributes else None
+        ),
     )
 
 
