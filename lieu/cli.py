@@ -9,9 +9,12 @@ import click
 import typer
 
 from lieu.commands import dev as dev_command
-from lieu.commands.definitions import definitions_app, eligibility_app
 from lieu.commands import serve
+from lieu.commands.bench import bench
+from lieu.commands.definitions import definitions_app, eligibility_app
 from lieu.commands.errors import CommandError
+from lieu.commands.members import members_app
+from lieu.commands.screen import screen
 from lieu.settings import SettingsError
 from lieu.workflows.devserver import DevServerError
 
@@ -28,6 +31,9 @@ app.command()(serve.worker)
 app.command()(serve.migrate)
 app.add_typer(definitions_app, name="definitions")
 app.add_typer(eligibility_app, name="eligibility")
+app.add_typer(members_app, name="members")
+app.command()(screen)
+app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(bench)
 
 USER_ERRORS = (CommandError, SettingsError, DevServerError)
 
@@ -58,3 +64,11 @@ def main() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)
+
+
+# GraphQL API access and member import (issue 7).
+from lieu.commands import members_import  # noqa: E402
+from lieu.commands.tokens import tokens_app  # noqa: E402
+
+app.add_typer(tokens_app, name="tokens")
+members_app.command("import")(members_import.import_file)

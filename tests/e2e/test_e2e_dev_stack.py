@@ -117,9 +117,11 @@ def temporal_workflows(address: str) -> list[dict[str, object]]:
         timeout=30,
     )
     assert listed.returncode == 0, listed.stderr
-    return json.loads(listed.stdout or "[]") if listed.stdout.strip().startswith("[") else [
-        json.loads(line) for line in listed.stdout.splitlines() if line.strip()
-    ]
+    return (
+        json.loads(listed.stdout or "[]")
+        if listed.stdout.strip().startswith("[")
+        else [json.loads(line) for line in listed.stdout.splitlines() if line.strip()]
+    )
 
 
 def test_lieu_dev_serves_everything_stops_cleanly_and_keeps_its_state(tmp_path: Path) -> None:

@@ -1,0 +1,1 @@
+"""Screening many members against every support in force, as a stream."""

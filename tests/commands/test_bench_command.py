@@ -1,0 +1,50 @@
+"""`lieu bench`: benchmarks found in benchmarks/, run by name, unknown names listed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lieu.cli import run
+from lieu.commands.bench import available, run_benchmark
+
+
+def test_benchmarks_are_the_modules_with_a_run_or_main_function(tmp_path: Path) -> None:
+    (tmp_path / "fast.py").write_text("def run(argv):\n    return '| a |'\n", "utf-8")
+    (tmp_path / "old.py").write_text("def main(argv=None):\n    return 3\n", "utf-8")
+    (tmp_path / "helpers.py").write_text("X = 1\n", "utf-8")
+    (tmp_path / "_private.py").write_text("def run(argv):\n    return ''\n", "utf-8")
+    assert available(tmp_path) == ["fast", "old"]
+    assert run_benchmark("old", [], tmp_path) == 3
+    assert {"eligibility", "ledger"} <= set(available())
+
+
+def test_an_unknown_benchmark_is_one_line_listing_the_available_ones(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(["bench", "nope"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("lieu: error: no benchmark named 'nope'; available: ")
+    assert "eligibility" in error and error.endswith(", or all")
+
+
+def test_lieu_bench_eligibility_quick_prints_a_markdown_table() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "lieu", "bench", "eligibility", "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "120"},
+    )
+    assert done.returncode == 0, done.stderr
+    table = done.stdout
+    assert "| engine | evaluations | evaluations/s |" in table
+    for engine in ("hand-written", "lieu compiled", "explanations", "panzi"):
+        assert engine in table
+    assert "| 2,000 |" in table and "| 6,000 |" in table
+    assert "0 disagreement(s)" in table
+    assert "rep 1/1" in done.stderr
