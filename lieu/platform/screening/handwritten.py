@@ -175,7 +175,9 @@ def day_habilitation(facts: Facts, as_of: date) -> Outcome:
     return _outcome(
         _any(
             _yes(h, "homeless"),
-            _within(h.get("exited_homelessness_on"), 730, as_of),
+            _all(
+                _yes(h, "previously_homeless"), _within(h.get("exited_homelessness_on"), 730, as_of)
+            ),
             _yes(h, "at_risk"),
             _yes(facts.get("risk", _NO), "institutionalization"),
         )
