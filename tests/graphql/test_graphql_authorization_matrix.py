@@ -54,6 +54,11 @@ OPERATIONS = [
     Operation("diffDefinitions", '{ diffDefinitions(support: "respite", fromVersion: 1, toVersion: 2, plan: "dhcs") { __typename } }', {PA}),
     Operation("simulateDraft", '{ simulateDraft(support: "respite", version: 99) { __typename } }', {PA}),
     Operation("electionChanges", "{ electionChanges { id } }", {PA, OP}),
+    Operation(
+        "affectedByRemovals",
+        '{ affectedByRemovals(cycleStart: "2027-01-01") { authorizationId } }',
+        {PA, OP},
+    ),
     # operations
     Operation("overdueReviews", "{ overdueReviews { nodes { id } } }", {RV, OP}),
     Operation("expiringAuthorizations", "{ expiringAuthorizations { nodes { id } } }", {OP}),

@@ -13,6 +13,7 @@ from lieu.platform.access.roles import Role
 from lieu.platform.db.base import utcnow
 from lieu.platform.elections.counties import county_slug
 from lieu.platform.elections.history import ChangeEntry, change_history
+from lieu.platform.elections.impact import Affected, affected_by_removals
 from lieu.platform.elections.offerings import Offering as OfferingRow
 from lieu.platform.elections.offerings import offerings
 
@@ -63,6 +64,30 @@ class ElectionChange:
         )
 
 
+@strawberry.type(
+    description="A running authorization in an offering that ends on `endsOn`: it continues to "
+    "its own end date; new requests there are refused from `endsOn`."
+)
+class AffectedAuthorization:
+    authorization_id: str
+    county: str
+    support: str
+    status: str
+    service_end: date | None
+    ends_on: date
+
+    @classmethod
+    def of(cls, row: Affected) -> AffectedAuthorization:
+        return cls(
+            authorization_id=row.authorization_id,
+            county=row.county,
+            support=row.support,
+            status=row.status,
+            service_end=row.service_end,
+            ends_on=row.ends_on,
+        )
+
+
 @strawberry.type
 class ElectionQueries:
     @strawberry.field(
@@ -95,3 +120,17 @@ class ElectionQueries:
                 county=county_slug(county) if county else None,
             )
         return [ElectionChange.of(e) for e in entries]
+
+    @strawberry.field(
+        description="Running authorizations in offerings your plan removes on `cycleStart`, "
+        "to review before the removal takes effect.",
+        extensions=allow(Role.PLAN_ADMIN, Role.OPERATIONS),
+    )
+    async def affected_by_removals(
+        self, info: Info[Context, None], cycle_start: date
+    ) -> list[AffectedAuthorization]:
+        async with info.context.runtime.sessions() as session:
+            rows = await affected_by_removals(
+                session=session, plan=info.context.caller.plan, cycle_start=cycle_start
+            )
+        return [AffectedAuthorization.of(row) for row in rows]
