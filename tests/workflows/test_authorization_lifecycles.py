@@ -279,3 +279,31 @@ async def test_a_decision_without_a_pending_review_or_reason_is_refused(w: World
             ReviewDecision("um", Decision.APPROVE, "late"),
         )
     assert late.value.code == "closed"
+
+
+async def test_a_decision_sent_while_the_request_is_still_checked_waits_for_the_review(
+    w: World,
+) -> None:
+    ana = cin()
+    await enroll(w.engine, ana, "ana", county="Los Angeles")
+    handle = await w.request(ana, "respite", "12", measure="hours")
+    decided = await handle.execute_update(
+        AuthorizationWorkflow.decide, ReviewDecision("um", Decision.APPROVE, "known caregiver")
+    )
+    assert decided.status is Status.AWAITING_PROVIDER
+    assert kinds(decided).index("review_requested") < kinds(decided).index("approved")
+
+
+async def test_an_early_decision_on_a_request_denied_at_eligibility_is_refused(w: World) -> None:
+    grace = cin()
+    await enroll(w.engine, grace, "grace", county="Los Angeles")
+    handle = await w.request(grace, "respite", "12", measure="hours")
+    with pytest.raises(AuthorizationRequestError) as refused:
+        await send_update(
+            w.client,
+            handle.id,
+            AuthorizationWorkflow.decide,
+            ReviewDecision("um", Decision.APPROVE, "too early"),
+        )
+    assert refused.value.code in {"not_pending_review", "closed"}
+    assert (await handle.result()).status is Status.DENIED

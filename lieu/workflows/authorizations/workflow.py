@@ -431,14 +431,28 @@ class AuthorizationWorkflow:
 
     @workflow.update
     async def decide(self, decision: ReviewDecision) -> AuthorizationState:
-        """A reviewer approves, denies or modifies the pending request."""
+        """A reviewer approves, denies or modifies the request. A decision sent before the
+        review has opened (the request is still being checked) waits for it."""
+        if self._review_deadline is None:
+            await workflow.wait_condition(
+                lambda: self._review_deadline is not None or self._status.is_final
+            )
+            if self._status.is_final:
+                raise ApplicationError(
+                    f"authorization {self._in.authorization_id} was {self._status.value} "
+                    "before its review opened",
+                    type="not_pending_review",
+                )
+        if self._decision is not None:
+            raise ApplicationError("another decision is being applied", type="conflict")
         self._decision = decision
         await workflow.wait_condition(lambda: self._decision is None or self._status.is_final)
         return self.state()
 
     @decide.validator
     def _validate_decide(self, decision: ReviewDecision) -> None:
-        if self._review_deadline is None or self._decision is not None:
+        opening = self._status is Status.RECEIVED and self._step(StepKind.REVIEW) is not None
+        if self._decision is not None or (self._review_deadline is None and not opening):
             raise ApplicationError(
                 f"authorization {self._in.authorization_id} is {self._status.value}; "
                 "there is no review waiting for a decision",
