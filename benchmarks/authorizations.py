@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import asyncpg
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
@@ -48,6 +52,9 @@ from lieu.workflows.devserver import DevServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = "bench-plan"
+POSTGRES_ADMIN = os.environ.get(
+    "LIEU_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 
 
 @dataclass(frozen=True)
@@ -144,52 +151,77 @@ async def _timed(count: int, concurrency: int, one: object) -> float:
     return count / (time.perf_counter() - started)
 
 
-async def measure(count: int, concurrency: int, repetitions: int) -> tuple[Measured, Measured]:
+@asynccontextmanager
+async def _database(kind: str, tmp: str) -> AsyncIterator[str]:
+    """A fresh database: a SQLite file, or a temporary database on the PostgreSQL server."""
+    if kind == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp}/lieu.db"
+        return
+    name = f"lieu_bench_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(POSTGRES_ADMIN)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        host = POSTGRES_ADMIN.split("://", 1)[1].rsplit("/", 1)[0]
+        yield f"postgresql+asyncpg://{host}/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def measure(
+    kind: str, count: int, concurrency: int, repetitions: int
+) -> tuple[Measured, Measured]:
     """Run both in one server; medians over repetitions, alternating lieu and the floor."""
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite+aiosqlite:///{tmp}/lieu.db"
-        cins = [f"{i:08d}B" for i in range(count * repetitions + 1)]
-        await _prepare(url, cins)
-        server = DevServer(port=free_port(), ui_port=None).start()
-        try:
-            client = await Client.connect(server.address, data_converter=pydantic_data_converter)
-            settings = Settings.from_env({"LIEU_DATA_DIR": tmp, "LIEU_DATABASE_URL": url})
-            engine = create_engine(url)
-            deps = registry.dependencies(settings, engine)
-            queue = f"bench-{uuid.uuid4().hex[:6]}"
-            sessions = create_session_factory(engine)
-            async with Worker(
-                client,
-                task_queue=queue,
-                workflows=[*registry.workflows(), BareAuthorization],
-                activities=[*registry.activities(deps), noop],
-                max_concurrent_activities=concurrency * 2,
-            ):
-                warm = await _one_lieu(client, sessions, cins[-1], queue)
-                _, activities = await _events(client, [warm])
-                await _one_bare(client, queue, activities)
-                lieu_rates, bare_rates, lieu_ids, bare_ids = [], [], [], []
-                for rep in range(repetitions):
-                    batch = cins[rep * count : (rep + 1) * count]
+        async with _database(kind, tmp) as url:
+            return await _measure_on(url, tmp, count, concurrency, repetitions)
 
-                    async def lieu_one(i: int, batch: list[str] = batch) -> str:
-                        wid = await _one_lieu(client, sessions, batch[i], queue)
-                        lieu_ids.append(wid)
-                        return wid
 
-                    lieu_rates.append(await _timed(count, concurrency, lieu_one))
+async def _measure_on(
+    url: str, tmp: str, count: int, concurrency: int, repetitions: int
+) -> tuple[Measured, Measured]:
+    cins = [f"{i:08d}B" for i in range(count * repetitions + 1)]
+    await _prepare(url, cins)
+    server = DevServer(port=free_port(), ui_port=None).start()
+    try:
+        client = await Client.connect(server.address, data_converter=pydantic_data_converter)
+        settings = Settings.from_env({"LIEU_DATA_DIR": tmp, "LIEU_DATABASE_URL": url})
+        engine = create_engine(url)
+        deps = registry.dependencies(settings, engine)
+        queue = f"bench-{uuid.uuid4().hex[:6]}"
+        sessions = create_session_factory(engine)
+        async with Worker(
+            client,
+            task_queue=queue,
+            workflows=[*registry.workflows(), BareAuthorization],
+            activities=[*registry.activities(deps), noop],
+            max_concurrent_activities=concurrency * 2,
+        ):
+            warm = await _one_lieu(client, sessions, cins[-1], queue)
+            _, activities = await _events(client, [warm])
+            await _one_bare(client, queue, activities)
+            lieu_rates, bare_rates, lieu_ids, bare_ids = [], [], [], []
+            for rep in range(repetitions):
+                batch = cins[rep * count : (rep + 1) * count]
 
-                    async def bare_one(_i: int) -> str:
-                        wid = await _one_bare(client, queue, activities)
-                        bare_ids.append(wid)
-                        return wid
+                async def lieu_one(i: int, batch: list[str] = batch) -> str:
+                    wid = await _one_lieu(client, sessions, batch[i], queue)
+                    lieu_ids.append(wid)
+                    return wid
 
-                    bare_rates.append(await _timed(count, concurrency, bare_one))
-                lieu_events, _ = await _events(client, lieu_ids)
-                bare_events, _ = await _events(client, bare_ids)
-            await engine.dispose()
-        finally:
-            server.stop()
+                lieu_rates.append(await _timed(count, concurrency, lieu_one))
+
+                async def bare_one(_i: int) -> str:
+                    wid = await _one_bare(client, queue, activities)
+                    bare_ids.append(wid)
+                    return wid
+
+                bare_rates.append(await _timed(count, concurrency, bare_one))
+            lieu_events, _ = await _events(client, lieu_ids)
+            bare_events, _ = await _events(client, bare_ids)
+        await engine.dispose()
+    finally:
+        server.stop()
     return (
         Measured(statistics.median(lieu_rates), lieu_events, activities),
         Measured(statistics.median(bare_rates), bare_events, activities),
@@ -203,21 +235,35 @@ def run(argv: list[str]) -> str:
     parser.add_argument("--concurrency", type=int, default=12)
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="a few authorizations, for tests")
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "postgres", "both"],
+        default="both",
+        help="where lieu's activities write (PostgreSQL at LIEU_BENCH_POSTGRES or 127.0.0.1)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.count, args.concurrency, args.repetitions = 6, 3, 1
-    lieu, bare = asyncio.run(measure(args.count, args.concurrency, args.repetitions))
-    ratio = lieu.per_second / bare.per_second if bare.per_second else float("nan")
+    kinds = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    rows = [
+        "| database | lieu authorizations/s | bare floor/s | vs floor | activities "
+        "| history events (lieu / bare) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for kind in kinds:
+        lieu, bare = asyncio.run(measure(kind, args.count, args.concurrency, args.repetitions))
+        ratio = lieu.per_second / bare.per_second if bare.per_second else float("nan")
+        rows.append(
+            f"| {kind} | {lieu.per_second:.1f} | {bare.per_second:.1f} | {ratio:.0%} | "
+            f"{lieu.activities} | {lieu.events:.0f} / {bare.events:.0f} |"
+        )
     return "\n".join(
         [
-            f"Authorizations end to end: {args.count} per repetition, {args.concurrency} at a "
-            f"time, median of {args.repetitions} (dev server, SQLite, one in-process worker).",
+            f"Authorizations end to end (request → eligibility → reservation → approve → provider "
+            f"accepts → loop closed): {args.count} per repetition, {args.concurrency} at a time, "
+            f"median of {args.repetitions}; Temporal dev server, one in-process worker; the floor "
+            "is a bare workflow with the same activities (no-ops) and updates.",
             "",
-            "| what | per second | activities | history events each | vs floor |",
-            "|---|---:|---:|---:|---:|",
-            f"| lieu authorization (request → … → complete) | {lieu.per_second:.1f} | "
-            f"{lieu.activities} | {lieu.events:.0f} | {ratio:.0%} |",
-            f"| bare workflow, same activities and updates | {bare.per_second:.1f} | "
-            f"{bare.activities} | {bare.events:.0f} | 100% |",
+            *rows,
         ]
     )
