@@ -248,6 +248,11 @@ class _Gen:
 
     def scoped(self, node: Operation, depth: int) -> str:
         items = self.expr(node.args[0], depth)[0]
-        body = self.source.function(_Gen(self.source, dict_data=False).expr(node.args[1], 0)[0])
+        body = scoped_body(node.args[1], self.source)
         extra = f", {self.expr(node.args[2], depth)[0]}" if len(node.args) > 2 else ""
         return f"{_SCOPED[node.op]}({items}, {body}{extra})"
+
+
+def scoped_body(node: Node, source: Source) -> str:
+    """The name of a generated function running ``node`` once per array item (the item as data)."""
+    return source.function(_Gen(source, dict_data=False).expr(node, 0)[0])

@@ -44,7 +44,8 @@ def compile_rule(rule: object) -> CompiledRule:
 def compile_kleene(
     trees: Sequence[Node],
 ) -> tuple[Callable[[dict[str, object]], tuple[object, ...]], str]:
-    """One function giving every tree's three-valued result over a dict of facts."""
+    """One function giving every tree's three-valued result over a dict of facts: the generic
+    Kleene code, the reference ``assessor``'s specialized code is tested against."""
     source = Source(kleene=True)
     items = "".join(f"        {expression(tree, source, dict_data=True)},\n" for tree in trees)
     function, text = _build(source, f"    return (\n{items}    )\n", KLEENE_NAMESPACE)

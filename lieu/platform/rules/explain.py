@@ -32,7 +32,7 @@ def explain(
         label = (labels or {}).get(pointer) or describe(node)
         criteria.append(Criterion(pointer, label, clause))
     compiled = compile_criteria(criteria)
-    return compiled._assess(dict(data)).reasons
+    return compiled.assess_data(data).reasons
 
 
 def describe(node: Node) -> str:
