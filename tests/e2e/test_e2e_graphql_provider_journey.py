@@ -19,11 +19,13 @@ from gql import Client, GraphQLRequest, gql
 from gql.transport.httpx import HTTPXAsyncTransport
 from temporalio.worker import Worker
 
+from lieu.platform.elections.calendar import ElectionCalendar
 from lieu.settings import Settings
 from lieu.workflows import registry
 from lieu.workflows.client import connect
 from lieu.workflows.devserver import DevServer
-from tests.graphql.graphql_stack import ANA, TODAY, Seeded, seeded_stack
+from lieu.workflows.elections.client import ensure_election_workflow
+from tests.graphql.graphql_stack import ANA, PLAN, TODAY, Seeded, seeded_stack
 from tests.serving import serve
 
 pytestmark = pytest.mark.temporal
@@ -265,3 +267,98 @@ async def test_provider_checks_requests_reviewer_approves_provider_reports_balan
     ]:
         assert step in kinds, f"{step} missing from {kinds}"
     assert kinds.index("approved") < kinds.index("service_reported")
+
+
+CANCEL = gql(
+    """
+    mutation Cancel($input: ReasonInput!) {
+      cancelAuthorization(input: $input) {
+        __typename
+        ... on Authorization { status quantityReserved }
+        ... on Error { message }
+      }
+    }
+    """
+)
+
+
+async def test_operations_cancel_a_pending_request_and_what_it_held_is_released(
+    running: tuple[str, Seeded],
+) -> None:
+    base, seeded = running
+    provider = Session(base, seeded.tokens.provider)
+    operations = Session(base, seeded.tokens.operations)
+    reviewer = Session(base, seeded.tokens.reviewer)
+    request = {
+        "cin": ANA,
+        "support": "respite",
+        "serviceStart": TODAY.isoformat(),
+        "quantity": "20",
+        "idempotencyKey": f"ana-cancel-{uuid.uuid4().hex}",
+        "birthDate": "1945-03-08",
+    }
+    number = (await provider(REQUEST, input=request))["requestAuthorization"]["id"]
+
+    async def pending() -> bool:
+        found = (await operations(STATUS, id=number))["authorization"]
+        return found.get("status") == "PENDING_REVIEW"
+
+    await _until(pending, "the request to wait for review")
+    cancelled = (
+        await operations(CANCEL, input={"authorizationId": number, "reason": "duplicate request"})
+    )["cancelAuthorization"]
+    assert cancelled == {
+        "__typename": "Authorization",
+        "status": "CANCELLED",
+        "quantityReserved": "0",
+    }
+    held = (await reviewer(BALANCES, cin=ANA))["balances"]["limits"][0]
+    assert held["held"] == "0" and held["remaining"] == "336"
+    again = (await operations(CANCEL, input={"authorizationId": number, "reason": "again"}))[
+        "cancelAuthorization"
+    ]
+    assert again["__typename"] == "Conflict" and "finished" in again["message"]
+
+
+SUBMIT = gql(
+    """
+    mutation Submit($county: String!, $support: String!, $kind: ElectionChangeKind!) {
+      submitElectionChange(county: $county, support: $support, kind: $kind, reason: "new CBO") {
+        __typename
+        ... on ElectionChangeAccepted { cycleStart takesEffect }
+        ... on Conflict { code message }
+        ... on Error { message }
+      }
+    }
+    """
+)
+CHANGES = gql("query { electionChanges { county support kind status actor } }")
+
+
+async def test_the_plan_team_adds_a_support_in_the_open_window_and_sees_it_pending(
+    running: tuple[str, Seeded],
+) -> None:
+    base, seeded = running
+    client = await connect(seeded.settings)
+    open_now = ElectionCalendar(window_opens_days_before=400, window_closes_days_before=1)
+    handle = await ensure_election_workflow(
+        client, plan=PLAN, calendar=open_now, task_queue=seeded.settings.task_queue
+    )
+    team = Session(base, seeded.tokens.plan_admin)
+    try:
+        added = await team(SUBMIT, county="Kern", support="asthma-remediation", kind="ADD")
+        accepted = added["submitElectionChange"]
+        assert accepted["__typename"] == "ElectionChangeAccepted", accepted
+        assert accepted["takesEffect"] == accepted["cycleStart"]
+        twice = await team(SUBMIT, county="Kern", support="asthma-remediation", kind="ADD")
+        assert twice["submitElectionChange"]["__typename"] == "Conflict"
+        assert twice["submitElectionChange"]["code"] == "duplicate"
+        changes = (await team(CHANGES))["electionChanges"]
+        assert {
+            "county": "kern",
+            "support": "asthma-remediation",
+            "kind": "add",
+            "status": "pending",
+        }.items() <= changes[-1].items()
+    finally:
+        await handle.terminate("test over")
