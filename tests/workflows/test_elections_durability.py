@@ -65,3 +65,23 @@ async def test_a_worker_killed_mid_window_loses_no_submitted_change(
         ("respite", "pat", "pending"),
         ("sobering-centers", "lee", "pending"),
     ]
+
+
+async def test_a_change_for_a_plan_whose_election_workflow_ended_is_refused_with_the_reason(
+    temporal_dev_server: DevServer,
+) -> None:
+    plan = f"ended-{uuid.uuid4().hex[:8]}"
+    client = await Client.connect(
+        temporal_dev_server.address, data_converter=pydantic_data_converter
+    )
+    change = ElectionChange(plan, "alameda", "respite", ChangeKind.ADD, actor="pat")
+    with pytest.raises(Refusal) as never_started:
+        await submit_change(client, change)
+    assert never_started.value.code == "no_election_workflow"
+    handle = await ensure_election_workflow(
+        client, plan=plan, calendar=OPEN_NOW, task_queue=f"none-{plan}"
+    )
+    await handle.terminate("plan left the program")
+    with pytest.raises(Refusal) as ended:
+        await submit_change(client, change)
+    assert ended.value.code == "no_election_workflow"

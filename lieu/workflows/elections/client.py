@@ -9,7 +9,7 @@ from temporalio.common import (
     WorkflowIDConflictPolicy,
 )
 from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from lieu.platform.elections.calendar import ElectionCalendar
 from lieu.platform.elections.changes import ElectionChange, Refusal
@@ -63,7 +63,8 @@ async def submit_change(client: Client, change: ElectionChange) -> ChangeAccepte
             raise Refusal(cause.type or "refused", cause.message) from None
         raise
     except RPCError as missing:
-        if "not found" in str(missing).lower():
+        # NOT_FOUND covers both "never started" and "already completed" (e.g. terminated).
+        if missing.status is RPCStatusCode.NOT_FOUND:
             raise Refusal(
                 "no_election_workflow",
                 f"plan {change.plan!r} has no running election workflow; start it first",
