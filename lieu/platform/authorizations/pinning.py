@@ -8,9 +8,8 @@ from lieu.platform.authorizations.records import DefinitionRef
 from lieu.platform.definitions.document import Definition
 from lieu.platform.definitions.document import DefinitionRef as VersionRef
 from lieu.platform.definitions.eligibility import compile_definition
-from lieu.platform.definitions.inheritance import effective
 from lieu.platform.definitions.models import DefinitionStatus
-from lieu.platform.definitions.versions import get_version, stored_definition
+from lieu.platform.definitions.versions import get_version, stored_definition, with_baseline
 from lieu.platform.rules.eligibility import CompiledCriteria
 
 
@@ -44,13 +43,11 @@ class PinnedDefinitions:
             session=session, ref=VersionRef(ref.plan, ref.support, ref.version)
         )
         assert definition is not None
-        if definition.extends is not None:
-            baseline = await stored_definition(session=session, ref=definition.extends)
-            if baseline is None:
-                raise PinnedDefinitionError(f"{definition.extends} (the baseline) is missing")
-            definition = effective(baseline, definition)
-        self._definitions[ref] = definition
-        return definition
+        merged = await with_baseline(session=session, definition=definition)
+        if merged is None:
+            raise PinnedDefinitionError(f"{definition.extends} (the baseline) is missing")
+        self._definitions[ref] = merged
+        return merged
 
     def criteria(self, definition: Definition) -> CompiledCriteria:
         """The definition's eligibility criteria, compiled once."""

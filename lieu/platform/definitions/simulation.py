@@ -11,12 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lieu.platform.definitions.document import Definition, parse_definition
 from lieu.platform.definitions.eligibility import compile_definition
-from lieu.platform.definitions.inheritance import effective
 from lieu.platform.definitions.supports import BASELINE_PLAN
 from lieu.platform.definitions.versions import (
     effective_in_force,
     get_version,
-    stored_definition,
+    with_baseline,
 )
 from lieu.platform.members.models import Member
 from lieu.platform.rules.eligibility import Outcome
@@ -52,12 +51,10 @@ class SimulationError(LookupError):
 
 
 async def _draft_effective(session: AsyncSession, draft: Definition) -> Definition:
-    if draft.extends is None:
-        return draft
-    baseline = await stored_definition(session=session, ref=draft.extends)
-    if baseline is None:
+    merged = await with_baseline(session=session, definition=draft)
+    if merged is None:
         raise SimulationError(f"{draft.extends} (the baseline the draft extends) is not published")
-    return effective(baseline, draft)
+    return merged
 
 
 async def simulate_draft(

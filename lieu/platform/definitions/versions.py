@@ -235,7 +235,12 @@ async def effective_in_force(
     row = await version_in_force(session=session, plan=plan, support=support, on=on)
     if row is None:
         return None
-    definition = parse_definition(row.document)
+    return await with_baseline(session=session, definition=parse_definition(row.document))
+
+
+async def with_baseline(*, session: AsyncSession, definition: Definition) -> Definition | None:
+    """The effective definition: a plan's narrowed onto its stored baseline (None when the
+    baseline is missing); a baseline as it is."""
     if definition.extends is None:
         return definition
     baseline = await stored_definition(session=session, ref=definition.extends)

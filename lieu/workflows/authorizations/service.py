@@ -17,9 +17,12 @@ from temporalio.workflow import UpdateMethodMultiParam
 
 from lieu.platform.authorizations.status import Urgency
 from lieu.platform.definitions.document import DefinitionRef as VersionRef
-from lieu.platform.definitions.inheritance import effective
 from lieu.platform.definitions.supports import BASELINE_PLAN
-from lieu.platform.definitions.versions import stored_definition, version_in_force
+from lieu.platform.definitions.versions import (
+    stored_definition,
+    version_in_force,
+    with_baseline,
+)
 from lieu.platform.elections.counties import county_slug
 from lieu.platform.members.service import get_member
 from lieu.workflows.authorizations.search import initial_attributes
@@ -80,15 +83,16 @@ async def build_input(session: AsyncSession, request: NewRequest) -> Authorizati
             f"no published definition of {request.support!r} is in force on "
             f"{request.service_start.isoformat()} for plan {request.plan!r}",
         )
-    definition = await stored_definition(
+    stored = await stored_definition(
         session=session,
         ref=VersionRef(row.plan, row.support, row.version),
     )
-    assert definition is not None
-    if definition.extends is not None:
-        baseline = await stored_definition(session=session, ref=definition.extends)
-        assert baseline is not None
-        definition = effective(baseline, definition)
+    assert stored is not None
+    definition = await with_baseline(session=session, definition=stored)
+    if definition is None:
+        raise AuthorizationRequestError(
+            "no_definition", f"the baseline of {row.plan}/{row.support}/v{row.version} is missing"
+        )
     assert definition.authorization is not None, "a validated definition has authorization terms"
     measures = [limit.measure.value for limit in definition.limits]
     measure = request.measure or (measures[0] if measures else "units")
