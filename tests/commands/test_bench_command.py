@@ -32,6 +32,7 @@ def test_an_unknown_benchmark_is_one_line_listing_the_available_ones(
     assert "eligibility" in error and error.endswith(", or all")
 
 
+@pytest.mark.bench
 def test_lieu_bench_eligibility_quick_prints_a_markdown_table() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "lieu", "bench", "eligibility", "--quick"],
