@@ -108,11 +108,19 @@ def sqlite_url(tmp_path: Path) -> str:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """An empty database, once on SQLite and once on PostgreSQL."""
+    """An empty database, once on SQLite and once on PostgreSQL.
+
+    When the test also asks for `engine`, which migrates this database before the test runs, the
+    PostgreSQL one is made as a copy of the migrated template at once (one CREATE DATABASE, not
+    an empty one dropped and made again)."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'lieu.db'}"
         return
-    url = await create_postgres_database()
+    templates = database_templates.active()
+    if templates is not None and "engine" in request.fixturenames:
+        url = await templates.new_postgres_database(MIGRATED, _build_migrated)
+    else:
+        url = await create_postgres_database()
     try:
         yield url
     finally:

@@ -130,6 +130,7 @@ class DatabaseTemplates:
     tag: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     sqlite_files: dict[str, Path] = field(default_factory=dict)
     postgres_names: dict[str, str] = field(default_factory=dict)
+    postgres_copies: dict[str, str] = field(default_factory=dict)  # database -> template name
 
     async def restore(
         self, url: str, name: str, build: Build, *, engine: AsyncEngine | None = None
@@ -155,11 +156,30 @@ class DatabaseTemplates:
             database = parsed.database or ""
             if not await _postgres_is_blank(database):
                 return False
+            if self.postgres_copies.get(database) == name:
+                return True  # made as a copy of this template and still untouched
             template_database = await self._postgres_template(name, build)
             if engine is not None:
                 await engine.dispose()
-            return await _postgres_clone(template_database, database)
+            if not await _postgres_clone(template_database, database):
+                return False
+            self.postgres_copies[database] = name
+            return True
         return False
+
+    async def new_postgres_database(self, name: str, build: Build) -> str:
+        """A new database on the test server made as a copy of template `name`; its URL."""
+        template_database = await self._postgres_template(name, build)
+        database = f"lieu_t_{uuid.uuid4().hex[:12]}"
+        admin = await postgres_admin()
+        try:
+            await admin.execute(
+                f"CREATE DATABASE {_quoted(database)} TEMPLATE {_quoted(template_database)}"
+            )
+        finally:
+            await admin.close()
+        self.postgres_copies[database] = name
+        return postgres_url(database)
 
     async def _sqlite_template(self, name: str, build: Build) -> Path:
         if name not in self.sqlite_files:
