@@ -78,6 +78,13 @@ def _sqlite_is_blank(path: Path) -> bool:
     """No file, no tables, or lieu's tables at the head revision without a row."""
     if not path.exists() or path.stat().st_size == 0:
         return True
+    try:
+        return _sqlite_holds_nothing(path)
+    except sqlite3.DatabaseError:
+        return False  # not a database lieu made: leave it to the caller
+
+
+def _sqlite_holds_nothing(path: Path) -> bool:
     with closing(sqlite3.connect(path)) as db:
         tables = [
             row[0]
@@ -130,6 +137,7 @@ class DatabaseTemplates:
     tag: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     sqlite_files: dict[str, Path] = field(default_factory=dict)
     postgres_names: dict[str, str] = field(default_factory=dict)
+    postgres_made: list[str] = field(default_factory=list)  # every template database, to drop
     postgres_copies: dict[str, str] = field(default_factory=dict)  # database -> template name
 
     async def restore(
@@ -184,7 +192,12 @@ class DatabaseTemplates:
     async def _sqlite_template(self, name: str, build: Build) -> Path:
         if name not in self.sqlite_files:
             path = self.root / f"{len(self.sqlite_files):02d}-{_slug(name)}.db"
-            await build(f"sqlite+aiosqlite:///{path}")
+            try:
+                await build(f"sqlite+aiosqlite:///{path}")
+            except BaseException:
+                for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+                    leftover.unlink(missing_ok=True)  # a failed build is never copied
+                raise
             with closing(sqlite3.connect(path)) as db:
                 # Fold the WAL into the file, which then stands alone (copies turn WAL back on
                 # when lieu's engine opens them, as it does for any new database).
@@ -194,13 +207,13 @@ class DatabaseTemplates:
 
     async def _postgres_template(self, name: str, build: Build) -> str:
         if name not in self.postgres_names:
-            database = f"lieu_tpl_{self.tag}_{len(self.postgres_names):02d}_{_slug(name)}"[:63]
+            database = f"lieu_tpl_{self.tag}_{len(self.postgres_made):02d}_{_slug(name)}"[:63]
             admin = await postgres_admin()
             try:
                 await admin.execute(f"CREATE DATABASE {_quoted(database)}")
             finally:
                 await admin.close()
-            self.postgres_names[name] = database  # dropped at the end even if `build` fails
+            self.postgres_made.append(database)  # dropped at the end even if `build` fails
             await build(postgres_url(database))
             admin = await postgres_admin()
             try:
@@ -213,18 +226,19 @@ class DatabaseTemplates:
                 )
             finally:
                 await admin.close()
+            self.postgres_names[name] = database
         return self.postgres_names[name]
 
     def close(self) -> None:
         """Drop the PostgreSQL templates and delete the SQLite ones."""
         shutil.rmtree(self.root, ignore_errors=True)
-        if not self.postgres_names:
+        if not self.postgres_made:
             return
 
         async def drop() -> None:
             admin = await asyncpg.connect(POSTGRES_ADMIN_DSN, timeout=5)
             try:
-                for database in self.postgres_names.values():
+                for database in self.postgres_made:
                     await admin.execute(f"DROP DATABASE IF EXISTS {_quoted(database)} WITH (FORCE)")
             finally:
                 await admin.close()
@@ -242,7 +256,7 @@ class DatabaseTemplates:
         worker.start()
         worker.join(timeout=60)
         if failures:
-            names = ", ".join(self.postgres_names.values())
+            names = ", ".join(self.postgres_made)
             print(f"could not drop the template databases {names}: {failures[0]}")
 
 

@@ -141,3 +141,31 @@ async def test_a_copy_into_an_open_sqlite_file_is_seen_by_the_engine_on_it(
         names = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
     assert "greeting" in names
     templates.close()
+
+
+async def test_a_template_whose_build_failed_is_built_again_not_copied(
+    tmp_path: Path, database_url: str
+) -> None:
+    templates = DatabaseTemplates(tmp_path / "templates")
+    (tmp_path / "templates").mkdir()
+
+    async def half(url: str) -> None:
+        made = create_engine(url)
+        await migrate.upgrade(made, "0001")
+        await made.dispose()
+        raise RuntimeError("build broke half way")
+
+    async def whole(url: str) -> None:
+        made = create_engine(url)
+        await migrate.upgrade(made)
+        await made.dispose()
+
+    try:
+        with pytest.raises(RuntimeError, match="half way"):
+            await templates.restore(database_url, "migrated", half)
+        assert await templates.restore(database_url, "migrated", whole)
+        copy = create_engine(database_url)
+        assert await migrate.current(copy) == head_revision()
+        await copy.dispose()
+    finally:
+        templates.close()
