@@ -1,7 +1,7 @@
 """The ASGI GraphQL endpoint (HTTP, GraphiQL and graphql-transport-ws): authenticates the bearer
 token, notes where the request came from, refuses oversized bodies before reading them and
 unreadable ones (not UTF-8, nested absurdly deep, numbers of thousands of digits) with a 400
-that says why."""
+that says why, and serves the explorer from lieu's own files."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
 from lieu.graphql.context import Context
+from lieu.graphql.explorer.page import explorer_page
 from lieu.graphql.guards import MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_NUMBER_DIGITS
 from lieu.graphql.loaders import build_loaders
 from lieu.platform.access.audit import Origin
@@ -51,6 +52,10 @@ class LieuGraphQL(GraphQL[Context, None]):
                 await refusal(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from /graphql/explorer/ (no CDN), or how to build it when it is missing."""
+        return explorer_page()
 
     def parse_json(self, data: str | bytes) -> Any:
         try:
