@@ -17,6 +17,7 @@ from typer._click.core import Command
 from typer.core import TyperGroup, TyperOption
 
 from lieu.cli import app, run
+from lieu.commands.errors import is_temporal_connect_failure, temporal_unreachable
 from lieu.workflows.devserver import free_port
 
 
@@ -172,16 +173,14 @@ def test_the_installed_command_prints_no_traceback_for_an_unknown_command() -> N
     ]
 
 
-def test_temporal_that_does_not_answer_is_one_line_and_exit_1(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'lieu.db'}"
-    assert lieu("migrate", env={"LIEU_DATABASE_URL": url}).returncode == 0
-    from lieu.commands.errors import temporal_unreachable
-
+def test_temporal_that_does_not_answer_is_explained_in_one_line() -> None:
     refused = RuntimeError(
         "Failed client connect: Server connection error: tonic::transport::Error(Transport, "
         'ConnectError("tcp connect error", 127.0.0.1:1, Os { code: 111, kind: '
         'ConnectionRefused, message: "Connection refused" }))'
     )
+    assert is_temporal_connect_failure(refused)
+    assert not is_temporal_connect_failure(RuntimeError("something else"))
     assert str(temporal_unreachable("127.0.0.1:1", refused)) == (
         "cannot reach Temporal at 127.0.0.1:1: nothing answers there (connection refused). "
         "Start it (`make run` starts one) or set LIEU_TEMPORAL_ADDRESS to a running server's "
