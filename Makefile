@@ -22,7 +22,12 @@ gate:
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The GraphQL explorer's assets (GraphiQL, React) come from npm, pinned by package-lock.json, and
+# are copied into lieu/graphql/explorer/static/ so lieu serves them itself (no CDN).
+$(STAMP): pyproject.toml package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make install: npm (Node 20+) is needed to build the GraphQL explorer; install Node.js and run make install again" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)

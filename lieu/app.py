@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 
 from lieu.admin.routes import routes as admin_routes
+from lieu.graphql.explorer.page import ASSETS_URL, explorer_assets
 from lieu.graphql.http import LieuGraphQL
 from lieu.graphql.schema import build_schema
 from lieu.health import check_all
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/", lambda _r: RedirectResponse("/admin/")),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            Mount(ASSETS_URL, explorer_assets(), name="graphql-explorer"),
             Mount("/admin", routes=admin_routes(), name="admin"),
             Route("/healthz", healthz),
             Route("/metrics", metrics),

@@ -1,4 +1,10 @@
-"""Settings, read once from the environment into a frozen object and passed down."""
+"""Settings, read once from the environment into a frozen object and passed down.
+
+Where the embedded stack's state lives (`LIEU_DATA_DIR`, default `.lieu`): a `.lieu/` holding a
+`lieu.db` in the working directory wins; otherwise the `.lieu/` of the checkout lieu is installed
+from (what `make run` uses), so `lieu tokens create` works from any directory; otherwise (lieu
+installed from a wheel) `.lieu/` in the working directory. Reading settings never creates anything.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+DATA_DIR_NAME = ".lieu"
+DATABASE_FILE = "lieu.db"
+PACKAGE_PARENT = Path(__file__).resolve().parent.parent  # the checkout, for an editable install
 
 
 class SettingsError(ValueError):
@@ -44,6 +53,13 @@ class Settings:
         return self.url.get_backend_name() == "sqlite"
 
     @property
+    def sqlite_file(self) -> Path | None:
+        """The SQLite database file (absolute), or None for a server database."""
+        if not self.is_sqlite or not self.url.database or self.url.database == ":memory:":
+            return None
+        return Path(self.url.database).expanduser().absolute()
+
+    @property
     def temporal_db_file(self) -> Path:
         """Where the embedded Temporal dev server persists its state."""
         return self.data_dir / "temporal.db"
@@ -54,12 +70,19 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read `LIEU_*` variables; defaults give the embedded stack under `.lieu/` here."""
+        """Read `LIEU_*` variables; defaults give the embedded stack under `.lieu/` (see above)."""
         env = os.environ if environ is None else environ
-        data_dir = Path(env.get("LIEU_DATA_DIR", ".lieu")).expanduser().absolute()
-        database_url = env.get("LIEU_DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'lieu.db'}"
+        raw_data_dir = env.get("LIEU_DATA_DIR")
+        data_dir = (
+            Path(raw_data_dir).expanduser().absolute()
+            if raw_data_dir
+            else default_data_dir(Path.cwd())
+        )
+        database_url = (
+            env.get("LIEU_DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / DATABASE_FILE}"
+        )
         _check_database_url(database_url)
-        default_definitions = Path(__file__).resolve().parent.parent / "benefit_definitions"
+        default_definitions = PACKAGE_PARENT / "benefit_definitions"
         return cls(
             data_dir=data_dir,
             database_url=database_url,
@@ -73,6 +96,22 @@ class Settings:
             log_format=_choice("LIEU_LOG_FORMAT", env, "console", ("console", "json")),
             definitions_dir=Path(env.get("LIEU_DEFINITIONS_DIR", str(default_definitions))),
         )
+
+
+def checkout_root() -> Path | None:
+    """The source checkout lieu is installed from (an editable install), or None."""
+    root = PACKAGE_PARENT
+    is_checkout = (root / "pyproject.toml").is_file() and (root / "benefit_definitions").is_dir()
+    return root if is_checkout else None
+
+
+def default_data_dir(cwd: Path) -> Path:
+    """`.lieu/` here when it holds a database, else the checkout's `.lieu/`, else `.lieu/` here."""
+    here = cwd.absolute() / DATA_DIR_NAME
+    if (here / DATABASE_FILE).is_file():
+        return here
+    root = checkout_root()
+    return root / DATA_DIR_NAME if root is not None else here
 
 
 def _check_database_url(value: str) -> None:

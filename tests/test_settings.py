@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lieu.settings import Settings, SettingsError
+from lieu.settings import Settings, SettingsError, checkout_root, default_data_dir
 
 
 def test_defaults_give_the_embedded_stack_under_dot_lieu(tmp_path: Path) -> None:
@@ -68,3 +68,46 @@ def test_a_bad_value_names_the_variable_and_how_to_fix_it(
         Settings.from_env({variable: value})
     assert variable in str(raised.value)
     assert expected in str(raised.value)
+
+
+def test_without_lieu_data_dir_the_stack_is_the_checkouts_from_any_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = checkout_root()
+    assert root is not None and (root / "pyproject.toml").is_file()
+    monkeypatch.chdir(tmp_path)
+    settings = Settings.from_env({})
+    assert settings.data_dir == root / ".lieu"
+    assert settings.sqlite_file == root / ".lieu" / "lieu.db"
+    assert list(tmp_path.iterdir()) == []  # reading settings creates nothing
+
+
+def test_a_dot_lieu_with_a_database_in_the_working_directory_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".lieu").mkdir()
+    (tmp_path / ".lieu" / "lieu.db").touch()
+    monkeypatch.chdir(tmp_path)
+    assert Settings.from_env({}).data_dir == tmp_path / ".lieu"
+    assert default_data_dir(tmp_path / "elsewhere") == _checkout() / ".lieu"
+
+
+def test_an_empty_dot_lieu_left_behind_does_not_hide_the_stack(tmp_path: Path) -> None:
+    (tmp_path / ".lieu").mkdir()
+    assert default_data_dir(tmp_path) == _checkout() / ".lieu"
+
+
+def test_the_sqlite_file_is_absolute_and_a_server_database_has_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    relative = Settings.from_env({"LIEU_DATABASE_URL": "sqlite+aiosqlite:///x/lieu.db"})
+    assert relative.sqlite_file == tmp_path / "x" / "lieu.db"
+    server = Settings.from_env({"LIEU_DATABASE_URL": "postgresql+asyncpg://lieu@db:5432/lieu"})
+    assert server.sqlite_file is None
+
+
+def _checkout() -> Path:
+    root = checkout_root()
+    assert root is not None, "the tests run from a checkout"
+    return root

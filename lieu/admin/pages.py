@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import wraps
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from lieu.admin.database import is_busy
+from lieu.admin.display import FILTERS
+from lieu.admin.flash import flash_message
 from lieu.platform.access.roles import Principal
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.filters.update(FILTERS)
+
+RETRY_AFTER_SECONDS = 2
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def page(
@@ -23,16 +33,53 @@ def page(
     *,
     principal: Principal | None = None,
     status_code: int = 200,
+    headers: dict[str, str] | None = None,
 ) -> Response:
-    """Render a console page with the common header values."""
+    """Render a console page with the common header values. The success banner is the
+    catalogue's text for `?flash=<code>`, about the authorization the route names."""
+    number = request.path_params.get("number")
     return templates.TemplateResponse(
         request,
         template,
         {
             "version": version("lieu"),
             "principal": principal,
-            "flash": request.query_params.get("flash", ""),
+            "flash": flash_message(request.query_params.get("flash", ""), number=number),
             **context,
         },
         status_code=status_code,
+        headers=headers,
     )
+
+
+def busy_page(request: Request, *, done: str = "") -> Response:
+    """503 when the database stayed busy past its timeout: say what happened and to try again."""
+    number = request.path_params.get("number")
+    if request.method == "GET":
+        again = str(request.url)
+    elif number:
+        again = str(request.url_for("admin:admin-authorization", number=number))
+    else:
+        again = str(request.url_for("admin:admin-overview"))
+    return page(
+        request,
+        "busy.html",
+        {"done": done, "again": again},
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def answers_when_busy(endpoint: Endpoint) -> Endpoint:
+    """The endpoint, answering a busy database with `busy_page` instead of a server error."""
+
+    @wraps(endpoint)
+    async def guarded(request: Request) -> Response:
+        try:
+            return await endpoint(request)
+        except DBAPIError as error:
+            if not is_busy(error):
+                raise
+            return busy_page(request)
+
+    return guarded

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -11,10 +10,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from lieu.admin.pages import HERE, page
-from lieu.admin.session import COOKIE, NotSignedIn, check_token, principal_of, same_origin
+from lieu.admin.actions import act, authorization_page, origin_of
+from lieu.admin.database import reads, runtime_of, writes
+from lieu.admin.pages import HERE, answers_when_busy, page
+from lieu.admin.session import COOKIE, NotSignedIn, check_token, principal_of
 from lieu.health import check_all
-from lieu.platform.access.audit import AuditRecord, Origin, record
+from lieu.platform.access.audit import AuditRecord, record
 from lieu.platform.access.authorizations import (
     AuthorizationFilter,
     expiring,
@@ -24,49 +25,33 @@ from lieu.platform.access.authorizations import (
     stalled,
     timelines,
 )
-from lieu.platform.access.roles import Principal, Role
-from lieu.platform.authorizations.status import Decision, Status
+from lieu.platform.access.roles import Principal
+from lieu.platform.authorizations.status import Status
 from lieu.platform.catalog import published_supports
-from lieu.runtime import Runtime
-from lieu.workflows.authorizations.service import AuthorizationRequestError, send_update
-from lieu.workflows.authorizations.types import Cancel, ReviewDecision
-from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
 
 PAGE_SIZE = 50
 QUEUE_SIZE = 10
 
 
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
-
-def _to_login(reason: str, back: str = "/admin/") -> Response:
-    query = urlencode({"reason": reason, "next": back})
-    return RedirectResponse(f"/admin/login?{query}", status_code=303)
-
-
-def _origin(request: Request) -> Origin:
-    return Origin(
-        client_ip=request.client.host if request.client else "",
-        user_agent=request.headers.get("user-agent", ""),
-    )
+def _to_login(back: str = "/admin/") -> Response:
+    # The sign-in page works out why by itself: a link never carries text for it to show.
+    return RedirectResponse(f"/admin/login?{urlencode({'next': back})}", status_code=303)
 
 
 async def overview(request: Request) -> Response:
     """Health, published definitions, and for signed-in staff the work that needs attention."""
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     checks = await check_all(runtime.engine, runtime.temporal, runtime.settings.temporal_address)
     try:
         principal: Principal | None = await principal_of(request) if checks[0].ok else None
     except NotSignedIn:
         principal = None
     supports, queues = [], {}
+    now = datetime.now(UTC)
     if checks[0].ok:
-        async with runtime.sessions() as session:
-            supports = await published_supports(session=session)
+        async with reads(request)() as session:
+            supports = await published_supports(session=session, on=now.date())
             if principal is not None:
-                now = datetime.now(UTC)
                 queues = {
                     "overdue": await review_queue(
                         session=session,
@@ -102,6 +87,7 @@ async def overview(request: Request) -> Response:
             "checks": checks,
             "supports": supports,
             "plans": sorted({entry.plan for entry in supports}),
+            "today": now.date(),
             "settings": runtime.settings,
             "queues": queues,
         },
@@ -110,12 +96,17 @@ async def overview(request: Request) -> Response:
 
 
 async def login_form(request: Request) -> Response:
-    """The sign-in form."""
-    return page(
-        request,
-        "login.html",
-        {"reason": request.query_params.get("reason", ""), "next": _safe_next(request)},
-    )
+    """The sign-in form, saying why the console's cookie no longer signs in (if it does not)."""
+    back = _safe_next(request)
+    reason = ""
+    if request.cookies.get(COOKIE):
+        try:
+            await principal_of(request)
+        except NotSignedIn as refused:
+            reason = refused.reason
+    elif back != "/admin/":
+        reason = "sign in to see that page"
+    return page(request, "login.html", {"reason": reason, "next": back})
 
 
 async def login(request: Request) -> Response:
@@ -124,7 +115,7 @@ async def login(request: Request) -> Response:
     secret = str(form.get("token", ""))
     back = _safe_next(request, str(form.get("next", "/admin/")))
     try:
-        await check_token(_runtime(request), secret)
+        await check_token(runtime_of(request), secret)
     except NotSignedIn as refused:
         context = {"reason": refused.reason, "next": back}
         return page(request, "login.html", context, status_code=401)
@@ -152,8 +143,8 @@ async def authorizations(request: Request) -> Response:
     """Search authorizations by status, support, provider and member."""
     try:
         principal = await principal_of(request)
-    except NotSignedIn as missing:
-        return _to_login(missing.reason, str(request.url.path))
+    except NotSignedIn:
+        return _to_login(str(request.url.path))
     params = request.query_params
     where = AuthorizationFilter(
         statuses=[s for s in params.getlist("status") if s],
@@ -164,7 +155,9 @@ async def authorizations(request: Request) -> Response:
     )
     raw_page = params.get("page", "1")
     page_number = max(int(raw_page), 1) if raw_page.isdigit() else 1
-    async with _runtime(request).sessions.begin() as session:
+    # A search by member is a read of member data: its audit line makes it a write.
+    sessions = writes(request) if where.member_cin else reads(request)
+    async with sessions.begin() as session:
         rows = await search_authorizations(
             session=session,
             principal=principal,
@@ -173,14 +166,11 @@ async def authorizations(request: Request) -> Response:
             limit=PAGE_SIZE + 1,
         )
         if where.member_cin:
-            record(
-                session,
-                [
-                    AuditRecord(
-                        principal, "console.search_member", where.member_cin, "ok", _origin(request)
-                    )
-                ],
+            target = f"member:{principal.plan}/{where.member_cin}"
+            audit = AuditRecord(
+                principal, "console.search_member", target, "ok", origin_of(request)
             )
+            record(session, [audit])
     more = len(rows) > PAGE_SIZE
     return page(
         request,
@@ -202,108 +192,23 @@ async def authorization(request: Request) -> Response:
     number = request.path_params["number"]
     try:
         principal = await principal_of(request)
-    except NotSignedIn as missing:
-        return _to_login(missing.reason, str(request.url.path))
-    async with _runtime(request).sessions.begin() as session:
+    except NotSignedIn:
+        return _to_login(str(request.url.path))
+    async with writes(request).begin() as session:
         row = await find_authorization(
             session=session, principal=principal, authorization_id=number
         )
         events = (await timelines(session=session, authorization_ids=[number]))[number]
-        record(
-            session,
-            [
-                AuditRecord(
-                    principal,
-                    "console.view_authorization",
-                    number,
-                    "ok" if row else "not_found",
-                    _origin(request),
-                )
-            ],
+        outcome = "ok" if row else "not_found"
+        audit = AuditRecord(
+            principal,
+            "console.view_authorization",
+            f"authorization:{number}",
+            outcome,
+            origin_of(request),
         )
-    if row is None:
-        return page(
-            request, "not_found.html", {"number": number}, principal=principal, status_code=404
-        )
-    return page(
-        request,
-        "authorization.html",
-        {
-            "row": row,
-            "events": events,
-            "can_cancel": principal.role is Role.OPERATIONS and not Status(row.status).is_final,
-            "can_decide": principal.role is Role.REVIEWER
-            and row.review_deadline is not None
-            and row.status in (Status.PENDING_REVIEW.value, Status.PRESUMPTIVE.value),
-        },
-        principal=principal,
-    )
-
-
-async def act(request: Request) -> Response:
-    """Cancel (operations) or decide (reviewers) from the console."""
-    number = request.path_params["number"]
-    action = request.path_params["action"]
-    back = f"/admin/authorizations/{number}"
-    try:
-        principal = await principal_of(request)
-    except NotSignedIn as missing:
-        return _to_login(missing.reason, back)
-    if not same_origin(request):
-        return Response("cross-site form posts are refused", status_code=403)
-    form = await request.form()
-    runtime = _runtime(request)
-    async with runtime.sessions() as session:
-        row = await find_authorization(
-            session=session, principal=principal, authorization_id=number
-        )
-    if row is None:
-        return page(
-            request, "not_found.html", {"number": number}, principal=principal, status_code=404
-        )
-    reason = str(form.get("reason", "")).strip()
-    try:
-        if action == "cancel" and principal.role is Role.OPERATIONS:
-            await send_update(
-                runtime.temporal,
-                number,
-                AuthorizationWorkflow.cancel,
-                Cancel(principal.actor, reason),
-            )
-            message = "cancelled"
-        elif action == "decide" and principal.role is Role.REVIEWER:
-            decision = Decision(str(form.get("decision", "")))
-            quantity = _quantity(str(form.get("quantity", "")))
-            await send_update(
-                runtime.temporal,
-                number,
-                AuthorizationWorkflow.decide,
-                ReviewDecision(principal.actor, decision, reason, quantity),
-            )
-            message = f"decision recorded: {decision.value}"
-        else:
-            return Response(f"a {principal.role.value} cannot {action}", status_code=403)
-    except (AuthorizationRequestError, ValueError) as refused:
-        message = f"refused: {getattr(refused, 'message', str(refused))}"
-    async with runtime.sessions.begin() as session:
-        record(
-            session,
-            [
-                AuditRecord(
-                    principal, f"console.{action}", number, message, _origin(request), reason
-                )
-            ],
-        )
-    return RedirectResponse(f"{back}?{urlencode({'flash': message})}", status_code=303)
-
-
-def _quantity(text: str) -> Decimal | None:
-    if not text.strip():
-        return None
-    try:
-        return Decimal(text.strip())
-    except InvalidOperation:
-        raise ValueError(f"{text!r} is not a number") from None
+        record(session, [audit])
+    return authorization_page(request, principal, row, events, number=number)
 
 
 def _safe_next(request: Request, given: str | None = None) -> str:
@@ -314,12 +219,21 @@ def _safe_next(request: Request, given: str | None = None) -> str:
 def routes() -> list[Route | Mount]:
     """The console's routes, to mount at /admin."""
     return [
-        Route("/", overview, name="admin-overview"),
-        Route("/login", login_form, methods=["GET"], name="admin-login"),
-        Route("/login", login, methods=["POST"]),
+        Route("/", answers_when_busy(overview), name="admin-overview"),
+        Route("/login", answers_when_busy(login_form), methods=["GET"], name="admin-login"),
+        Route("/login", answers_when_busy(login), methods=["POST"]),
         Route("/logout", logout, methods=["POST"], name="admin-logout"),
-        Route("/authorizations", authorizations, name="admin-authorizations"),
-        Route("/authorizations/{number}", authorization, name="admin-authorization"),
-        Route("/authorizations/{number}/{action}", act, methods=["POST"]),
+        Route("/authorizations", answers_when_busy(authorizations), name="admin-authorizations"),
+        Route(
+            "/authorizations/{number}",
+            answers_when_busy(authorization),
+            name="admin-authorization",
+        ),
+        Route(
+            "/authorizations/{number}/{action}",
+            answers_when_busy(act),
+            methods=["POST"],
+            name="admin-act",
+        ),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="admin-static"),
     ]

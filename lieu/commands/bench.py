@@ -91,7 +91,10 @@ def bench(
     names = available()
     if name == "all":
         if ctx.args:
-            raise CommandError("`lieu bench all` takes no arguments; run one benchmark to pass any")
+            raise typer.BadParameter(
+                "`lieu bench all` takes no arguments; run one benchmark to pass any",
+                param_hint="NAME",
+            )
         statuses = []
         for each in names:
             typer.echo(f"## {each}", err=True)
@@ -99,5 +102,7 @@ def bench(
         raise typer.Exit(max(statuses, default=0))
     if name not in names:
         listed = ", ".join(names) or f"none (no benchmark modules in {BENCHMARKS})"
-        raise CommandError(f"no benchmark named {name!r}; available: {listed}, or all")
+        raise typer.BadParameter(
+            f"no benchmark named {name!r}; available: {listed}, or all", param_hint="NAME"
+        )
     raise typer.Exit(run_benchmark(name, list(ctx.args)))

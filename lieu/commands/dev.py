@@ -1,7 +1,9 @@
 """`lieu dev`: the whole embedded stack on one machine, as one supervised process tree.
 
 Starts the Temporal dev server (state in `.lieu/temporal.db`), migrates the SQLite database,
-publishes the benefit definitions, then runs `lieu worker` and `lieu api` as children. Ctrl-C or
+publishes the benefit definitions, imports the demo plan's elections and enrolls its demo members
+(the personas of `benefit_definitions/members/` and seeded synthetic members), then runs
+`lieu worker` and `lieu api` as children. Ctrl-C or
 SIGTERM stops them in order; a child that dies stops the rest. Every child also gets SIGTERM if
 this process is killed outright, so nothing is left behind.
 """
@@ -21,7 +23,12 @@ import typer
 from lieu import logs
 from lieu.commands.errors import CommandError
 from lieu.commands.serve import migrate_database
-from lieu.commands.setup import publish_definitions, seed_elections, start_election_workflows
+from lieu.commands.setup import (
+    load_demo_members,
+    publish_definitions,
+    seed_elections,
+    start_election_workflows,
+)
 from lieu.settings import Settings
 from lieu.workflows.client import connect
 from lieu.workflows.devserver import DevServer, die_with_parent, port_is_open
@@ -117,18 +124,21 @@ def dev() -> None:
 
 
 async def prepare(settings: Settings) -> None:
-    """Migrate, publish the shipped definitions, seed elections, start election workflows.
+    """Migrate, publish the shipped definitions, seed elections, enroll the demo members, start
+    election workflows.
 
     Every step is idempotent: a second `lieu dev` finds the earlier state and changes nothing.
     """
     revision = await migrate_database(settings)
     summary = await publish_definitions(settings)
     elections = await seed_elections(settings)
+    members = await load_demo_members(settings)
     workflows = await start_election_workflows(settings, await connect(settings))
     typer.echo(
         f"database at revision {revision}; definitions: {summary}; "
         f"elections imported: {elections}; election workflows: {', '.join(workflows) or 'none'}"
     )
+    typer.echo(f"{members} (`benefit_definitions/members/README.md` lists the personas)")
 
 
 def _announce(settings: Settings) -> None:

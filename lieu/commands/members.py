@@ -13,13 +13,14 @@ from typing import Annotated, TextIO
 import typer
 
 from lieu.commands.errors import CommandError
+from lieu.commands.progress import Progress
 from lieu.platform.definitions.supports import BASELINE_PLAN
 from lieu.platform.members.cins import MAX_SYNTHETIC
 from lieu.platform.members.synth import DEFAULT_MISSING_RATE, member_line, synthetic_members
 
 members_app = typer.Typer(
     name="members",
-    help="Synthetic members for demos, simulation and benchmarks.",
+    help="Members: synthetic ones for demos and benchmarks; import into a plan.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -28,17 +29,24 @@ members_app = typer.Typer(
 
 @members_app.callback()
 def members() -> None:
-    """Synthetic members for demos, simulation and benchmarks."""
+    """Members: synthetic ones for demos and benchmarks; import into a plan."""
+
+
+Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress line on stderr (the summary stays).")
+]
 
 
 def parse_as_of(text: str) -> date:
-    """The --as-of date (today when empty), or a CommandError saying how to write it."""
+    """The --as-of date (today when empty), or a usage error saying how to write it."""
     if not text:
         return date.today()
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"--as-of {text!r} is not a date; write YYYY-MM-DD") from None
+        raise typer.BadParameter(
+            f"{text!r} is not a date; write YYYY-MM-DD", param_hint="--as-of"
+        ) from None
 
 
 @contextlib.contextmanager
@@ -74,6 +82,7 @@ def synth(
     missing: Annotated[
         float, typer.Option(help="Share of facts left out, as real data lacks them (0-1).")
     ] = DEFAULT_MISSING_RATE,
+    quiet: Quiet = False,
 ) -> None:
     """Write COUNT synthetic members as JSON lines {"cin", "plan", "facts"}.
 
@@ -81,21 +90,15 @@ def synth(
     so they are recognisably synthetic.
     """
     if not 0 <= count <= MAX_SYNTHETIC:
-        raise CommandError(f"--count must be between 0 and {MAX_SYNTHETIC:,}, got {count}")
+        raise typer.BadParameter(
+            f"must be between 0 and {MAX_SYNTHETIC:,}, got {count:,}", param_hint="--count"
+        )
     if not 0.0 <= missing <= 1.0:
-        raise CommandError(f"--missing must be between 0 and 1, got {missing}")
-    stream = synthetic_members(
-        count, seed=seed, plan=plan, as_of=parse_as_of(as_of), missing_rate=missing
-    )
-    with open_output(out) as target:
-        if not sys.stderr.isatty():
-            for member in stream:
-                target.write(member_line(member))
-            return
-        step = max(count // 200, 1)
-        with typer.progressbar(length=count, label="members", file=sys.stderr) as bar:
-            for index, member in enumerate(stream, start=1):
-                target.write(member_line(member))
-                if index % step == 0:
-                    bar.update(step)
-            bar.update(count % step)
+        raise typer.BadParameter(f"must be between 0 and 1, got {missing}", param_hint="--missing")
+    on = parse_as_of(as_of)
+    stream = synthetic_members(count, seed=seed, plan=plan, as_of=on, missing_rate=missing)
+    with open_output(out) as target, Progress("writing", "members", total=count, quiet=quiet) as p:
+        for member in stream:
+            target.write(member_line(member))
+            p.advance()
+        p.finish("wrote", f"(seed {seed}, as of {on})" + (f" to {out}" if out else ""))

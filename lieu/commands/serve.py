@@ -7,16 +7,18 @@ import signal
 
 import typer
 import uvicorn
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from lieu import logs
-from lieu.commands.errors import database_unreachable
+from lieu.commands.database import DATABASE_FAILURES, require_database
+from lieu.commands.errors import (
+    database_unreachable,
+    is_temporal_connect_failure,
+    temporal_unreachable,
+)
 from lieu.platform.db import migrate as migrations
 from lieu.platform.db.engine import create_engine
 from lieu.settings import Settings
 from lieu.workflows.worker import run_worker
-
-DATABASE_FAILURES = (OSError, OperationalError, InterfaceError, DBAPIError)
 
 
 async def migrate_database(settings: Settings, revision: str = "head") -> str | None:
@@ -49,6 +51,7 @@ def api(
     """Serve /graphql, /admin, /healthz and /metrics with uvicorn."""
     settings = Settings.from_env()
     logs.configure(settings)
+    require_database(settings)
     uvicorn.run(
         "lieu.app:create_app",
         factory=True,
@@ -65,12 +68,18 @@ def worker() -> None:
     """Run a Temporal worker on LIEU_TASK_QUEUE until SIGTERM or Ctrl-C, then drain gracefully."""
     settings = Settings.from_env()
     logs.configure(settings)
+    require_database(settings)
 
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await run_worker(settings, stop=stop)
+        try:
+            await run_worker(settings, stop=stop)
+        except RuntimeError as failure:
+            if is_temporal_connect_failure(failure):
+                raise temporal_unreachable(settings.temporal_address, failure) from None
+            raise
 
     asyncio.run(main())

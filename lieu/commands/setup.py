@@ -1,18 +1,31 @@
-"""First-start setup shared by `lieu dev` and tests: definitions, elections, election workflows."""
+"""First-start setup shared by `lieu dev` and tests: definitions, elections, election workflows,
+demo members."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from temporalio.client import Client
 
+from lieu.commands.errors import CommandError
 from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
 from lieu.platform.definitions.directory import load_directory
 from lieu.platform.elections.calendar import ElectionCalendar
+from lieu.platform.elections.counties import county_slug
 from lieu.platform.elections.seed import import_elections, read_seed
+from lieu.platform.members.importing import MemberLine, import_members
+from lieu.platform.members.personas import moved_to, persona_files, read_personas
+from lieu.platform.members.population import COUNTIES
+from lieu.platform.members.synth import synthetic_members
 from lieu.settings import Settings
 from lieu.workflows.elections.client import ensure_election_workflow
+
+DEMO_PLAN = "demo-plan"
+DEMO_SYNTHETIC = 2_000
+DEMO_SEED = 2026
 
 
 def elections_dir(settings: Settings) -> Path:
@@ -66,3 +79,62 @@ async def start_election_workflows(settings: Settings, client: Client) -> list[s
         )
         started.append(handle.id)
     return started
+
+
+@dataclass(frozen=True, slots=True)
+class DemoMembers:
+    """What `load_demo_members` stored: personas and synthetic members added, and already there."""
+
+    plan: str
+    personas: int
+    synthetic: int
+    existing: int
+
+    def __str__(self) -> str:
+        if not self.personas and not self.synthetic:
+            return f"demo members: all {self.existing:,} already in {self.plan}"
+        text = (
+            f"demo members: {self.personas} personas (CINs 91000001A…) and {self.synthetic:,} "
+            f"synthetic members (CINs 0…S) added to {self.plan}"
+        )
+        return text + (f", {self.existing:,} already there" if self.existing else "")
+
+
+def demo_members(settings: Settings, on: dt.date) -> tuple[list[MemberLine], list[MemberLine]]:
+    """The personas (dates moved to `on`) and the seeded synthetic members of the demo plan."""
+    personas, problems = read_personas(persona_files(settings.definitions_dir / "members"))
+    if problems:
+        raise CommandError(
+            f"{problems[0].render()}; the demo personas must be valid member facts "
+            f"(`lieu members import {settings.definitions_dir / 'members'} --plan {DEMO_PLAN}` "
+            "lists every problem)"
+        )
+    _plan, rows = read_seed(elections_dir(settings) / f"{DEMO_PLAN}.json")
+    slugs = {row.county for row in rows}
+    counties = [name for name in COUNTIES.values if county_slug(name) in slugs]
+    synthetic = [
+        MemberLine(0, member["cin"], member["facts"])
+        for member in synthetic_members(
+            DEMO_SYNTHETIC, seed=DEMO_SEED, plan=DEMO_PLAN, as_of=on, counties=counties
+        )
+    ]
+    moved = [MemberLine(0, p.cin, moved_to(p.facts, on)) for p in personas]
+    return moved, synthetic
+
+
+async def load_demo_members(settings: Settings, on: dt.date | None = None) -> DemoMembers:
+    """Enroll the personas and the synthetic members in the demo plan, once: a member already
+    enrolled (by CIN) is left as it is, so a second start changes nothing."""
+    personas, synthetic = demo_members(settings, on or dt.date.today())
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_session_factory(for_writes(engine)).begin() as session:
+            first = await import_members(
+                session=session, plan=DEMO_PLAN, members=personas, keep_existing=True
+            )
+            second = await import_members(
+                session=session, plan=DEMO_PLAN, members=synthetic, keep_existing=True
+            )
+    finally:
+        await engine.dispose()
+    return DemoMembers(DEMO_PLAN, first.created, second.created, first.unchanged + second.unchanged)

@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 
+from lieu.commands.database import stack_engine
 from lieu.commands.errors import CommandError
 from lieu.platform.access.roles import Role, ScopeError
 from lieu.platform.access.tokens import TokenNotFound, issue_token, list_tokens, revoke_token
-from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
+from lieu.platform.db.engine import create_session_factory, for_writes
 from lieu.settings import Settings
 
 tokens_app = typer.Typer(
@@ -28,26 +29,27 @@ def _role(value: str) -> Role:
     try:
         return Role(value)
     except ValueError:
-        raise CommandError(f"--role {value!r} is not a role; use one of {ROLES}") from None
+        raise typer.BadParameter(
+            f"{value!r} is not a role; use one of {ROLES}", param_hint="--role"
+        ) from None
 
 
 async def _create(
     settings: Settings, role: Role, plan: str, provider: str | None, days: int | None, label: str
 ) -> str:
-    engine = create_engine(settings.database_url)
-    try:
-        async with create_session_factory(for_writes(engine)).begin() as session:
-            issued = await issue_token(
-                session=session,
-                role=role,
-                plan=plan,
-                provider=provider,
-                expires_in_days=days,
-                label=label,
-                actor="cli",
-            )
-    finally:
-        await engine.dispose()
+    async with (
+        stack_engine(settings) as engine,
+        create_session_factory(for_writes(engine)).begin() as session,
+    ):
+        issued = await issue_token(
+            session=session,
+            role=role,
+            plan=plan,
+            provider=provider,
+            expires_in_days=days,
+            label=label,
+            actor="cli",
+        )
     return issued.secret
 
 
@@ -65,10 +67,13 @@ def create(
 ) -> None:
     """Create a token and print its secret once (store it now; it cannot be shown again)."""
     if expires_in is not None and expires_in <= 0:
-        raise CommandError(f"--expires-in must be a positive number of days, got {expires_in}")
+        raise typer.BadParameter(
+            f"must be a positive number of days, got {expires_in}", param_hint="--expires-in"
+        )
+    chosen = _role(role)
     try:
         secret = asyncio.run(
-            _create(Settings.from_env(), _role(role), plan, provider, expires_in, label)
+            _create(Settings.from_env(), chosen, plan, provider, expires_in, label)
         )
     except ScopeError as wrong:
         raise CommandError(str(wrong)) from None
@@ -82,12 +87,11 @@ def list_(
     """Tokens (never their secrets): id, role, scope, label, expiry, revocation."""
 
     async def read() -> list[str]:
-        engine = create_engine(Settings.from_env().database_url)
-        try:
-            async with create_session_factory(engine)() as session:
-                rows = await list_tokens(session=session, plan=plan)
-        finally:
-            await engine.dispose()
+        async with (
+            stack_engine(Settings.from_env()) as engine,
+            create_session_factory(engine)() as session,
+        ):
+            rows = await list_tokens(session=session, plan=plan)
         return [
             "\t".join(
                 [
@@ -113,12 +117,11 @@ def revoke(
     """Revoke a token at once."""
 
     async def write() -> None:
-        engine = create_engine(Settings.from_env().database_url)
-        try:
-            async with create_session_factory(for_writes(engine)).begin() as session:
-                await revoke_token(session=session, token_id=token_id)
-        finally:
-            await engine.dispose()
+        async with (
+            stack_engine(Settings.from_env()) as engine,
+            create_session_factory(for_writes(engine)).begin() as session,
+        ):
+            await revoke_token(session=session, token_id=token_id)
 
     try:
         asyncio.run(write())

@@ -10,6 +10,7 @@ from strawberry.types import Info
 from lieu.graphql.context import Context
 from lieu.graphql.types import Caller, Service, Support
 from lieu.platform.catalog import published_supports
+from lieu.platform.db.base import utcnow
 
 
 @strawberry.type
@@ -19,13 +20,14 @@ class CatalogQueries:
         return Service(name="lieu", version=version("lieu"))
 
     @strawberry.field(
-        description="Supports with a published definition, optionally for one plan "
-        "(published definitions are public documents)."
+        description="Supports with a published definition in force today (the version in "
+        "force, not a newer one scheduled), optionally for one plan (published definitions "
+        "are public documents)."
     )
     async def supports(self, info: Info[Context, None], plan: str | None = None) -> list[Support]:
         async with info.context.runtime.sessions() as session:
-            entries = await published_supports(session=session, plan=plan)
-        return [Support.from_entry(entry) for entry in entries]
+            entries = await published_supports(session=session, on=utcnow().date(), plan=plan)
+        return [Support.from_entry(e, e.in_force) for e in entries if e.in_force is not None]
 
     @strawberry.field(description="Who the bearer token says you are (null without one).")
     def me(self, info: Info[Context, None]) -> Caller | None:

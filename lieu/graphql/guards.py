@@ -1,4 +1,5 @@
-"""Limits that reject abusive queries before anything runs, and the masking of unexpected errors."""
+"""Limits that reject abusive queries and unsafe text before anything runs, and the masking of
+unexpected errors."""
 
 from __future__ import annotations
 
@@ -14,31 +15,33 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
-from strawberry.extensions.query_depth_limiter import IgnoreContext
 
 from lieu.graphql.errors import should_mask
+from lieu.graphql.text_guard import RefuseUnsafeText
 
 MAX_DEPTH = 8
 MAX_TOKENS = 2_000
 MAX_ALIASES = 15
 MAX_BODY_BYTES = 8 * 1024 * 1024  # member imports travel as one variable
+MAX_JSON_DEPTH = 64  # a request body's objects and arrays (definition documents nest ~10 deep)
+MAX_NUMBER_DIGITS = 100  # digits of one JSON number in a request body
 CACHED_QUERIES = 256
 MASKED = "Unexpected error; it has been logged. Try again or contact support."
 
 
-def _introspection(context: IgnoreContext) -> bool:
-    # GraphiQL's introspection query nests `ofType` deeply; it reads only the schema.
-    return context.field_name.startswith("__")
-
-
 def guards() -> list[Callable[[], SchemaExtension]]:
-    """Depth, token and alias limits, then error masking (factories: one per operation).
+    """Depth, token and alias limits, no NUL or unpaired surrogate in any string, then error
+    masking (factories: one per operation).
     Parsing and validation results are cached by query text (clients repeat their queries)."""
     return [
         partial(ParserCache, maxsize=CACHED_QUERIES),
         partial(ValidationCache, maxsize=CACHED_QUERIES),
-        partial(QueryDepthLimiter, max_depth=MAX_DEPTH, should_ignore=_introspection),
+        # Introspection (`__schema`, whose `ofType` nests deeply) is not counted by default. No
+        # `should_ignore`: with one, the limiter converts every argument literal first, and
+        # `int()` of a 5,001-digit literal raises (an unexpected error instead of a refusal).
+        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        RefuseUnsafeText,  # after ValidationCache, which sets the validation errors first
         partial(MaskErrors, should_mask_error=should_mask, error_message=MASKED),
     ]

@@ -1,10 +1,14 @@
 """The ASGI GraphQL endpoint (HTTP, GraphiQL and graphql-transport-ws): authenticates the bearer
-token, notes where the request came from, and refuses oversized bodies before reading them."""
+token, notes where the request came from, refuses oversized bodies before reading them and
+unreadable ones (not UTF-8, nested absurdly deep, numbers of thousands of digits) with a 400
+that says why, and serves the explorer from lieu's own files."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from cross_web import HTTPException
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
@@ -16,7 +20,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
 from lieu.graphql.context import Context
-from lieu.graphql.guards import MAX_BODY_BYTES
+from lieu.graphql.explorer.page import explorer_page
+from lieu.graphql.guards import MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_NUMBER_DIGITS
 from lieu.graphql.loaders import build_loaders
 from lieu.platform.access.audit import Origin
 from lieu.platform.access.roles import Principal
@@ -47,6 +52,23 @@ class LieuGraphQL(GraphQL[Context, None]):
                 await refusal(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from /graphql/explorer/ (no CDN), or how to build it when it is missing."""
+        return explorer_page()
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            return self.decode_json(data)
+        except UnreadableJson as unreadable:
+            raise HTTPException(400, str(unreadable)) from None
+        except json.JSONDecodeError as error:
+            raise HTTPException(400, f"the request body is not JSON: {error}") from None
+
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON in UTF-8, nested at most MAX_JSON_DEPTH deep, numbers of bounded length (an
+        `UnreadableJson` otherwise: a 400 over HTTP, a closed socket over websockets)."""
+        return read_json(data)
 
     def _writes_for(self, runtime: Runtime) -> async_sessionmaker[AsyncSession]:
         key = id(runtime)
@@ -101,3 +123,66 @@ def origin_of(connection: HTTPConnection) -> Origin:
         client_ip=client.host if client else "",
         user_agent=connection.headers.get("user-agent", ""),
     )
+
+
+class UnreadableJson(json.JSONDecodeError):
+    """A body that is not JSON lieu will read; the message says why (a JSONDecodeError, so the
+    websocket transport treats it as a malformed message)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "", 0)
+        self.args = (message,)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def read_json(data: str | bytes) -> object:
+    """Decode a request body or message; refuse what is not UTF-8, too deep or too long a number."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            raise UnreadableJson(
+                f"the request body is not valid UTF-8 (byte 0x{bad.object[bad.start]:02x} at "
+                f"offset {bad.start}); send JSON encoded as UTF-8"
+            ) from None
+    try:
+        value = json.loads(data, parse_int=_bounded_int)
+    except RecursionError:
+        raise UnreadableJson(_too_deep()) from None
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise UnreadableJson(_too_deep())
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_NUMBER_DIGITS:
+        raise UnreadableJson(
+            f"the request body has a number of {digits} digits; numbers may have at most "
+            f'{MAX_NUMBER_DIGITS} (send a decimal as a string, e.g. "12.5")'
+        )
+    return int(text)
+
+
+def _depth(value: object) -> int:
+    """How deep objects and arrays nest in `value` (without recursion)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node)
+        else:
+            continue
+        deepest = max(deepest, depth + 1)
+        if deepest > MAX_JSON_DEPTH:
+            break
+    return deepest
+
+
+def _too_deep() -> str:
+    return f"the request body nests objects or arrays more than {MAX_JSON_DEPTH} deep"

@@ -7,10 +7,12 @@ from datetime import date
 import strawberry
 
 from lieu.platform.access.roles import Principal
-from lieu.platform.catalog import CatalogEntry
+from lieu.platform.catalog import CatalogEntry, PublishedVersion
 
 
-@strawberry.type(description="The newest published definition of a Community Support for a plan.")
+@strawberry.type(
+    description="The published definition of a Community Support in force today for a plan."
+)
 class Support:
     plan: str = strawberry.field(description="Plan code; `dhcs` is the DHCS baseline.")
     code: str = strawberry.field(description="Support code, e.g. `recuperative-care`.")
@@ -20,14 +22,14 @@ class Support:
     content_hash: str = strawberry.field(description="SHA-256 of the published document.")
 
     @classmethod
-    def from_entry(cls, entry: CatalogEntry) -> Support:
+    def from_entry(cls, entry: CatalogEntry, in_force: PublishedVersion) -> Support:
         return cls(
             plan=entry.plan,
             code=entry.support,
-            title=entry.title,
-            version=entry.version,
-            effective_from=entry.effective_from,
-            content_hash=entry.content_hash,
+            title=in_force.title,
+            version=in_force.version,
+            effective_from=in_force.effective_from,
+            content_hash=in_force.content_hash,
         )
 
 

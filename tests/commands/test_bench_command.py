@@ -23,13 +23,15 @@ def test_benchmarks_are_the_modules_with_a_run_or_main_function(tmp_path: Path) 
     assert {"eligibility", "ledger"} <= set(available())
 
 
-def test_an_unknown_benchmark_is_one_line_listing_the_available_ones(
+def test_an_unknown_benchmark_is_a_usage_error_listing_the_available_ones(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert run(["bench", "nope"]) == 2
-    error = capsys.readouterr().err.strip()
-    assert error.startswith("lieu: error: no benchmark named 'nope'; available: ")
+    usage, error, hint = capsys.readouterr().err.strip().splitlines()
+    assert usage.startswith("usage: lieu bench ")
+    assert error.startswith("lieu: error: Invalid value for NAME: no benchmark named 'nope'; ")
     assert "eligibility" in error and error.endswith(", or all")
+    assert hint == "Try 'lieu bench --help' for help."
 
 
 @pytest.mark.bench

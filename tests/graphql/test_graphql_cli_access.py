@@ -39,7 +39,7 @@ async def test_a_provider_token_without_an_organization_is_one_clear_line(
     env: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status = await _run(["tokens", "create", "--role", "provider", "--plan", "demo-plan"])
-    assert status == 2
+    assert status == 1
     assert capsys.readouterr().err.strip() == (
         "lieu: error: a provider token is scoped to a provider organization; pass --provider"
     )
@@ -52,7 +52,7 @@ async def test_members_import_is_all_or_nothing(
     good.write_text(json.dumps({"cin": "94000001D", "facts": {"county": "Kern"}}) + "\n")
     bad = tmp_path / "bad.jsonl"
     bad.write_text(good.read_text() + '{"cin": "94000002D", "facts": {"county": "Atlantis"}}\n')
-    assert await _run(["members", "import", str(bad), "--plan", "demo-plan"]) == 2
+    assert await _run(["members", "import", str(bad), "--plan", "demo-plan"]) == 1
     assert f"{bad}:2#/facts/county" in capsys.readouterr().err
     assert await _run(["members", "import", str(good), "--plan", "demo-plan"]) == 0
     assert capsys.readouterr().out.strip() == "demo-plan: 1 created, 0 updated"

@@ -1,26 +1,37 @@
-"""California's 58 counties, as election rows and member facts name them (lower-case slugs)."""
+"""California's 58 counties: rows and member facts carry lower-case slugs (`los-angeles`);
+people read their names (`Los Angeles`)."""
 
 from __future__ import annotations
 
 import difflib
 
-COUNTIES: tuple[str, ...] = (
-    "alameda", "alpine", "amador", "butte", "calaveras", "colusa", "contra-costa", "del-norte",
-    "el-dorado", "fresno", "glenn", "humboldt", "imperial", "inyo", "kern", "kings", "lake",
-    "lassen", "los-angeles", "madera", "marin", "mariposa", "mendocino", "merced", "modoc",
-    "mono", "monterey", "napa", "nevada", "orange", "placer", "plumas", "riverside",
-    "sacramento", "san-benito", "san-bernardino", "san-diego", "san-francisco", "san-joaquin",
-    "san-luis-obispo", "san-mateo", "santa-barbara", "santa-clara", "santa-cruz", "shasta",
-    "sierra", "siskiyou", "solano", "sonoma", "stanislaus", "sutter", "tehama", "trinity",
-    "tulare", "tuolumne", "ventura", "yolo", "yuba",
-)  # fmt: skip
-
-COUNTY_SET = frozenset(COUNTIES)
-
 
 def county_slug(name: str) -> str:
     """`Los Angeles` → `los-angeles`."""
     return "-".join(name.strip().lower().replace("_", " ").split())
+
+
+# The counties' names as the State writes them; their slugs are what rows and facts carry.
+COUNTY_NAMES: tuple[str, ...] = (
+    "Alameda", "Alpine", "Amador", "Butte", "Calaveras", "Colusa", "Contra Costa", "Del Norte",
+    "El Dorado", "Fresno", "Glenn", "Humboldt", "Imperial", "Inyo", "Kern", "Kings", "Lake",
+    "Lassen", "Los Angeles", "Madera", "Marin", "Mariposa", "Mendocino", "Merced", "Modoc",
+    "Mono", "Monterey", "Napa", "Nevada", "Orange", "Placer", "Plumas", "Riverside",
+    "Sacramento", "San Benito", "San Bernardino", "San Diego", "San Francisco", "San Joaquin",
+    "San Luis Obispo", "San Mateo", "Santa Barbara", "Santa Clara", "Santa Cruz", "Shasta",
+    "Sierra", "Siskiyou", "Solano", "Sonoma", "Stanislaus", "Sutter", "Tehama", "Trinity",
+    "Tulare", "Tuolumne", "Ventura", "Yolo", "Yuba",
+)  # fmt: skip
+
+COUNTIES: tuple[str, ...] = tuple(county_slug(name) for name in COUNTY_NAMES)
+COUNTY_SET = frozenset(COUNTIES)
+_NAME_OF = dict(zip(COUNTIES, COUNTY_NAMES, strict=True))
+
+
+def county_name(county: str) -> str:
+    """`los-angeles` (or `Los Angeles`) → `Los Angeles`; a county lieu does not know stays as
+    it was given, so nothing is hidden."""
+    return _NAME_OF.get(county_slug(county), county)
 
 
 def unknown_county_message(county: str) -> str:

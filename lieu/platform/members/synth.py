@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any, TextIO
 
 from lieu.platform.definitions.supports import BASELINE_PLAN
 from lieu.platform.members.cins import MAX_SYNTHETIC, synthetic_cin
+from lieu.platform.members.population import COUNTIES, Weighted, weighted
 from lieu.platform.members.synth_facts import Facts, complete_facts
 
 DEFAULT_MISSING_RATE = 0.15
@@ -44,6 +45,24 @@ def drop_facts(facts: Facts, rng: random.Random, rate: float) -> Facts:
     return facts
 
 
+def only_counties(counties: Collection[str]) -> Weighted:
+    """The population's county weights restricted to ``counties`` (names as in member facts)."""
+    kept = [(name, weight) for name, weight in _county_weights() if name in counties]
+    unknown = set(counties) - {name for name, _ in kept}
+    if unknown or not kept:
+        raise ValueError(f"not California counties as member facts name them: {sorted(unknown)}")
+    return weighted(kept)
+
+
+def _county_weights() -> list[tuple[str, float]]:
+    previous = 0.0
+    pairs = []
+    for name, cumulative in zip(COUNTIES.values, COUNTIES.cumulative, strict=True):
+        pairs.append((name, cumulative - previous))
+        previous = cumulative
+    return pairs
+
+
 def synthetic_members(
     count: int,
     *,
@@ -51,15 +70,24 @@ def synthetic_members(
     plan: str = BASELINE_PLAN,
     as_of: dt.date,
     missing_rate: float = DEFAULT_MISSING_RATE,
+    counties: Collection[str] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """``count`` synthetic members of ``plan`` with facts as of ``as_of``, one at a time."""
+    """``count`` synthetic members of ``plan`` with facts as of ``as_of``, one at a time.
+
+    ``counties`` (names as member facts write them) keeps every member in those counties, as a
+    plan's members live where it operates; drawn in proportion to their population.
+    """
     if not 0 <= count <= MAX_SYNTHETIC:
         raise ValueError(f"count must be between 0 and {MAX_SYNTHETIC:,}, got {count:,}")
     if not 0.0 <= missing_rate <= 1.0:
         raise ValueError(f"missing_rate must be between 0 and 1, got {missing_rate}")
+    local = only_counties(counties) if counties is not None else None
     rng = random.Random(seed)
     for index in range(count):
-        facts = drop_facts(complete_facts(rng, as_of), rng, missing_rate)
+        facts = complete_facts(rng, as_of)
+        if local is not None and facts["county"] not in local.values:
+            facts["county"] = local.pick(rng)
+        facts = drop_facts(facts, rng, missing_rate)
         yield {"cin": synthetic_cin(index, seed), "plan": plan, "facts": facts}
 
 

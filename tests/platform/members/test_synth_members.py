@@ -113,11 +113,16 @@ def test_lieu_members_synth_writes_count_json_lines_deterministically(tmp_path: 
     assert set(lines[0]) == {"cin", "plan", "facts"}
 
 
-def test_lieu_members_synth_refuses_a_bad_count_or_date_with_one_line(
+def test_lieu_members_synth_refuses_a_bad_count_or_date_as_a_usage_error(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert run(["members", "synth", "--count", "-1"]) == 2
+    count = capsys.readouterr().err.strip().splitlines()
     assert run(["members", "synth", "--count", "1", "--as-of", "March"]) == 2
-    errors = capsys.readouterr().err.strip().splitlines()
-    assert errors[0].startswith("lieu: error: --count must be between 0 and")
-    assert errors[1] == "lieu: error: --as-of 'March' is not a date; write YYYY-MM-DD"
+    as_of = capsys.readouterr().err.strip().splitlines()
+    assert count[0] == as_of[0] == "usage: lieu members synth [OPTIONS]"
+    assert count[1].startswith("lieu: error: Invalid value for --count: must be between 0 and")
+    assert as_of[1] == (
+        "lieu: error: Invalid value for --as-of: 'March' is not a date; write YYYY-MM-DD"
+    )
+    assert count[2] == as_of[2] == "Try 'lieu members synth --help' for help."

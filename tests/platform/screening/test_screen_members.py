@@ -113,9 +113,9 @@ def test_bad_lines_are_reported_by_line_number_and_the_other_members_still_scree
     assert '"facts" must be an object, got a list' in errors[3]
     assert "facts.county: 'Atlantis' is not one of" in errors[4]
     assert "facts.housing.homeless: 'yes' is not of type 'boolean'" in errors[4]
-    assert errors[-1] == (
+    assert errors[-1].startswith(
         f"lieu: error: 5 of 7 member lines in {source} were bad (listed above); "
-        "the other 2 were screened"
+        "the other 2 were screened in "
     )
     assert len(out.read_text("utf-8").splitlines()) == 2
 
@@ -131,7 +131,7 @@ def test_an_unknown_plan_is_one_clear_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = _write(tmp_path / "in.jsonl", [])
-    assert run(["screen", str(source), "--plan", "nobody"]) == 2
+    assert run(["screen", str(source), "--plan", "nobody"]) == 1
     error = capsys.readouterr().err.strip()
     assert error == "lieu: error: no definitions for plan 'nobody'; known plans: demo-plan, dhcs"
 
@@ -139,11 +139,11 @@ def test_an_unknown_plan_is_one_clear_line(
 def test_a_missing_input_file_is_one_clear_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(["screen", str(tmp_path / "nope.jsonl")]) == 2
+    assert run(["screen", str(tmp_path / "nope.jsonl")]) == 1
     assert capsys.readouterr().err.startswith(f"lieu: error: cannot read {tmp_path / 'nope.jsonl'}")
 
 
-def test_screen_reads_stdin_and_draws_no_progress_bar_off_a_terminal(
+def test_screen_reads_stdin_and_off_a_terminal_prints_only_its_summary_on_stderr(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     text = "".join(json.dumps(m) + "\n" for m in _seed_members()[:3])
@@ -151,7 +151,10 @@ def test_screen_reads_stdin_and_draws_no_progress_bar_off_a_terminal(
     assert run(["screen", "-", "--as-of", "2026-03-02"]) == 0
     captured = capsys.readouterr()
     assert len(captured.out.splitlines()) == 3
-    assert captured.err == ""
+    assert captured.err.startswith(
+        "lieu: screened 3 members against 15 supports of dhcs in force on 2026-03-02, in "
+    )
+    assert captured.err.count("\n") == 1 and "\r" not in captured.err
 
 
 def test_screening_is_a_stream_that_never_reads_ahead(library: Library) -> None:

@@ -1,0 +1,264 @@
+"""Acting on one authorization from the console: operations cancel it (after a confirmation
+that names the effect), reviewers decide it. A refusal shows next to the form that was sent,
+with what was chosen kept; a success redirects to the page with a catalogued message."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
+
+from sqlalchemy.exc import DBAPIError
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from lieu.admin.database import is_busy, reads, runtime_of, writes
+from lieu.admin.display import amount
+from lieu.admin.pages import busy_page, page
+from lieu.admin.session import NotSignedIn, principal_of, same_origin
+from lieu.platform.access.audit import AuditRecord, Origin, record
+from lieu.platform.access.authorizations import find_authorization, timelines
+from lieu.platform.access.roles import Principal, Role
+from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
+from lieu.platform.authorizations.status import Decision, Status
+from lieu.workflows.authorizations.service import AuthorizationRequestError, send_update
+from lieu.workflows.authorizations.types import Cancel, ReviewDecision
+from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
+
+FLASH_OF_DECISION = {
+    Decision.APPROVE: "approved",
+    Decision.MODIFY: "modified",
+    Decision.DENY: "denied",
+}
+MAX_QUANTITY = Decimal(10) ** 9
+
+
+class BadInput(ValueError):
+    """The form cannot be sent as it is; the message says what to change."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """What a form carried, to show again after a refusal, and why it was refused."""
+
+    form: str  # "decide" or "cancel"
+    values: Mapping[str, str] = field(default_factory=dict)
+    error: str = ""
+
+
+def origin_of(request: Request) -> Origin:
+    """The client address and user agent, for the audit log."""
+    return Origin(
+        client_ip=request.client.host if request.client else "",
+        user_agent=request.headers.get("user-agent", ""),
+    )
+
+
+def authorization_page(
+    request: Request,
+    principal: Principal,
+    row: AuthorizationRecord | None,
+    events: Sequence[AuthorizationEvent],
+    *,
+    number: str,
+    sent: Sent | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The authorization's page; after a refused form, that form with its values and the reason."""
+    if row is None:
+        return page(
+            request, "not_found.html", {"number": number}, principal=principal, status_code=404
+        )
+    return page(
+        request,
+        "authorization.html",
+        {
+            "row": row,
+            "events": events,
+            "held": _held(row),
+            "can_cancel": principal.role is Role.OPERATIONS and not Status(row.status).is_final,
+            "can_decide": principal.role is Role.REVIEWER
+            and row.review_deadline is not None
+            and row.status in (Status.PENDING_REVIEW.value, Status.PRESUMPTIVE.value),
+            "sent": sent or Sent(form=""),
+        },
+        principal=principal,
+        status_code=status_code,
+    )
+
+
+async def act(request: Request) -> Response:
+    """Cancel (operations) or decide (reviewers) from the console."""
+    number = request.path_params["number"]
+    action = request.path_params["action"]
+    try:
+        principal = await principal_of(request)
+    except NotSignedIn:
+        query = urlencode({"next": f"/admin/authorizations/{number}"})
+        return RedirectResponse(f"/admin/login?{query}", status_code=303)
+    if not same_origin(request):
+        return Response("cross-site form posts are refused", status_code=403)
+    async with reads(request)() as session:
+        row = await find_authorization(
+            session=session, principal=principal, authorization_id=number
+        )
+    if row is None:
+        return authorization_page(request, principal, None, [], number=number)
+    form = await request.form()
+    if action == "cancel" and principal.role is Role.OPERATIONS:
+        return await _cancel(request, principal, row, form)
+    if action == "decide" and principal.role is Role.REVIEWER:
+        return await _decide(request, principal, row, form)
+    return Response(f"a {principal.role.value} cannot {action}", status_code=403)
+
+
+async def _cancel(
+    request: Request, principal: Principal, row: AuthorizationRecord, form: FormData
+) -> Response:
+    values = {"reason": str(form.get("reason", "")).strip()}
+    try:
+        reason = _reason(values["reason"], "a cancellation")
+    except BadInput as bad:
+        return await _again(request, principal, row.id, Sent("cancel", values, str(bad)), 400)
+    if Status(row.status).is_final:
+        already = f"authorization {row.id} is already {row.status.replace('_', ' ')}"
+        return await _again(request, principal, row.id, Sent("cancel", values, already))
+    if form.get("confirmed") != "yes":
+        # Nothing happens before the person has read what cancelling does.
+        context = {"row": row, "reason": reason, "held": _held(row)}
+        return page(request, "confirm_cancel.html", context, principal=principal)
+    try:
+        await send_update(
+            runtime_of(request).temporal,
+            row.id,
+            AuthorizationWorkflow.cancel,
+            Cancel(principal.actor, reason),
+        )
+    except AuthorizationRequestError as refused:
+        await _audit(request, principal, "console.cancel", row.id, "refused", refused, reason)
+        return await _again(request, principal, row.id, Sent("cancel", values, refused.message))
+    return await _done(request, principal, "console.cancel", row.id, "cancelled", reason)
+
+
+async def _decide(
+    request: Request, principal: Principal, row: AuthorizationRecord, form: FormData
+) -> Response:
+    values = {
+        "decision": str(form.get("decision", "")),
+        "quantity": str(form.get("quantity", "")).strip(),
+        "reason": str(form.get("reason", "")).strip(),
+    }
+    try:
+        decision = _decision(values["decision"])
+        quantity = _quantity(values["quantity"], decision)
+        reason = _reason(values["reason"], "a decision")
+    except BadInput as bad:
+        return await _again(request, principal, row.id, Sent("decide", values, str(bad)), 400)
+    try:
+        await send_update(
+            runtime_of(request).temporal,
+            row.id,
+            AuthorizationWorkflow.decide,
+            ReviewDecision(principal.actor, decision, reason, quantity),
+        )
+    except AuthorizationRequestError as refused:
+        await _audit(request, principal, "console.decide", row.id, "refused", refused, reason)
+        return await _again(request, principal, row.id, Sent("decide", values, refused.message))
+    flash = FLASH_OF_DECISION[decision]
+    return await _done(request, principal, "console.decide", row.id, flash, reason)
+
+
+async def _done(
+    request: Request, principal: Principal, action: str, number: str, flash: str, reason: str
+) -> Response:
+    """Audit what took effect and show the page with its message. The workflow has acted by
+    now, so a busy database must not read as "nothing was changed"."""
+    try:
+        await _audit(request, principal, action, number, "ok", None, reason)
+    except DBAPIError as error:
+        if not is_busy(error):
+            raise
+        done = (
+            f"The {action.removeprefix('console.')} of authorization {number} took effect (its "
+            "timeline shows it), but the database was too busy to write the audit line. Do not "
+            "send it again."
+        )
+        return busy_page(request, done=done)
+    query = urlencode({"flash": flash})
+    return RedirectResponse(f"/admin/authorizations/{number}?{query}", status_code=303)
+
+
+async def _again(
+    request: Request, principal: Principal, number: str, sent: Sent, status_code: int = 409
+) -> Response:
+    """The authorization's page as it stands now, with the refused form as it was sent."""
+    async with reads(request)() as session:
+        row = await find_authorization(
+            session=session, principal=principal, authorization_id=number
+        )
+        events = (await timelines(session=session, authorization_ids=[number]))[number]
+    return authorization_page(
+        request, principal, row, events, number=number, sent=sent, status_code=status_code
+    )
+
+
+async def _audit(
+    request: Request,
+    principal: Principal,
+    action: str,
+    number: str,
+    outcome: str,
+    refused: AuthorizationRequestError | None,
+    reason: str,
+) -> None:
+    detail = f"{refused.code}: {refused.message}; reason: {reason}" if refused else reason
+    line = AuditRecord(
+        principal, action, f"authorization:{number}", outcome, origin_of(request), detail
+    )
+    async with writes(request).begin() as session:
+        record(session, [line])
+
+
+def _held(row: AuthorizationRecord) -> str:
+    """What the authorization holds and has not used, in words (`24 hours`), or ""."""
+    unused = row.quantity_reserved - row.quantity_used
+    return f"{amount(unused)} {row.measure}" if unused > 0 else ""
+
+
+def _decision(text: str) -> Decision:
+    try:
+        return Decision(text)
+    except ValueError:
+        choices = ", ".join(d.value for d in Decision)
+        raise BadInput(f"choose a decision ({choices}); {text!r} is not one") from None
+
+
+def _quantity(text: str, decision: Decision) -> Decimal | None:
+    if decision is not Decision.MODIFY:
+        if text:
+            raise BadInput(
+                "a quantity is only for “approve a different quantity”: choose that "
+                "decision, or clear the quantity to decide on what was requested"
+            )
+        return None
+    if not text:
+        raise BadInput("approving a different quantity needs the quantity to approve")
+    try:
+        quantity = Decimal(text)
+    except InvalidOperation:
+        raise BadInput(f"{text!r} is not a number; write the quantity like 12 or 7.5") from None
+    if not quantity.is_finite() or quantity <= 0 or quantity >= MAX_QUANTITY:
+        raise BadInput(f"the quantity must be a number above 0 and below {MAX_QUANTITY:,}")
+    if quantity.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise BadInput(f"{text!r} has more than two decimals; round it to two")
+    return quantity
+
+
+def _reason(text: str, what: str) -> str:
+    if not text:
+        raise BadInput(f"{what} needs a reason; the provider and member read it")
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in text):
+        raise BadInput("the reason contains a control character; type it again as plain text")
+    return text

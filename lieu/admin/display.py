@@ -1,0 +1,65 @@
+"""How the console writes times, people, quantities and places: one form for each, everywhere."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from lieu.platform.access.roles import Role
+from lieu.platform.elections.counties import county_name
+
+SYSTEM_ACTOR = "lieu"  # what workflows write for the steps they take themselves
+_ROLES = frozenset(role.value for role in Role)
+
+
+def moment(at: datetime | None) -> str:
+    """`2026-12-02 07:51:50 UTC`: to the second, so the order of events is readable."""
+    if at is None:
+        return ""
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def machine_moment(at: datetime | None) -> str:
+    """The same instant for a `<time datetime>` attribute."""
+    return "" if at is None else at.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def actor_name(actor: str, provider: str = "") -> str:
+    """Who did something, in one form: `name (role, plan)`.
+
+    Timelines carry three kinds of actor: a caller as `role:plan[/provider]:label`, lieu itself
+    (`lieu`), and a provider organization by its code (answering a referral)."""
+    if actor == SYSTEM_ACTOR:
+        return "lieu (automatic)"
+    if provider and actor == provider:
+        return f"{provider} (provider)"
+    role, _, rest = actor.partition(":")
+    scope, _, who = rest.rpartition(":")
+    if role not in _ROLES or not scope or not who:
+        return actor  # written by something else: show it as it is rather than guess
+    plan, _, organization = scope.partition("/")
+    role_words = role.replace("_", " ")
+    if organization:
+        return f"{who} ({role_words} {organization}, {plan})"
+    return f"{who} ({role_words}, {plan})"
+
+
+def amount(quantity: Decimal | None) -> str:
+    """`24.00` → `24`, `12.50` → `12.5`: the quantity without trailing zeros."""
+    if quantity is None:
+        return "—"
+    return f"{quantity.normalize():f}"
+
+
+def county(slug: str) -> str:
+    """A county's name (`los-angeles` → `Los Angeles`)."""
+    return county_name(slug)
+
+
+FILTERS = {
+    "moment": moment,
+    "machine_moment": machine_moment,
+    "actor": actor_name,
+    "amount": amount,
+    "county": county,
+}

@@ -1,0 +1,30 @@
+"""The console's success messages: a redirect names one by its code (`?flash=cancelled`) and
+the page writes the catalogue's text, so a link can never make the console say anything else."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+# `{number}` is the authorization number of the page's own route, never text from the query.
+MESSAGES: Mapping[str, str] = {
+    "cancelled": (
+        "Authorization {number} is cancelled: what it held is released and the provider and "
+        "member are told."
+    ),
+    "approved": "Decision recorded: authorization {number} is approved.",
+    "modified": "Decision recorded: authorization {number} is approved for a different quantity.",
+    "denied": "Decision recorded: authorization {number} is denied.",
+}
+
+
+def flash_message(code: str, *, number: str | None) -> str:
+    """The catalogue's text for a code on a page about authorization `number`; an unknown
+    code, or one that needs a number on a page without one, shows nothing."""
+    template = MESSAGES.get(code)
+    if template is None:
+        return ""
+    if "{number}" in template:
+        if not number:
+            return ""
+        return template.format(number=number)
+    return template

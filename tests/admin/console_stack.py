@@ -1,0 +1,172 @@
+"""The console over a real database, served under uvicorn: definitions published, projected
+authorizations, tokens; and for whole-stack tests a worker and real requests on Temporal."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from temporalio.client import Client, WorkflowHandle
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Worker
+
+from lieu.admin.session import COOKIE
+from lieu.platform.access.roles import Role
+from lieu.platform.access.tokens import issue_token
+from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
+from lieu.platform.db.engine import create_session_factory, for_writes
+from lieu.settings import Settings
+from lieu.workflows import registry
+from lieu.workflows.authorizations.service import NewRequest, request_authorization
+from lieu.workflows.authorizations.types import AuthorizationState
+from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
+from lieu.workflows.devserver import DevServer
+from tests.serving import serve
+from tests.workflows.authorizations import PLAN, cin, enroll, prepare_database, settle
+
+
+async def token(
+    engine: AsyncEngine, role: Role, provider: str | None = None, label: str = "desk"
+) -> str:
+    """A fresh token of `role` for the demo plan."""
+    async with create_session_factory(for_writes(engine)).begin() as session:
+        issued = await issue_token(
+            session=session, role=role, plan=PLAN, provider=provider, label=label, actor="test"
+        )
+    return issued.secret
+
+
+@dataclass(frozen=True)
+class Step:
+    """One timeline entry to project."""
+
+    at: datetime
+    kind: str
+    actor: str
+    text: str
+
+
+@dataclass
+class Console:
+    """The served console and the database behind it."""
+
+    base: str
+    engine: AsyncEngine
+    settings: Settings
+
+    async def signed_in(self, role: Role) -> httpx.AsyncClient:
+        """An HTTP client carrying a fresh token of `role` for the demo plan as its cookie."""
+        secret = await token(self.engine, role)
+        return httpx.AsyncClient(base_url=self.base, cookies={COOKIE: secret}, timeout=30)
+
+    async def project(
+        self,
+        *,
+        county: str = "los-angeles",
+        status: str = "pending_review",
+        steps: Sequence[Step] = (),
+        held: Decimal = Decimal(24),
+    ) -> str:
+        """An authorization as its workflow would have projected it; returns its number."""
+        number = f"A-{uuid.uuid4().hex[:10].upper()}"
+        async with create_session_factory(for_writes(self.engine)).begin() as session:
+            session.add(
+                AuthorizationRecord(
+                    id=number,
+                    seq=len(steps),
+                    plan=PLAN,
+                    support="respite",
+                    definition_plan="dhcs",
+                    definition_version=1,
+                    content_hash="0" * 64,
+                    member_cin="91000001A",
+                    provider="org-a",
+                    county=county,
+                    status=status,
+                    urgency="standard",
+                    measure="hours",
+                    quantity_requested=Decimal(24),
+                    quantity_reserved=held,
+                    service_start=date(2026, 12, 1),
+                    review_deadline=datetime(2026, 12, 9, 17, 30, 5, tzinfo=UTC),
+                    requested_by="provider:demo-plan/org-a:intake",
+                )
+            )
+            await session.flush()
+            for seq, step in enumerate(steps, start=1):
+                session.add(
+                    AuthorizationEvent(
+                        authorization_id=number,
+                        seq=seq,
+                        at=step.at,
+                        kind=step.kind,
+                        actor=step.actor,
+                        text=step.text,
+                        data={},
+                    )
+                )
+        return number
+
+
+@dataclass
+class LiveConsole(Console):
+    """The console with a worker running lieu's workflows: requests are real."""
+
+    client: Client
+    sessions: async_sessionmaker[AsyncSession]
+
+    async def pending_review(
+        self, hours: int = 24
+    ) -> WorkflowHandle[AuthorizationWorkflow, AuthorizationState]:
+        """A provider's respite request for a new member, once it waits for review."""
+        member = cin()
+        await enroll(self.engine, member, "ana", county="Los Angeles")
+        handle = await request_authorization(
+            self.client,
+            self.sessions,
+            NewRequest(
+                PLAN,
+                member,
+                "respite",
+                "org-a",
+                "provider:demo-plan/org-a:intake",
+                datetime.now(UTC).date(),
+                Decimal(hours),
+                uuid.uuid4().hex,
+                measure="hours",
+            ),
+            task_queue=self.settings.task_queue,
+        )
+        await settle(handle, lambda s: s.review_deadline is not None, seconds=60)
+        return handle
+
+
+@asynccontextmanager
+async def live_console(
+    settings: Settings, engine: AsyncEngine, dev_server: DevServer
+) -> AsyncIterator[LiveConsole]:
+    """Definitions published, a worker on its own task queue, and the app served."""
+    ready = settings.with_(
+        temporal_address=dev_server.address, task_queue=f"console-{uuid.uuid4().hex[:8]}"
+    )
+    sessions = await prepare_database(engine)
+    client = await Client.connect(dev_server.address, data_converter=pydantic_data_converter)
+    deps = registry.dependencies(ready, engine)
+    async with (
+        Worker(
+            client,
+            task_queue=ready.task_queue,
+            workflows=list(registry.workflows()),
+            activities=list(registry.activities(deps)),
+        ),
+        serve(ready) as base,
+    ):
+        yield LiveConsole(
+            base=base, engine=engine, settings=ready, client=client, sessions=sessions
+        )
