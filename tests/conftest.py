@@ -51,8 +51,16 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 async def create_postgres_database() -> str:
-    """A new, empty database on the test server; returns its asyncpg URL."""
-    name = f"lieu_t_{uuid.uuid4().hex[:12]}"
+    """A new, empty database on the test server; returns its asyncpg URL.
+
+    In a test session its name carries the session's tag, so the session drops it at the end
+    if the test did not, and a later session drops it if this one was killed."""
+    templates = database_templates.active()
+    if templates is not None:
+        await templates.claim()
+        name = templates.database_name()
+    else:
+        name = f"lieu_t_{uuid.uuid4().hex[:12]}"
     admin = await postgres_admin()
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')

@@ -129,9 +129,94 @@ async def _postgres_is_blank(name: str) -> bool:
         await db.close()
 
 
+MARK_PREFIX = "lieu-tests:"
+"""A session's mark connection is named ``lieu-tests:<tag>`` (its application_name)."""
+SESSION_DATABASE = r"^lieu_(?:tpl|t)_([0-9a-f]{8})_"
+"""The names of a session's databases: templates ``lieu_tpl_<tag>_…``, test databases
+``lieu_t_<tag>_…`` (a database named any other way is never swept)."""
+
+_STALE = f"""
+SELECT d.datname FROM pg_database d
+WHERE d.datname ~ '{SESSION_DATABASE}'
+  AND NOT EXISTS (
+    SELECT 1 FROM pg_stat_activity a
+    WHERE a.application_name = '{MARK_PREFIX}' || substring(d.datname from '{SESSION_DATABASE}')
+  )
+ORDER BY d.datname
+"""
+
+
+class SessionMark:
+    """A connection to the test server held open, under the session's name, while the session
+    runs. Sessions run side by side on one server (several checkouts, several people); a
+    session's databases carry its tag, and while its mark is open they are in use. Once the
+    mark is gone (the run ended, or was killed before it could drop what it made) any database
+    left with that tag is stale, and the next session to start drops it."""
+
+    def __init__(self, tag: str) -> None:
+        self.application_name = MARK_PREFIX + tag
+        self._up = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._release: asyncio.Event | None = None
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="lieu-tests-mark", daemon=True)
+
+    def hold(self) -> None:
+        """Open the connection (in a thread of its own, with its own loop); raise if it fails."""
+        self._thread.start()
+        self._up.wait(timeout=30)
+        if self._failure is not None:
+            raise self._failure
+        if self._release is None:
+            raise TimeoutError(f"no answer from {POSTGRES_ADMIN_DSN} within 30 s")
+
+    def release(self) -> None:
+        """Close the connection (after the session's databases are dropped)."""
+        if self._loop is not None and self._release is not None:
+            self._loop.call_soon_threadsafe(self._release.set)
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        asyncio.run(self._held())
+
+    async def _held(self) -> None:
+        try:
+            mark = await asyncpg.connect(
+                POSTGRES_ADMIN_DSN,
+                timeout=5,
+                server_settings={"application_name": self.application_name},
+            )
+        except BaseException as failure:  # handed to `hold`, in the session's thread
+            self._failure = failure
+            self._up.set()
+            return
+        self._loop = asyncio.get_running_loop()
+        self._release = asyncio.Event()
+        self._up.set()
+        try:
+            await self._release.wait()
+        finally:
+            await mark.close()
+
+
+async def drop_stale_databases() -> list[str]:
+    """Drop every session database whose session's mark is gone; the names dropped."""
+    admin = await postgres_admin()
+    try:
+        stale = [row[0] for row in await admin.fetch(_STALE)]
+        for database in stale:
+            await admin.execute(f"DROP DATABASE IF EXISTS {_quoted(database)} WITH (FORCE)")
+    finally:
+        await admin.close()
+    return stale
+
+
 @dataclass
 class DatabaseTemplates:
-    """The session's templates: SQLite files under `root`, PostgreSQL databases named by `tag`."""
+    """The session's templates: SQLite files under `root`, PostgreSQL databases named by `tag`.
+
+    Before its first PostgreSQL database the session holds its mark (`SessionMark`) and drops
+    what killed sessions left behind; at the end it drops every database with its tag."""
 
     root: Path
     tag: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
@@ -139,6 +224,25 @@ class DatabaseTemplates:
     postgres_names: dict[str, str] = field(default_factory=dict)
     postgres_made: list[str] = field(default_factory=list)  # every template database, to drop
     postgres_copies: dict[str, str] = field(default_factory=dict)  # database -> template name
+    mark: SessionMark | None = None
+
+    async def claim(self) -> None:
+        """Hold the session's mark, once, and sweep stale databases (before any CREATE DATABASE
+        of this session, so a database with this tag never exists without its mark)."""
+        if self.mark is not None:
+            return
+        admin = await postgres_admin()  # skips (or fails) the test when the server is down
+        await admin.close()
+        mark = SessionMark(self.tag)
+        await asyncio.to_thread(mark.hold)
+        self.mark = mark
+        swept = await drop_stale_databases()
+        if swept:
+            print(f"\ndropped {len(swept)} database(s) left by test runs that did not finish")
+
+    def database_name(self) -> str:
+        """A new name for a test's database, carrying this session's tag."""
+        return f"lieu_t_{self.tag}_{uuid.uuid4().hex[:12]}"
 
     async def restore(
         self, url: str, name: str, build: Build, *, engine: AsyncEngine | None = None
@@ -178,7 +282,7 @@ class DatabaseTemplates:
     async def new_postgres_database(self, name: str, build: Build) -> str:
         """A new database on the test server made as a copy of template `name`; its URL."""
         template_database = await self._postgres_template(name, build)
-        database = f"lieu_t_{uuid.uuid4().hex[:12]}"
+        database = self.database_name()
         admin = await postgres_admin()
         try:
             await admin.execute(
@@ -207,6 +311,7 @@ class DatabaseTemplates:
 
     async def _postgres_template(self, name: str, build: Build) -> str:
         if name not in self.postgres_names:
+            await self.claim()
             database = f"lieu_tpl_{self.tag}_{len(self.postgres_made):02d}_{_slug(name)}"[:63]
             admin = await postgres_admin()
             try:
@@ -230,16 +335,20 @@ class DatabaseTemplates:
         return self.postgres_names[name]
 
     def close(self) -> None:
-        """Drop the PostgreSQL templates and delete the SQLite ones."""
+        """Delete the SQLite templates; drop every PostgreSQL database with this session's tag
+        (templates, and any test database a test left), then release the mark."""
         shutil.rmtree(self.root, ignore_errors=True)
-        if not self.postgres_made:
-            return
+        if self.mark is None:
+            return  # nothing was made on PostgreSQL
+        ours = f"^lieu_(tpl|t)_{self.tag}_"
 
         async def drop() -> None:
             admin = await asyncpg.connect(POSTGRES_ADMIN_DSN, timeout=5)
             try:
-                for database in self.postgres_made:
-                    await admin.execute(f"DROP DATABASE IF EXISTS {_quoted(database)} WITH (FORCE)")
+                for row in await admin.fetch(
+                    "SELECT datname FROM pg_database WHERE datname ~ $1", ours
+                ):
+                    await admin.execute(f"DROP DATABASE IF EXISTS {_quoted(row[0])} WITH (FORCE)")
             finally:
                 await admin.close()
 
@@ -255,9 +364,13 @@ class DatabaseTemplates:
         worker = threading.Thread(target=run, name="drop-database-templates")
         worker.start()
         worker.join(timeout=60)
+        self.mark.release()
+        self.mark = None
         if failures:
-            names = ", ".join(self.postgres_made)
-            print(f"could not drop the template databases {names}: {failures[0]}")
+            print(
+                f"could not drop the databases of test session {self.tag}: {failures[0]}"
+                " (the next session on this server drops them)"
+            )
 
 
 def _slug(name: str) -> str:

@@ -169,3 +169,67 @@ async def test_a_template_whose_build_failed_is_built_again_not_copied(
         await copy.dispose()
     finally:
         templates.close()
+
+
+async def names_on_the_server(pattern: str) -> set[str]:
+    admin = await asyncpg.connect(POSTGRES_ADMIN_DSN)
+    try:
+        rows = await admin.fetch("SELECT datname FROM pg_database WHERE datname ~ $1", pattern)
+    finally:
+        await admin.close()
+    return {row[0] for row in rows}
+
+
+async def a_database_of(templates: DatabaseTemplates) -> str:
+    """A test database named for `templates`' session, as create_postgres_database makes one."""
+    await templates.claim()
+    name = templates.database_name()
+    admin = await asyncpg.connect(POSTGRES_ADMIN_DSN)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return name
+
+
+async def build_migrated(url: str) -> None:
+    made = create_engine(url)
+    await migrate.upgrade(made)
+    await made.dispose()
+
+
+@pytest.mark.postgres
+async def test_closing_a_session_drops_its_templates_and_the_databases_its_tests_left(
+    tmp_path: Path,
+) -> None:
+    templates = DatabaseTemplates(tmp_path)
+    copied = await templates.new_postgres_database("migrated", build_migrated)
+    left = await a_database_of(templates)
+    ours = f"^lieu_(tpl|t)_{templates.tag}_"
+    made = await names_on_the_server(ours)
+    assert copied.rsplit("/", 1)[1] in made and left in made
+    assert any(name.startswith(f"lieu_tpl_{templates.tag}_") for name in made)
+    templates.close()
+    assert await names_on_the_server(ours) == set()
+
+
+@pytest.mark.postgres
+async def test_a_killed_sessions_databases_are_dropped_by_the_next_and_a_live_ones_kept(
+    tmp_path: Path,
+) -> None:
+    killed, running, following = (DatabaseTemplates(tmp_path / n) for n in ("k", "r", "f"))
+    try:
+        await killed.new_postgres_database("migrated", build_migrated)
+        await a_database_of(killed)
+        alive = await a_database_of(running)
+        assert killed.mark is not None
+        killed.mark.release()  # the run died: its connection is gone, its databases are not
+        killed.mark = None
+        assert len(await names_on_the_server(f"^lieu_(tpl|t)_{killed.tag}_")) == 3
+        await following.claim()
+        assert await names_on_the_server(f"^lieu_(tpl|t)_{killed.tag}_") == set()
+        assert await names_on_the_server(f"^{alive}$") == {alive}
+    finally:
+        running.close()
+        following.close()
+    assert await names_on_the_server(f"^lieu_(tpl|t)_({running.tag}|{following.tag})_") == set()
