@@ -1,4 +1,8 @@
-"""Fixtures every test may use: SQLite and PostgreSQL databases, settings, a Temporal dev server."""
+"""Fixtures every test may use: SQLite and PostgreSQL databases, settings, a Temporal dev server.
+
+Migrated databases are copies of one template per session and backend (tests/database_templates.py):
+a test still gets a database of its own, but not the cost of running every migration again.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -16,19 +19,26 @@ from lieu.platform.db import migrate
 from lieu.platform.db.engine import create_engine
 from lieu.settings import Settings
 from lieu.workflows.devserver import DevServer, free_port
+from tests import database_templates
+from tests.database_templates import POSTGRES_ADMIN_DSN, postgres_admin
 
-POSTGRES_ADMIN_DSN = os.environ.get(
-    "LIEU_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
+__all__ = ["POSTGRES_ADMIN_DSN", "create_postgres_database", "drop_postgres_database"]
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = REPO_ROOT.parent / "shared"
+MIGRATED = "migrated"  # the template every migrated-but-empty database is copied from
 
 _exit_status = 0
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    database_templates.start()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     global _exit_status
     _exit_status = int(exitstatus)
+    database_templates.finish()
 
 
 @pytest.hookimpl(trylast=True)
@@ -40,36 +50,52 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     os._exit(_exit_status)
 
 
-async def _postgres_admin() -> asyncpg.Connection:
-    try:
-        return await asyncpg.connect(POSTGRES_ADMIN_DSN, timeout=5)
-    except (OSError, asyncpg.PostgresError) as failure:
-        reason = f"PostgreSQL not reachable at {POSTGRES_ADMIN_DSN}: {failure}"
-        if os.environ.get("LIEU_REQUIRE_POSTGRES"):
-            pytest.fail(reason + " (LIEU_REQUIRE_POSTGRES is set)")
-        pytest.skip(reason)
-
-
 async def create_postgres_database() -> str:
-    """A new, empty database on the test server; returns its asyncpg URL."""
-    name = f"lieu_t_{uuid.uuid4().hex[:12]}"
-    admin = await _postgres_admin()
+    """A new, empty database on the test server; returns its asyncpg URL.
+
+    In a test session its name carries the session's tag, so the session drops it at the end
+    if the test did not, and a later session drops it if this one was killed."""
+    templates = database_templates.active()
+    if templates is not None:
+        await templates.claim()
+        name = templates.database_name()
+    else:
+        name = f"lieu_t_{uuid.uuid4().hex[:12]}"
+    admin = await postgres_admin()
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    host_part = POSTGRES_ADMIN_DSN.split("://", 1)[1].rsplit("/", 1)[0]
-    return f"postgresql+asyncpg://{host_part}/{name}"
+    return database_templates.postgres_url(name)
 
 
 async def drop_postgres_database(url: str) -> None:
     """Drop a database made by `create_postgres_database`, closing its stray connections."""
     name = url.rsplit("/", 1)[1]
-    admin = await _postgres_admin()
+    admin = await postgres_admin()
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
+
+
+async def _build_migrated(url: str) -> None:
+    eng = create_engine(url)
+    try:
+        await migrate.upgrade(eng)
+    finally:
+        await eng.dispose()
+
+
+async def migrated_engine(url: str) -> AsyncEngine:
+    """An engine on the database at `url`, migrated to the latest revision: a copy of the
+    session's migrated template when that database is blank, else `alembic upgrade head` on it."""
+    templates = database_templates.active()
+    if templates is None or not await templates.restore(url, MIGRATED, _build_migrated):
+        eng = create_engine(url)
+        await migrate.upgrade(eng)
+        return eng
+    return create_engine(url)
 
 
 @pytest.fixture
@@ -90,11 +116,19 @@ def sqlite_url(tmp_path: Path) -> str:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """An empty database, once on SQLite and once on PostgreSQL."""
+    """An empty database, once on SQLite and once on PostgreSQL.
+
+    When the test also asks for `engine`, which migrates this database before the test runs, the
+    PostgreSQL one is made as a copy of the migrated template at once (one CREATE DATABASE, not
+    an empty one dropped and made again)."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'lieu.db'}"
         return
-    url = await create_postgres_database()
+    templates = database_templates.active()
+    if templates is not None and "engine" in request.fixturenames:
+        url = await templates.new_postgres_database(MIGRATED, _build_migrated)
+    else:
+        url = await create_postgres_database()
     try:
         yield url
     finally:
@@ -104,8 +138,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 @pytest.fixture
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     """An engine on a migrated database (SQLite and PostgreSQL)."""
-    eng = create_engine(database_url)
-    await migrate.upgrade(eng)
+    eng = await migrated_engine(database_url)
     try:
         yield eng
     finally:
@@ -115,8 +148,7 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 async def sqlite_engine(sqlite_url: str) -> AsyncIterator[AsyncEngine]:
     """A migrated SQLite database."""
-    eng = create_engine(sqlite_url)
-    await migrate.upgrade(eng)
+    eng = await migrated_engine(sqlite_url)
     try:
         yield eng
     finally:

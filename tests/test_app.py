@@ -23,7 +23,7 @@ async def migrated(settings: Settings, temporal_dev_server: DevServer) -> Settin
 
 
 async def test_healthz_is_200_when_database_and_temporal_answer(migrated: Settings) -> None:
-    async with serve(migrated) as base, httpx.AsyncClient(base_url=base) as http:
+    async with serve(migrated) as base, httpx.AsyncClient(base_url=base, timeout=30) as http:
         response = await http.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {
@@ -65,7 +65,7 @@ async def test_healthz_names_the_database_when_it_is_unreachable(
         database_url=f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/nowhere",
         temporal_address=temporal_dev_server.address,
     )
-    async with serve(broken) as base, httpx.AsyncClient(base_url=base) as http:
+    async with serve(broken) as base, httpx.AsyncClient(base_url=base, timeout=30) as http:
         response = await http.get("/healthz")
     assert response.status_code == 503
     assert response.json()["failing"] == ["database"]
@@ -74,7 +74,7 @@ async def test_healthz_names_the_database_when_it_is_unreachable(
 async def test_graphql_answers_the_service_version_and_graphiql_is_served(
     migrated: Settings,
 ) -> None:
-    async with serve(migrated) as base, httpx.AsyncClient(base_url=base) as http:
+    async with serve(migrated) as base, httpx.AsyncClient(base_url=base, timeout=30) as http:
         answer = await http.post(
             "/graphql", json={"query": "{ service { name version } supports { plan code } }"}
         )
@@ -87,7 +87,7 @@ async def test_graphql_answers_the_service_version_and_graphiql_is_served(
 
 
 async def test_admin_overview_shows_health_and_definitions(migrated: Settings) -> None:
-    async with serve(migrated) as base, httpx.AsyncClient(base_url=base) as http:
+    async with serve(migrated) as base, httpx.AsyncClient(base_url=base, timeout=30) as http:
         page = await http.get("/admin/")
         css = await http.get("/admin/static/console.css")
     assert page.status_code == 200
@@ -97,7 +97,7 @@ async def test_admin_overview_shows_health_and_definitions(migrated: Settings) -
 
 
 async def test_metrics_are_prometheus_text_and_count_requests(migrated: Settings) -> None:
-    async with serve(migrated) as base, httpx.AsyncClient(base_url=base) as http:
+    async with serve(migrated) as base, httpx.AsyncClient(base_url=base, timeout=30) as http:
         await http.get("/healthz")
         await http.get("/no/such/page")
         metrics = await http.get("/metrics")

@@ -34,6 +34,7 @@ def test_an_unknown_benchmark_is_a_usage_error_listing_the_available_ones(
     assert hint == "Try 'lieu bench --help' for help."
 
 
+@pytest.mark.bench
 def test_lieu_bench_eligibility_quick_prints_a_markdown_table() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "lieu", "bench", "eligibility", "--quick"],

@@ -48,7 +48,9 @@ async def in_process(settings: Settings) -> AsyncIterator[Api]:
     app.state.runtime = runtime
     transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 40000))
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://lieu.test") as http:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://lieu.test", timeout=30
+        ) as http:
             yield Api(http)
     finally:
         await runtime.close()

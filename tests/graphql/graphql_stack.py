@@ -23,6 +23,7 @@ from lieu.platform.authorizations.status import Status, Urgency
 from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
 from lieu.platform.members.service import upsert_member
 from lieu.settings import Settings
+from tests import database_templates
 
 MEMBERS_DIR = Path(__file__).resolve().parents[2] / "benefit_definitions" / "members"
 PLAN = "demo-plan"
@@ -172,9 +173,24 @@ class Seeded:
     tokens: Tokens
 
 
-async def seeded_stack(settings: Settings) -> AsyncIterator[Seeded]:
+async def _migrate_and_seed(settings: Settings) -> None:
     await migrate_database(settings)
     await seed(settings)
+
+
+async def seeded_stack(settings: Settings) -> AsyncIterator[Seeded]:
+    """The database of `settings` migrated and seeded, members added and tokens issued.
+
+    Migrating and seeding (every shipped definition published) happen once per session: a blank
+    database becomes a copy of the session's seeded template for these definitions."""
+    templates = database_templates.active()
+    name = f"seeded {settings.definitions_dir.resolve()}"
+
+    async def build(url: str) -> None:
+        await _migrate_and_seed(settings.with_(database_url=url))
+
+    if templates is None or not await templates.restore(settings.database_url, name, build):
+        await _migrate_and_seed(settings)
     engine = create_engine(settings.database_url)
     await add_members(engine)
     tokens = await issue_tokens(engine)

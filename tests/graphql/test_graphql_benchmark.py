@@ -7,6 +7,10 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.bench  # a smoke run (--quick); `lieu bench api` measures for real
+
 BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "api.py"
 
 

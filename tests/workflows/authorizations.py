@@ -19,7 +19,8 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from lieu.platform.authorizations.status import Status
-from lieu.platform.db.engine import create_session_factory, for_writes
+from lieu.platform.db import migrate
+from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
 from lieu.platform.definitions.cases import member_facts
 from lieu.platform.definitions.directory import load_directory
 from lieu.platform.definitions.supports import SUPPORTS
@@ -30,6 +31,7 @@ from lieu.workflows import registry
 from lieu.workflows.authorizations.service import NewRequest, request_authorization
 from lieu.workflows.authorizations.types import AuthorizationState
 from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
+from tests import database_templates
 
 DEFINITIONS = Path(__file__).resolve().parents[2] / "benefit_definitions"
 PLAN = "demo-plan"
@@ -37,17 +39,38 @@ COUNTY = "los-angeles"
 NOT_OFFERED_HERE = "sobering-centers"
 
 
-async def prepare_database(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Publish the shipped definitions and elect every support but one in Los Angeles."""
-    writes = create_session_factory(for_writes(engine))
-    async with writes.begin() as session:
+WORLD = "authorizations world"  # the session's template of what `prepare_database` writes
+
+
+async def _publish_and_elect(engine: AsyncEngine) -> None:
+    async with create_session_factory(for_writes(engine)).begin() as session:
         await load_directory(session=session, root=DEFINITIONS, actor="test")
         rows = [
             SeedElection(COUNTY, support, date(2022, 1, 1))
             for support in sorted(SUPPORTS - {NOT_OFFERED_HERE})
         ]
         await import_elections(session=session, plan=PLAN, rows=rows, actor="test")
-    return writes
+
+
+async def _build_world(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        await migrate.upgrade(engine)
+        await _publish_and_elect(engine)
+    finally:
+        await engine.dispose()
+
+
+async def prepare_database(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Publish the shipped definitions and elect every support but one in Los Angeles.
+
+    On a migrated database that holds nothing yet, that is a copy of the session's template
+    (published once per session); otherwise it is written here, on top of what is there."""
+    templates = database_templates.active()
+    url = engine.url.render_as_string(hide_password=False)
+    if templates is None or not await templates.restore(url, WORLD, _build_world, engine=engine):
+        await _publish_and_elect(engine)
+    return create_session_factory(for_writes(engine))
 
 
 async def enroll(engine: AsyncEngine, cin: str, name: str, **changes: Any) -> dict[str, Any]:
