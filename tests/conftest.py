@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lieu.platform.db import migrate
@@ -29,6 +30,12 @@ SHARED_DIR = REPO_ROOT.parent / "shared"
 MIGRATED = "migrated"  # the template every migrated-but-empty database is copied from
 
 _exit_status = 0
+
+# On CI property tests replay the same examples every run: a newly found counterexample is for a
+# developer's machine to find and fix, never a gate that fails one run in twenty.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -8,7 +8,9 @@ SEMANTICS.md), so generation stays inside the subset where both agree:
   make NaN, an error in datalogic); ``==`` may mix them, and cases where datalogic raises are
   discarded;
 - ``in`` never searches an empty string (2016 says false, being falsy; datalogic finds '');
-- no null reaches ``==`` (newer ``null == 0`` is true), no ``{}`` is produced (datalogic
+- no null reaches ``==`` (newer ``null == 0`` is true), and loose ``==``/``!=`` never compare a
+  boolean with a number or a string (2016 follows JavaScript, where ``"" == false``; datalogic
+  says false), no ``{}`` is produced (datalogic
   treats it as falsy), ``in`` on a string looks for a string, and ``missing`` never meets ''
   (2016 counts an empty string as missing, datalogic does not);
 - ``+`` and ``*`` get integers only (2016 parses with parseFloat, newer engines use Number()).
@@ -85,7 +87,8 @@ def bools(depth: int) -> Strategy:
         return base
     i, s = ints(depth - 1), texts(depth - 1)
     order = st.sampled_from(["<", ">", "<=", ">="])
-    equal = st.sampled_from(["==", "!=", "===", "!=="])
+    strict = st.sampled_from(["===", "!=="])
+    loose = st.sampled_from(["==", "!="])
     sub = bools(depth - 1)
     scalar = st.one_of(i, s, sub)
     body = st.tuples(st.sampled_from(["<", ">", "==", "!="]), st.integers(-5, 5)).map(
@@ -96,7 +99,9 @@ def bools(depth: int) -> Strategy:
         st.tuples(order, i, i).map(lambda t: {t[0]: [t[1], t[2]]}),
         st.tuples(order, s, s).map(lambda t: {t[0]: [t[1], t[2]]}),
         st.tuples(st.sampled_from(["<", "<="]), i, i, i).map(lambda t: {t[0]: list(t[1:])}),
-        st.tuples(equal, scalar, scalar).map(lambda t: {t[0]: [t[1], t[2]]}),
+        st.tuples(strict, scalar, scalar).map(lambda t: {t[0]: [t[1], t[2]]}),
+        st.tuples(loose, st.one_of(i, s), st.one_of(i, s)).map(lambda t: {t[0]: [t[1], t[2]]}),
+        st.tuples(loose, sub, sub).map(lambda t: {t[0]: [t[1], t[2]]}),
         st.lists(sub, min_size=1, max_size=3).map(lambda xs: {"and": xs}),
         st.lists(sub, min_size=1, max_size=3).map(lambda xs: {"or": xs}),
         scalar.map(lambda x: {"!": [x]}),
@@ -198,3 +203,10 @@ def test_tri_state_matches_standard_truthiness_when_no_fact_is_missing(
     assessment = compile_criteria([Criterion("c", "C", rule)]).assess(data, as_of="2024-01-01")
     expected = Status.HELD if truthy(evaluate(rule, data)) else Status.FAILED
     assert assessment.statuses["c"] is expected
+
+
+def test_loose_equality_of_a_boolean_follows_2016_where_datalogic_differs():
+    # Found by the property above before loose equality was kept away from booleans.
+    rule = {"!!": [{"==": [{"substr": ["a", 1]}, {"and": [False]}]}]}
+    assert evaluate(rule, {}) is True  # JavaScript: "" == false
+    assert ENGINE.eval(rule, {}) is False
