@@ -4,6 +4,7 @@ with what was chosen kept; a success redirects to the page with a catalogued mes
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -23,9 +24,9 @@ from lieu.platform.access.authorizations import find_authorization, timelines
 from lieu.platform.access.roles import Principal, Role
 from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
 from lieu.platform.authorizations.status import Decision, Status
-from lieu.workflows.authorizations.service import AuthorizationRequestError, send_update
+from lieu.workflows.authorizations import service
+from lieu.workflows.authorizations.service import AuthorizationRequestError
 from lieu.workflows.authorizations.types import Cancel, ReviewDecision
-from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
 
 FLASH_OF_DECISION = {
     Decision.APPROVE: "approved",
@@ -117,7 +118,10 @@ async def act(request: Request) -> Response:
 async def _cancel(
     request: Request, principal: Principal, row: AuthorizationRecord, form: FormData
 ) -> Response:
-    values = {"reason": str(form.get("reason", "")).strip()}
+    values = {
+        "reason": str(form.get("reason", "")).strip(),
+        "key": _key(form),
+    }
     try:
         reason = _reason(values["reason"], "a cancellation")
     except BadInput as bad:
@@ -127,14 +131,11 @@ async def _cancel(
         return await _again(request, principal, row.id, Sent("cancel", values, already))
     if form.get("confirmed") != "yes":
         # Nothing happens before the person has read what cancelling does.
-        context = {"row": row, "reason": reason, "held": _held(row)}
+        context = {"row": row, "reason": reason, "held": _held(row), "key": values["key"]}
         return page(request, "confirm_cancel.html", context, principal=principal)
     try:
-        await send_update(
-            runtime_of(request).temporal,
-            row.id,
-            AuthorizationWorkflow.cancel,
-            Cancel(principal.actor, reason),
+        await service.act(
+            runtime_of(request).temporal, row.id, Cancel(principal.actor, reason, values["key"])
         )
     except AuthorizationRequestError as refused:
         await _audit(request, principal, "console.cancel", row.id, "refused", refused, reason)
@@ -149,6 +150,7 @@ async def _decide(
         "decision": str(form.get("decision", "")),
         "quantity": str(form.get("quantity", "")).strip(),
         "reason": str(form.get("reason", "")).strip(),
+        "key": _key(form),
     }
     try:
         decision = _decision(values["decision"])
@@ -157,11 +159,12 @@ async def _decide(
     except BadInput as bad:
         return await _again(request, principal, row.id, Sent("decide", values, str(bad)), 400)
     try:
-        await send_update(
+        await service.act(
             runtime_of(request).temporal,
             row.id,
-            AuthorizationWorkflow.decide,
-            ReviewDecision(principal.actor, decision, reason, quantity),
+            ReviewDecision(
+                principal.actor, decision, reason, quantity, principal.review_roles, values["key"]
+            ),
         )
     except AuthorizationRequestError as refused:
         await _audit(request, principal, "console.decide", row.id, "refused", refused, reason)
@@ -219,6 +222,12 @@ async def _audit(
     )
     async with writes(request).begin() as session:
         record(session, [line])
+
+
+def _key(form: FormData) -> str:
+    """The form's idempotency key (a form rendered before keys existed gets a fresh one)."""
+    key = str(form.get("key", "")).strip()
+    return key[:64] if key else uuid.uuid4().hex
 
 
 def _held(row: AuthorizationRecord) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from importlib.metadata import version
@@ -21,6 +22,9 @@ from lieu.platform.access.roles import Principal
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.filters.update(FILTERS)
+# Each rendered form carries a fresh idempotency key: the same form sent twice (a double click,
+# a resend after a timeout) is one command.
+templates.env.globals["new_key"] = lambda: uuid.uuid4().hex
 
 RETRY_AFTER_SECONDS = 2
 Endpoint = Callable[[Request], Awaitable[Response]]

@@ -35,7 +35,13 @@ def _role(value: str) -> Role:
 
 
 async def _create(
-    settings: Settings, role: Role, plan: str, provider: str | None, days: int | None, label: str
+    settings: Settings,
+    role: Role,
+    plan: str,
+    provider: str | None,
+    days: int | None,
+    label: str,
+    review_roles: tuple[str, ...] = (),
 ) -> str:
     async with (
         stack_engine(settings) as engine,
@@ -49,6 +55,7 @@ async def _create(
             expires_in_days=days,
             label=label,
             actor="cli",
+            review_roles=review_roles,
         )
     return issued.secret
 
@@ -64,6 +71,14 @@ def create(
         int | None, typer.Option("--expires-in", help="Days until it expires (default never).")
     ] = None,
     label: Annotated[str, typer.Option(help="Who or what holds the token.")] = "",
+    review_role: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--review-role",
+            help="Reviewer tokens: a review role a definition's review step may ask for "
+            "(repeat for several; default utilization_management).",
+        ),
+    ] = None,
 ) -> None:
     """Create a token and print its secret once (store it now; it cannot be shown again)."""
     if expires_in is not None and expires_in <= 0:
@@ -73,7 +88,15 @@ def create(
     chosen = _role(role)
     try:
         secret = asyncio.run(
-            _create(Settings.from_env(), chosen, plan, provider, expires_in, label)
+            _create(
+                Settings.from_env(),
+                chosen,
+                plan,
+                provider,
+                expires_in,
+                label,
+                tuple(r.strip() for r in review_role or () if r.strip()),
+            )
         )
     except ScopeError as wrong:
         raise CommandError(str(wrong)) from None

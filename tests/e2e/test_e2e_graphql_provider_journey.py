@@ -211,7 +211,12 @@ async def test_provider_checks_requests_reviewer_approves_provider_reports_balan
     decided = (
         await reviewer(
             DECIDE,
-            input={"authorizationId": number, "decision": "APPROVE", "reason": "meets criteria"},
+            input={
+                "authorizationId": number,
+                "idempotencyKey": "decide-1",
+                "decision": "APPROVE",
+                "reason": "meets criteria",
+            },
         )
     )["decideReview"]
     assert decided["__typename"] == "Authorization", decided
@@ -222,15 +227,23 @@ async def test_provider_checks_requests_reviewer_approves_provider_reports_balan
         return found.get("status") == "AWAITING_PROVIDER"
 
     await _until(awaiting, "the referral to reach the provider")
-    accepted = await provider(RESPOND, input={"authorizationId": number, "accept": True})
+    accepted = await provider(
+        RESPOND, input={"authorizationId": number, "idempotencyKey": "accept-1", "accept": True}
+    )
     assert accepted["respondToReferral"]["loopStatus"] == "accepted", accepted
 
     report = {
         "authorizationId": number,
+        "idempotencyKey": "report-visit-1",
         "reportId": "visit-1",
         "start": TODAY.isoformat(),
         "end": TODAY.isoformat(),
         "quantity": "10",
+        "code": "S5151",
+        "modifiers": ["U6"],
+        "units": "1",
+        "amount": "180.00",
+        "renderingNpi": "1234567893",
     }
     reported = (await provider(REPORT, input=report))["reportService"]
     assert reported == {
@@ -239,6 +252,8 @@ async def test_provider_checks_requests_reviewer_approves_provider_reports_balan
         "used": "10",
         "remainingOnAuthorization": "30",
     }
+    resent = (await provider(REPORT, input=report))["reportService"]
+    assert resent == reported, "the same key returns the first answer and counts nothing twice"
 
     after = (await provider(BALANCES, cin=ANA))["balances"]["limits"][0]
     assert after == {
@@ -305,7 +320,14 @@ async def test_operations_cancel_a_pending_request_and_what_it_held_is_released(
 
     await _until(pending, "the request to wait for review")
     cancelled = (
-        await operations(CANCEL, input={"authorizationId": number, "reason": "duplicate request"})
+        await operations(
+            CANCEL,
+            input={
+                "authorizationId": number,
+                "idempotencyKey": "cancel-1",
+                "reason": "duplicate request",
+            },
+        )
     )["cancelAuthorization"]
     assert cancelled == {
         "__typename": "Authorization",
@@ -314,9 +336,12 @@ async def test_operations_cancel_a_pending_request_and_what_it_held_is_released(
     }
     held = (await reviewer(BALANCES, cin=ANA))["balances"]["limits"][0]
     assert held["held"] == "0" and held["remaining"] == "336"
-    again = (await operations(CANCEL, input={"authorizationId": number, "reason": "again"}))[
-        "cancelAuthorization"
-    ]
+    again = (
+        await operations(
+            CANCEL,
+            input={"authorizationId": number, "idempotencyKey": "cancel-2", "reason": "again"},
+        )
+    )["cancelAuthorization"]
     assert again["__typename"] == "Conflict" and "finished" in again["message"]
 
 

@@ -72,13 +72,13 @@ OPERATIONS = [
         {PR},
         {"i": {"cin": ANA, "support": "respite", "serviceStart": "2026-12-01", "quantity": "0", "idempotencyKey": "k"}},
     ),
-    Operation("decideReview", 'mutation { decideReview(input: {authorizationId: "A-NONE", decision: APPROVE, reason: "ok"}) { __typename } }', {RV}),
-    Operation("extendReview", 'mutation { extendReview(input: {authorizationId: "A-NONE", reason: "records"}) { __typename } }', {RV}),
-    Operation("respondToReferral", 'mutation { respondToReferral(input: {authorizationId: "A-NONE", accept: true}) { __typename } }', {PR}),
-    Operation("reportService", 'mutation { reportService(input: {authorizationId: "A-NONE", reportId: "r", start: "2026-12-01", end: "2026-12-01", quantity: "1"}) { __typename } }', {PR}),
-    Operation("requestReauthorization", 'mutation { requestReauthorization(input: {authorizationId: "A-NONE", quantity: "1"}) { __typename } }', {PR}),
-    Operation("closeReferral", 'mutation { closeReferral(input: {authorizationId: "A-NONE", reason: OTHER}) { __typename } }', {PR, OP}),
-    Operation("cancelAuthorization", 'mutation { cancelAuthorization(input: {authorizationId: "A-NONE", reason: "dup"}) { __typename } }', {OP}),
+    Operation("decideReview", 'mutation { decideReview(input: {authorizationId: "A-NONE", idempotencyKey: "k", decision: APPROVE, reason: "ok"}) { __typename } }', {RV}),
+    Operation("extendReview", 'mutation { extendReview(input: {authorizationId: "A-NONE", idempotencyKey: "k", reason: "records"}) { __typename } }', {RV}),
+    Operation("respondToReferral", 'mutation { respondToReferral(input: {authorizationId: "A-NONE", idempotencyKey: "k", accept: true}) { __typename } }', {PR}),
+    Operation("reportService", 'mutation { reportService(input: {authorizationId: "A-NONE", idempotencyKey: "k", reportId: "r", start: "2026-12-01", end: "2026-12-01", quantity: "1", code: "H0045", modifiers: ["U6"], amount: "100", renderingNpi: "1234567893"}) { __typename } }', {PR}),
+    Operation("requestReauthorization", 'mutation { requestReauthorization(input: {authorizationId: "A-NONE", idempotencyKey: "k", quantity: "1"}) { __typename } }', {PR}),
+    Operation("closeReferral", 'mutation { closeReferral(input: {authorizationId: "A-NONE", idempotencyKey: "k", reason: OTHER}) { __typename } }', {PR, OP}),
+    Operation("cancelAuthorization", 'mutation { cancelAuthorization(input: {authorizationId: "A-NONE", idempotencyKey: "k", reason: "dup"}) { __typename } }', {OP}),
     Operation("importMembers", 'mutation { importMembers(jsonl: "not json") { __typename } }', {PA}),
     Operation("createDraft", "mutation($d: JSON!) { createDraft(document: $d) { __typename } }", {PA}, {"d": {"plan": "demo-plan"}}),
     Operation("editDraft", "mutation($d: JSON!) { editDraft(document: $d) { __typename } }", {PA}, {"d": {"plan": "demo-plan"}}),
@@ -86,7 +86,6 @@ OPERATIONS = [
     Operation("retireDefinition", 'mutation { retireDefinition(support: "respite", version: 99) { __typename } }', {PA}),
     Operation("submitElectionChange", 'mutation { submitElectionChange(county: "kern", support: "respite", kind: ADD) { __typename } }', {PA}),
     Operation("retryWorkflow", 'mutation { retryWorkflow(workflowId: "A-NONE", reason: "r") { __typename } }', {OP}),
-    Operation("signalWorkflow", 'mutation { signalWorkflow(workflowId: "A-NONE", signal: "s") { __typename } }', {OP}),
 ]  # fmt: skip
 
 CASES = [(op, role) for op in OPERATIONS for role in sorted(EVERYONE)]

@@ -65,7 +65,7 @@ async def test_a_nul_in_a_literal_reason_is_refused_naming_the_argument(
     before = await written(seeded.engine)
     query = (
         f'mutation {{ cancelAuthorization(input: {{authorizationId: "{number}", '
-        f'reason: "member\\u0000moved"}}) {RESULT} }}'
+        f'idempotencyKey: "k", reason: "member\\u0000moved"}}) {RESULT} }}'
     )
     answer = await call(api, seeded.tokens.operations, query)
     assert refusals(answer) == [

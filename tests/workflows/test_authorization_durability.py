@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,16 +18,14 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from lieu.platform.authorizations.models import AuthorizationRecord
 from lieu.platform.authorizations.status import Decision, LoopReason, Status
 from lieu.platform.db.engine import create_session_factory
-from lieu.workflows.authorizations.service import NewRequest, request_authorization, send_update
+from lieu.workflows.authorizations.service import NewRequest, act, request_authorization
 from lieu.workflows.authorizations.types import (
     CloseLoop,
     ProviderResponse,
-    ReviewDecision,
-    ServiceReport,
 )
-from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
 from lieu.workflows.devserver import DevServer, free_port
 from tests.workers import WorkerEnv, kill, spawn_worker, worker_process
+from tests.workflows.acting import decision, report
 from tests.workflows.authorizations import PLAN, cin, enroll, prepare_database, settle
 
 pytestmark = pytest.mark.temporal
@@ -77,8 +76,8 @@ async def test_an_authorization_survives_killed_workers_and_a_server_restart(
         kill(first)
 
         second = spawn_worker(env)  # takes a service report, then dies
-        report = ServiceReport("visit-1", "org-a", today, today + timedelta(days=2), Decimal(3))
-        result = await send_update(client, handle.id, AuthorizationWorkflow.report_service, report)
+        visit = report("recuperative-care", "visit-1", today, today + timedelta(days=2), 3)
+        result = await act(client, handle.id, replace(visit, key="visit-1"))
         assert result.accepted
         kill(second)
 
@@ -87,30 +86,31 @@ async def test_an_authorization_survives_killed_workers_and_a_server_restart(
         client = await connect(server)
 
         third = spawn_worker(env)  # killed while the decision is in flight
-        decision = asyncio.create_task(
-            send_update(
+        deciding = asyncio.create_task(
+            act(
                 client,
                 handle.id,
-                AuthorizationWorkflow.decide,
-                ReviewDecision("um", Decision.APPROVE, "wound care documented"),
+                decision("um", Decision.APPROVE, "wound care documented", key="decision-1"),
             )
         )
         await asyncio.sleep(0.5)
         kill(third)
         with worker_process(env):
-            await decision
+            await deciding
             await settle(handle, lambda s: s.status is Status.AWAITING_PROVIDER, seconds=60)
-            await send_update(
-                client, handle.id, AuthorizationWorkflow.respond, ProviderResponse("org-a", True)
-            )
+            await act(client, handle.id, ProviderResponse("org-a", True, key="accept-1"))
             await settle(handle, lambda s: s.status is Status.ACTIVE, seconds=60)
-            await send_update(
+            await act(
                 client,
                 handle.id,
-                AuthorizationWorkflow.close_loop,
-                CloseLoop("org-a", LoopReason.SERVICES_RECEIVED, "discharged to housing"),
+                CloseLoop(
+                    "org-a", LoopReason.SERVICES_RECEIVED, "discharged to housing", key="close-1"
+                ),
             )
-            final = await handle.result()
+            # closed, and open for late service reports for the definition's 90 days
+            final = await settle(
+                handle, lambda s: s.status is Status.CLOSED and s.phase == "reporting", seconds=60
+            )
 
         assert final.status is Status.CLOSED
         assert final.quantity_used == Decimal(3)

@@ -8,26 +8,19 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
-from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
 from lieu.platform.authorizations.status import Decision, LoopReason, Status
 from lieu.settings import Settings
-from lieu.workflows.authorizations.service import (
-    AuthorizationRequestError,
-    refusal_of,
-    send_update,
-)
+from lieu.workflows.authorizations.service import AuthorizationRequestError
 from lieu.workflows.authorizations.types import (
     Cancel,
     ProviderResponse,
     ReauthorizationRequest,
-    ReviewDecision,
     ReviewExtension,
-    ServiceReport,
 )
-from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
+from tests.workflows.acting import decision, report, send, state
 from tests.workflows.authorizations import World, cin, enroll, settle, world
 
 pytestmark = pytest.mark.temporal
@@ -62,28 +55,22 @@ async def test_recuperative_care_runs_90_days_with_a_14_day_presumptive_period(w
     assert state.presumptive_until == today + timedelta(days=13)
     assert state.service_end == today + timedelta(days=89)
 
-    first = await handle.execute_update(
-        AuthorizationWorkflow.report_service,
-        ServiceReport("r1", "org-a", today, today + timedelta(days=9), Decimal(10)),
-    )
+    support = "recuperative-care"
+    first = await send(handle, report(support, "r1", today, today + timedelta(days=9), 10))
     assert first.accepted and first.used == Decimal(10)
-    late = await handle.execute_update(
-        AuthorizationWorkflow.report_service,
-        ServiceReport(
-            "r2", "org-a", today + timedelta(days=20), today + timedelta(days=21), Decimal(2)
-        ),
-    )
-    assert not late.accepted and "presumptive" in late.reason
+    with pytest.raises(AuthorizationRequestError) as late:
+        await send(
+            handle,
+            report(support, "r2", today + timedelta(days=20), today + timedelta(days=21), 2),
+        )
+    assert "presumptive" in late.value.message
 
     await w.advance(timedelta(days=3))
-    await handle.execute_update(
-        AuthorizationWorkflow.decide,
-        ReviewDecision("um-nurse", Decision.APPROVE, "skilled wound care documented"),
-    )
+    await send(handle, decision("um-nurse", Decision.APPROVE, "skilled wound care documented"))
     assert (await settle(handle, lambda s: s.status is not Status.PRESUMPTIVE)).status is (
         Status.AWAITING_PROVIDER
     )
-    await handle.execute_update(AuthorizationWorkflow.respond, ProviderResponse("org-a", True))
+    await send(handle, ProviderResponse("org-a", True))
     state = await settle(handle, lambda s: s.status is Status.ACTIVE)
     assert state.loop_status in {"accepted", "services_started"}
 
@@ -95,15 +82,16 @@ async def test_recuperative_care_runs_90_days_with_a_14_day_presumptive_period(w
     assert result.quantity_used == Decimal(10)
     assert result.quantity_reserved == Decimal(10)
     assert result.loop_reason is LoopReason.SERVICES_RECEIVED
-    assert kinds(result)[:6] == [
+    # no notice of the presumptive period: the plan's notice steps name decision, assignment
+    # and closure only
+    assert kinds(result)[:5] == [
         "received",
         "eligibility",
         "limit_reserved",
         "presumptive",
-        "notice",
         "review_requested",
     ]
-    assert "service_rejected" in kinds(result) and "expired" in kinds(result)
+    assert "expired" in kinds(result) and kinds(result)[-1] == "reports_closed"
 
     async with w.sessions() as session:
         record = await session.get(AuthorizationRecord, handle.id)
@@ -131,26 +119,20 @@ async def test_a_six_month_post_hospital_stay_is_reauthorized_after_a_second_rev
     )
     handle = await w.request(dana, "short-term-post-hospitalization-housing", "90")
     await settle(handle, lambda s: s.review_deadline is not None)
-    await handle.execute_update(
-        AuthorizationWorkflow.decide,
-        ReviewDecision("um", Decision.APPROVE, "stable, needs housing"),
-    )
+    await send(handle, decision("um", Decision.APPROVE, "stable, needs housing"))
     await settle(handle, lambda s: s.status is Status.AWAITING_PROVIDER)
-    await handle.execute_update(AuthorizationWorkflow.respond, ProviderResponse("org-a", True))
+    await send(handle, ProviderResponse("org-a", True))
     state = await settle(handle, lambda s: s.status is Status.ACTIVE)
     assert state.service_end == today + timedelta(days=89)
 
     await w.advance_to(today + timedelta(days=65))
     await settle(handle, lambda s: "reauthorization_reminder" in kinds(s))
-    await handle.execute_update(
-        AuthorizationWorkflow.request_reauthorization,
-        ReauthorizationRequest("case-manager", Decimal(90), "subsidy not yet issued"),
+    await send(
+        handle, ReauthorizationRequest("case-manager", Decimal(90), "subsidy not yet issued")
     )
     renewal = await settle(handle, lambda s: s.review_deadline is not None)
     assert renewal.quantity_reserved == Decimal(180)
-    await handle.execute_update(
-        AuthorizationWorkflow.decide, ReviewDecision("um", Decision.APPROVE, "continue")
-    )
+    await send(handle, decision("um", Decision.APPROVE, "continue"))
     state = await settle(handle, lambda s: s.renewals_used == 1)
     assert state.status is Status.ACTIVE
     assert state.service_end == today + timedelta(days=179)
@@ -177,10 +159,7 @@ async def test_a_missed_review_deadline_is_escalated_not_decided(w: World) -> No
     assert "escalated" in kinds(escalated)
     assert escalated.quantity_approved is None
 
-    await handle.execute_update(
-        AuthorizationWorkflow.decide,
-        ReviewDecision("um-lead", Decision.MODIFY, "36 hours left this year", Decimal(36)),
-    )
+    await send(handle, decision("um-lead", Decision.MODIFY, "36 hours left this year", Decimal(36)))
     approved = await settle(handle, lambda s: s.status is Status.AWAITING_PROVIDER)
     assert approved.quantity_approved == Decimal(36)
     assert approved.quantity_reserved == Decimal(36)
@@ -196,16 +175,13 @@ async def test_the_one_review_extension_moves_the_deadline_and_a_second_is_refus
     handle = await w.request(ana, "respite", "20", measure="hours")
     pending = await settle(handle, lambda s: s.review_deadline is not None)
     assert pending.review_deadline is not None
-    extended = await handle.execute_update(
-        AuthorizationWorkflow.extend_review, ReviewExtension("um", "awaiting caregiver assessment")
-    )
+    await send(handle, ReviewExtension("um", "awaiting caregiver assessment"))
+    extended = await state(handle)
     assert extended.review_deadline == pending.review_deadline + timedelta(days=14)
-    with pytest.raises(WorkflowUpdateFailedError) as again:
-        await handle.execute_update(
-            AuthorizationWorkflow.extend_review, ReviewExtension("um", "again")
-        )
-    assert refusal_of(again.value).code == "already_extended"
-    assert "extended once already" in refusal_of(again.value).message
+    with pytest.raises(AuthorizationRequestError) as again:
+        await send(handle, ReviewExtension("um", "again"))
+    assert again.value.code == "already_extended"
+    assert "extended once already" in again.value.message
 
 
 async def test_a_support_not_offered_in_the_members_county_is_refused_with_that_reason(
@@ -236,15 +212,15 @@ async def test_cancel_releases_what_is_reserved(w: World) -> None:
     await enroll(w.engine, ana, "ana", county="Los Angeles")
     handle = await w.request(ana, "respite", "40", measure="hours")
     await settle(handle, lambda s: s.review_deadline is not None)
-    cancelled = await handle.execute_update(
-        AuthorizationWorkflow.cancel, Cancel("provider-admin", "member moved out of county")
-    )
+    answer = await send(handle, Cancel("provider-admin", "member moved out of county"))
+    assert answer.status is Status.CANCELLED
+    cancelled = await handle.result()
     assert cancelled.status is Status.CANCELLED
     assert cancelled.quantity_reserved == Decimal(0)
     assert "released" in kinds(cancelled)
-    with pytest.raises(WorkflowUpdateFailedError) as again:
-        await handle.execute_update(AuthorizationWorkflow.cancel, Cancel("x", "again"))
-    assert "already cancelled" in refusal_of(again.value).message
+    with pytest.raises(AuthorizationRequestError) as again:
+        await send(handle, Cancel("x", "again"))
+    assert again.value.code == "already_final"
 
 
 async def test_the_same_idempotency_key_is_the_same_authorization(w: World) -> None:
@@ -261,24 +237,15 @@ async def test_a_decision_without_a_pending_review_or_reason_is_refused(w: World
     await enroll(w.engine, ana, "ana", county="Los Angeles")
     handle = await w.request(ana, "respite", "10", measure="hours")
     await settle(handle, lambda s: s.review_deadline is not None)
-    with pytest.raises(WorkflowUpdateFailedError) as blank:
-        await handle.execute_update(
-            AuthorizationWorkflow.decide, ReviewDecision("um", Decision.APPROVE, " ")
-        )
-    assert refusal_of(blank.value).code == "reason_required"
-    await handle.execute_update(
-        AuthorizationWorkflow.decide, ReviewDecision("um", Decision.DENY, "no")
-    )
+    with pytest.raises(AuthorizationRequestError) as blank:
+        await send(handle, decision("um", Decision.APPROVE, " "))
+    assert blank.value.code == "reason_required"
+    await send(handle, decision("um", Decision.DENY, "no"))
     denied = await handle.result()
     assert denied.status is Status.DENIED
     with pytest.raises(AuthorizationRequestError) as late:
-        await send_update(
-            w.client,
-            handle.id,
-            AuthorizationWorkflow.decide,
-            ReviewDecision("um", Decision.APPROVE, "late"),
-        )
-    assert late.value.code == "closed"
+        await send(handle, decision("um", Decision.APPROVE, "late"))
+    assert late.value.code == "already_final"
 
 
 async def test_a_decision_sent_while_the_request_is_still_checked_waits_for_the_review(
@@ -287,10 +254,9 @@ async def test_a_decision_sent_while_the_request_is_still_checked_waits_for_the_
     ana = cin()
     await enroll(w.engine, ana, "ana", county="Los Angeles")
     handle = await w.request(ana, "respite", "12", measure="hours")
-    decided = await handle.execute_update(
-        AuthorizationWorkflow.decide, ReviewDecision("um", Decision.APPROVE, "known caregiver")
-    )
-    assert decided.status is Status.AWAITING_PROVIDER
+    answer = await send(handle, decision("um", Decision.APPROVE, "known caregiver"))
+    assert answer.status is Status.AWAITING_PROVIDER
+    decided = await state(handle)
     assert kinds(decided).index("review_requested") < kinds(decided).index("approved")
 
 
@@ -299,11 +265,6 @@ async def test_an_early_decision_on_a_request_denied_at_eligibility_is_refused(w
     await enroll(w.engine, grace, "grace", county="Los Angeles")
     handle = await w.request(grace, "respite", "12", measure="hours")
     with pytest.raises(AuthorizationRequestError) as refused:
-        await send_update(
-            w.client,
-            handle.id,
-            AuthorizationWorkflow.decide,
-            ReviewDecision("um", Decision.APPROVE, "too early"),
-        )
-    assert refused.value.code in {"not_pending_review", "closed"}
+        await send(handle, decision("um", Decision.APPROVE, "too early"))
+    assert refused.value.code in {"not_now", "not_pending_review", "already_final"}
     assert (await handle.result()).status is Status.DENIED

@@ -14,8 +14,7 @@ from lieu.platform.authorizations.status import Decision, Status
 from lieu.platform.db.engine import create_session_factory, for_writes
 from lieu.platform.definitions.directory import publish_document
 from lieu.settings import Settings
-from lieu.workflows.authorizations.types import ReviewDecision
-from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
+from tests.workflows.acting import decision, send
 from tests.workflows.authorizations import DEFINITIONS, World, cin, enroll, settle, world
 
 pytestmark = pytest.mark.temporal
@@ -54,9 +53,7 @@ async def test_publishing_a_new_version_never_alters_a_running_authorization(w: 
     assert after_publication.definition.version == 2
     assert after_publication.presumptive_until == today + timedelta(days=6)
 
-    await running.execute_update(
-        AuthorizationWorkflow.decide, ReviewDecision("um", Decision.APPROVE, "ok")
-    )
+    await send(running, decision("um", Decision.APPROVE, "ok"))
     still = await settle(running, lambda s: s.status is not Status.PRESUMPTIVE)
     assert still.definition.version == 1
     assert still.definition.content_hash == before.definition.content_hash

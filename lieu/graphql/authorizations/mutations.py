@@ -1,4 +1,5 @@
-"""Mutations on a running authorization, one workflow update each."""
+"""Mutations on a running authorization: each sends one command through the command API, with
+the caller's idempotency key (sending the same key again returns the first answer)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ from lieu.graphql.authorizations.types import (
     ServiceReportOutcome,
     ServiceReportResult,
 )
-from lieu.graphql.authorizations.updates import Handle, on_authorization
+from lieu.graphql.authorizations.updates import act, after, on_authorization
 from lieu.graphql.context import Context
-from lieu.graphql.errors import Conflict, LimitExceeded
 from lieu.graphql.permissions import allow
 from lieu.platform.access.roles import Role
 from lieu.platform.authorizations.status import Decision, LoopReason
@@ -29,12 +29,14 @@ from lieu.workflows.authorizations.types import (
     ReviewExtension,
     ServiceReport,
 )
-from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
+
+KEY = "Your id for this command: sending it again returns the first answer and changes nothing."
 
 
 @strawberry.input
 class ReviewDecisionInput:
     authorization_id: strawberry.ID
+    idempotency_key: str = strawberry.field(description=KEY)
     decision: Decision
     reason: str
     quantity: Decimal | None = strawberry.field(default=None, description="For MODIFY.")
@@ -43,22 +45,36 @@ class ReviewDecisionInput:
 @strawberry.input
 class ServiceReportInput:
     authorization_id: strawberry.ID
-    report_id: str = strawberry.field(description="Your id for the report; resending is safe.")
+    idempotency_key: str = strawberry.field(description=KEY)
+    report_id: str = strawberry.field(
+        description="Your id for the report: an accepted report is never counted twice; a "
+        "refused one may be sent again (with a new idempotency key)."
+    )
     start: date
     end: date
-    quantity: Decimal
-    amount: Decimal | None = None
+    quantity: Decimal = strawberry.field(description="In the authorization's measure.")
+    code: str = strawberry.field(description="The HCPCS code billed, e.g. T2033.")
+    amount: Decimal = strawberry.field(description="What is billed, in dollars.")
+    rendering_npi: str = strawberry.field(description="The rendering provider's NPI.")
+    modifiers: list[str] = strawberry.field(
+        default_factory=list, description='Modifiers in billing order, e.g. ["U6"].'
+    )
+    units: Decimal | None = strawberry.field(
+        default=None, description="Billing units of the code (default: the quantity)."
+    )
 
 
 @strawberry.input
 class ReasonInput:
     authorization_id: strawberry.ID
+    idempotency_key: str = strawberry.field(description=KEY)
     reason: str
 
 
 @strawberry.input
 class ReferralResponseInput:
     authorization_id: strawberry.ID
+    idempotency_key: str = strawberry.field(description=KEY)
     accept: bool
     reason: str = ""
 
@@ -66,6 +82,7 @@ class ReferralResponseInput:
 @strawberry.input
 class ReauthorizationInput:
     authorization_id: strawberry.ID
+    idempotency_key: str = strawberry.field(description=KEY)
     quantity: Decimal
     reason: str = ""
 
@@ -73,6 +90,7 @@ class ReauthorizationInput:
 @strawberry.input
 class CloseReferralInput:
     authorization_id: strawberry.ID
+    idempotency_key: str = strawberry.field(description=KEY)
     reason: LoopReason
     note: str = ""
 
@@ -86,39 +104,28 @@ class AuthorizationMutations:
     async def decide_review(
         self, info: Info[Context, None], input: ReviewDecisionInput
     ) -> AuthorizationResult:
+        caller = info.context.caller
         decision = ReviewDecision(
-            reviewer=info.context.caller.actor,
+            reviewer=caller.actor,
             decision=input.decision,
             reason=input.reason,
             quantity=input.quantity,
+            roles=caller.review_roles,
+            key=input.idempotency_key,
         )
-
-        async def call(handle: Handle) -> Authorization:
-            return Authorization.of_state(
-                await handle.execute_update(AuthorizationWorkflow.decide, decision)
-            )
-
-        return await on_authorization(
-            info.context, "decideReview", str(input.authorization_id), call
-        )
+        return await _command(info.context, "decideReview", str(input.authorization_id), decision)
 
     @strawberry.mutation(
-        description="Take the review's one extension of its deadline, with a reason.",
+        description="Take the review's extension of its deadline, with a reason.",
         extensions=allow(Role.REVIEWER),
     )
     async def extend_review(
         self, info: Info[Context, None], input: ReasonInput
     ) -> AuthorizationResult:
-        extension = ReviewExtension(reviewer=info.context.caller.actor, reason=input.reason)
-
-        async def call(handle: Handle) -> Authorization:
-            return Authorization.of_state(
-                await handle.execute_update(AuthorizationWorkflow.extend_review, extension)
-            )
-
-        return await on_authorization(
-            info.context, "extendReview", str(input.authorization_id), call
+        extension = ReviewExtension(
+            reviewer=info.context.caller.actor, reason=input.reason, key=input.idempotency_key
         )
+        return await _command(info.context, "extendReview", str(input.authorization_id), extension)
 
     @strawberry.mutation(
         description="Accept or decline a referral sent to your organization.",
@@ -127,59 +134,53 @@ class AuthorizationMutations:
     async def respond_to_referral(
         self, info: Info[Context, None], input: ReferralResponseInput
     ) -> AuthorizationResult:
-        provider = info.context.caller.provider or ""
-        response = ProviderResponse(provider=provider, accept=input.accept, reason=input.reason)
-
-        async def call(handle: Handle) -> Authorization:
-            return Authorization.of_state(
-                await handle.execute_update(AuthorizationWorkflow.respond, response)
-            )
-
-        return await on_authorization(
-            info.context, "respondToReferral", str(input.authorization_id), call
+        response = ProviderResponse(
+            provider=info.context.caller.provider or "",
+            accept=input.accept,
+            reason=input.reason,
+            key=input.idempotency_key,
+        )
+        return await _command(
+            info.context, "respondToReferral", str(input.authorization_id), response
         )
 
     @strawberry.mutation(
-        description="Report service delivered (resending the same `reportId` is harmless).",
+        description="Report service delivered, with its billing line (code, modifiers, units, "
+        "amount, rendering NPI); it is checked against the definition's codes and rates.",
         extensions=allow(Role.PROVIDER),
     )
     async def report_service(
         self, info: Info[Context, None], input: ServiceReportInput
     ) -> ServiceReportOutcome:
+        context = info.context
+        authorization_id = str(input.authorization_id)
         report = ServiceReport(
             report_id=input.report_id,
-            reported_by=info.context.caller.actor,
+            reported_by=context.caller.actor,
             start=input.start,
             end=input.end,
             quantity=input.quantity,
             amount=input.amount,
+            code=input.code.strip().upper(),
+            modifiers=tuple(m.strip().upper() for m in input.modifiers),
+            units=input.units,
+            rendering_npi=input.rendering_npi.strip(),
+            key=input.idempotency_key,
         )
 
-        async def call(handle: Handle) -> ServiceReportResult | LimitExceeded | Conflict:
-            result = await handle.execute_update(AuthorizationWorkflow.report_service, report)
-            state = await handle.query(AuthorizationWorkflow.state)
-            if not result.accepted and report.quantity > result.remaining_on_authorization:
-                return LimitExceeded(
-                    message=result.reason,
-                    limit_id=None,
-                    measure=state.measure,
-                    requested=report.quantity,
-                    remaining=result.remaining_on_authorization,
-                )
-            if not result.accepted:
-                return Conflict(message=result.reason, code="service_rejected")
+        async def call() -> ServiceReportResult:
+            reply = await act(context, authorization_id, report)
             return ServiceReportResult(
-                report_id=result.report_id,
-                accepted=result.accepted,
-                reason=result.reason,
-                used=result.used,
-                remaining_on_authorization=result.remaining_on_authorization,
-                authorization=Authorization.of_state(state),
+                report_id=reply.report_id,
+                accepted=reply.accepted,
+                reason=reply.message,
+                used=reply.used,
+                remaining_on_authorization=reply.remaining,
+                flagged=reply.flagged,
+                authorization=await after(context, authorization_id),
             )
 
-        return await on_authorization(
-            info.context, "reportService", str(input.authorization_id), call
-        )
+        return await on_authorization(context, "reportService", authorization_id, call)
 
     @strawberry.mutation(
         description="Ask to continue an active authorization for another period.",
@@ -189,16 +190,13 @@ class AuthorizationMutations:
         self, info: Info[Context, None], input: ReauthorizationInput
     ) -> AuthorizationResult:
         request = ReauthorizationRequest(
-            requested_by=info.context.caller.actor, quantity=input.quantity, reason=input.reason
+            requested_by=info.context.caller.actor,
+            quantity=input.quantity,
+            reason=input.reason,
+            key=input.idempotency_key,
         )
-
-        async def call(handle: Handle) -> Authorization:
-            return Authorization.of_state(
-                await handle.execute_update(AuthorizationWorkflow.request_reauthorization, request)
-            )
-
-        return await on_authorization(
-            info.context, "requestReauthorization", str(input.authorization_id), call
+        return await _command(
+            info.context, "requestReauthorization", str(input.authorization_id), request
         )
 
     @strawberry.mutation(
@@ -208,16 +206,13 @@ class AuthorizationMutations:
     async def close_referral(
         self, info: Info[Context, None], input: CloseReferralInput
     ) -> AuthorizationResult:
-        closing = CloseLoop(actor=info.context.caller.actor, reason=input.reason, note=input.note)
-
-        async def call(handle: Handle) -> Authorization:
-            return Authorization.of_state(
-                await handle.execute_update(AuthorizationWorkflow.close_loop, closing)
-            )
-
-        return await on_authorization(
-            info.context, "closeReferral", str(input.authorization_id), call
+        closing = CloseLoop(
+            actor=info.context.caller.actor,
+            reason=input.reason,
+            note=input.note,
+            key=input.idempotency_key,
         )
+        return await _command(info.context, "closeReferral", str(input.authorization_id), closing)
 
     @strawberry.mutation(
         description="Cancel an authorization (what it holds and has not used is released).",
@@ -226,13 +221,19 @@ class AuthorizationMutations:
     async def cancel_authorization(
         self, info: Info[Context, None], input: ReasonInput
     ) -> AuthorizationResult:
-        cancel = Cancel(actor=info.context.caller.actor, reason=input.reason)
-
-        async def call(handle: Handle) -> Authorization:
-            return Authorization.of_state(
-                await handle.execute_update(AuthorizationWorkflow.cancel, cancel)
-            )
-
-        return await on_authorization(
-            info.context, "cancelAuthorization", str(input.authorization_id), call
+        cancel = Cancel(
+            actor=info.context.caller.actor, reason=input.reason, key=input.idempotency_key
         )
+        return await _command(
+            info.context, "cancelAuthorization", str(input.authorization_id), cancel
+        )
+
+
+async def _command(
+    context: Context, action: str, authorization_id: str, command: object
+) -> AuthorizationResult:
+    async def call() -> Authorization:
+        await act(context, authorization_id, command)  # type: ignore[arg-type]
+        return await after(context, authorization_id)
+
+    return await on_authorization(context, action, authorization_id, call)

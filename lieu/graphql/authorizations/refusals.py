@@ -1,8 +1,10 @@
-"""Refusals from the authorization service and workflow, as typed results."""
+"""Refusals from the authorization command API, as typed results."""
 
 from __future__ import annotations
 
-from lieu.graphql.errors import Conflict, NotAllowed, NotFound, ValidationErrors
+from decimal import Decimal
+
+from lieu.graphql.errors import Conflict, LimitExceeded, NotAllowed, NotFound, ValidationErrors
 from lieu.workflows.authorizations.service import AuthorizationRequestError
 
 # The input field each validation code is about.
@@ -11,9 +13,14 @@ POINTERS = {
     "reason_required": "/reason",
     "bad_measure": "/measure",
     "no_county": "/county",
+    "retroactive": "/serviceStart",
+    "bad_billing": "/code",
+    "rate_outside_range": "/amount",
+    "key_required": "/idempotencyKey",
+    "unknown_requirement": "/requirement",
 }
 
-Refused = ValidationErrors | NotFound | NotAllowed | Conflict
+Refused = ValidationErrors | NotFound | NotAllowed | Conflict | LimitExceeded
 
 
 def refused(error: AuthorizationRequestError, authorization_id: str = "") -> Refused:
@@ -26,6 +33,18 @@ def refused(error: AuthorizationRequestError, authorization_id: str = "") -> Ref
         return NotFound(message=error.message, what="definition", id="")
     if error.code == "member_not_found":
         return NotFound(message=error.message, what="member", id="")
+    if error.code == "not_found":
+        return not_found(authorization_id)
+    if error.code == "limit_exceeded":
+        reply = error.reply
+        details = error.details
+        return LimitExceeded(
+            message=error.message,
+            limit_id=details.get("limit_id"),
+            measure=str(details.get("measure", "")),
+            requested=Decimal(details.get("requested", 0)),
+            remaining=reply.remaining if reply is not None else details.get("remaining", 0),
+        )
     return Conflict(message=error.message, code=error.code)
 
 

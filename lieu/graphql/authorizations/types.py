@@ -71,6 +71,21 @@ class Authorization:
     loop_reason: str | None
     renewals_used: int
     requested_by: str
+    phase: str = strawberry.field(
+        default="",
+        description="What it waits for: assessing, reserving, documents, review, second_review, "
+        "provider, active, renewing, renewal_review, reporting (ended; late service reports are "
+        "still taken) or done.",
+    )
+    problem: str = strawberry.field(
+        default="", description="A step that failed for good, until operations retry it."
+    )
+    flagged_reports: list[str] = strawberry.field(
+        default_factory=list, description="Service reports accepted but held for review."
+    )
+    reports_until: date | None = strawberry.field(
+        default=None, description="Late service reports are taken until this day."
+    )
     steps: strawberry.Private[list[TimelineStep] | None] = None
 
     @strawberry.field(description="Reserved and not yet used on this authorization.")
@@ -117,6 +132,10 @@ class Authorization:
             loop_reason=row.loop_reason,
             renewals_used=row.renewals_used,
             requested_by=row.requested_by,
+            phase=row.phase,
+            problem=row.problem,
+            flagged_reports=[r for r in row.flagged_reports.split(",") if r],
+            reports_until=row.reports_until,
         )
 
     @classmethod
@@ -146,7 +165,16 @@ class Authorization:
             loop_reason=state.loop_reason.value if state.loop_reason else None,
             renewals_used=state.renewals_used,
             requested_by=state.requested_by,
-            steps=[TimelineStep.of(entry) for entry in state.timeline],
+            phase=state.phase,
+            problem=state.problem,
+            flagged_reports=list(state.flagged_reports),
+            reports_until=state.reports_until,
+            # after a continue-as-new the state holds only the latest entries: read the database
+            steps=(
+                [TimelineStep.of(entry) for entry in state.timeline]
+                if not state.timeline or state.timeline[0].seq == 1
+                else None
+            ),
         )
 
 
@@ -157,6 +185,9 @@ class ServiceReportResult:
     reason: str
     used: Decimal
     remaining_on_authorization: Decimal
+    flagged: bool = strawberry.field(
+        description="Accepted, but held for review (e.g. billed outside the contracted rate)."
+    )
     authorization: Authorization
 
 

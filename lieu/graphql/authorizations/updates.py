@@ -1,50 +1,51 @@
-"""Acting on a running authorization: locate it within the caller's scope, run one workflow
-update, translate a refusal into a typed result, audit the outcome."""
+"""Acting on a running authorization: locate it within the caller's scope, send one command
+through the command API (`service.act`), translate a refusal into a typed result, audit it."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.service import RPCError, RPCStatusCode
-
-from lieu.graphql.authorizations.locate import handle_of, locate
+from lieu.graphql.authorizations.locate import live_state, locate
 from lieu.graphql.authorizations.refusals import Refused, not_found, refused
+from lieu.graphql.authorizations.types import Authorization
 from lieu.graphql.context import Context
-from lieu.graphql.errors import Conflict
-from lieu.workflows.authorizations.service import refusal_of
-from lieu.workflows.authorizations.types import AuthorizationState
-from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
+from lieu.workflows.authorizations import service
+from lieu.workflows.authorizations.types import Reply
 
 T = TypeVar("T")
-Handle = WorkflowHandle[AuthorizationWorkflow, AuthorizationState]
 
 
 async def on_authorization(
     context: Context,
     action: str,
     authorization_id: str,
-    call: Callable[[Handle], Awaitable[T]],
+    call: Callable[[], Awaitable[T]],
 ) -> T | Refused:
-    """Run `call` on the authorization's workflow if the caller may see it."""
+    """Run `call` (which sends a command) on the authorization if the caller may see it."""
     target = f"authorization:{authorization_id}"
     if await locate(context, authorization_id) is None:
         context.audit(action, target, "not_found")
         return not_found(authorization_id)
     try:
-        result = await call(handle_of(context, authorization_id))
-    except WorkflowUpdateFailedError as failure:
-        refusal = refusal_of(failure)
+        result = await call()
+    except service.AuthorizationRequestError as refusal:
         context.audit(action, target, "refused", f"{refusal.code}: {refusal.message}")
         return refused(refusal, authorization_id)
-    except RPCError as failure:
-        if failure.status is not RPCStatusCode.NOT_FOUND:
-            raise
-        context.audit(action, target, "refused", "already_final")
-        return Conflict(
-            message=f"authorization {authorization_id} has finished; nothing more can be done",
-            code="already_final",
-        )
     context.audit(action, target)
     return result
+
+
+async def act(context: Context, authorization_id: str, command: service.Action) -> Reply:
+    """Send `command` through the command API."""
+    return await service.act(context.runtime.temporal, authorization_id, command)
+
+
+async def after(context: Context, authorization_id: str) -> Authorization:
+    """The authorization as it is once the command took effect (the workflow's own state)."""
+    state = await live_state(context, authorization_id)
+    if state is not None:
+        return Authorization.of_state(state)
+    found = await locate(context, authorization_id)
+    assert found is not None, "located before the command"
+    return found

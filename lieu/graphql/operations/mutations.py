@@ -1,17 +1,16 @@
-"""Operations' actions on workflows: retry a failed one (reset to its first workflow task) and
-send a signal. Both only on workflows of the caller's plan."""
+"""Operations' repair of workflows of their plan: run again the step an authorization stopped
+at, or reset a failed workflow to its first workflow task."""
 
 from __future__ import annotations
 
 import uuid
 
 import strawberry
-from strawberry.scalars import JSON
 from strawberry.types import Info
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.workflowservice.v1 import ResetWorkflowExecutionRequest
-from temporalio.client import WorkflowHandle
+from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
 from lieu.graphql.context import Context
@@ -19,6 +18,8 @@ from lieu.graphql.errors import Conflict, NotFound
 from lieu.graphql.operations.types import WorkflowActed, WorkflowActionResult
 from lieu.graphql.permissions import allow
 from lieu.platform.access.roles import Role
+from lieu.workflows.authorizations import service
+from lieu.workflows.authorizations.types import Retry
 from lieu.workflows.search import PLAN
 
 OPERATIONS = allow(Role.OPERATIONS)
@@ -45,15 +46,28 @@ async def _own(context: Context, workflow_id: str) -> WorkflowHandle[object, obj
     return handle if owner == context.caller.plan else hidden
 
 
+RESETTABLE = {
+    WorkflowExecutionStatus.FAILED,
+    WorkflowExecutionStatus.TIMED_OUT,
+    WorkflowExecutionStatus.TERMINATED,
+}
+
+
 @strawberry.type
 class OperationsMutations:
     @strawberry.mutation(
-        description="Retry a failed workflow: reset it to its first workflow task, so it runs "
-        "again from the start with the same input (and id).",
+        description="Repair a workflow of your plan. An authorization stopped at a step that "
+        "failed for good runs that step again; a workflow that failed, timed out or was "
+        "terminated is reset to its first workflow task (it runs again from the start with the "
+        "same input and id). A healthy workflow is refused, saying so.",
         extensions=OPERATIONS,
     )
     async def retry_workflow(
-        self, info: Info[Context, None], workflow_id: str, reason: str
+        self,
+        info: Info[Context, None],
+        workflow_id: str,
+        reason: str,
+        idempotency_key: str | None = None,
     ) -> WorkflowActionResult:
         context = info.context
         target = f"workflow:{workflow_id}"
@@ -61,6 +75,19 @@ class OperationsMutations:
         if isinstance(handle, NotFound):
             context.audit("retryWorkflow", target, "not_found")
             return handle
+        if not reason.strip():
+            return Conflict(message="say why you retry it (reason)", code="reason_required")
+        described = await handle.describe()
+        status = described.status
+        if status is WorkflowExecutionStatus.RUNNING and workflow_id.startswith("A-"):
+            return await _retry_step(context, workflow_id, reason, idempotency_key)
+        if status not in RESETTABLE:
+            words = status.name.lower().replace("_", " ") if status else "unknown"
+            context.audit("retryWorkflow", target, "refused", f"workflow is {words}")
+            return Conflict(
+                message=f"{workflow_id} is {words}, not failed: there is nothing to retry",
+                code="workflow_healthy",
+            )
         first_task = None
         async for event in handle.fetch_history_events():
             if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
@@ -79,30 +106,30 @@ class OperationsMutations:
                 workflow_execution=WorkflowExecution(workflow_id=workflow_id),
                 reason=f"{context.caller.actor}: {reason}",
                 workflow_task_finish_event_id=first_task,
-                request_id=str(uuid.uuid4()),
+                request_id=idempotency_key or str(uuid.uuid4()),
             )
         )
         context.audit("retryWorkflow", target, "ok", reason)
-        return WorkflowActed(id=workflow_id, action="reset", run_id=reset.run_id)
+        return WorkflowActed(
+            id=workflow_id,
+            action="reset to its first workflow task: it runs again from the start",
+            run_id=reset.run_id,
+        )
 
-    @strawberry.mutation(
-        description="Send a named signal with a JSON argument to a workflow of your plan.",
-        extensions=OPERATIONS,
-    )
-    async def signal_workflow(
-        self, info: Info[Context, None], workflow_id: str, signal: str, payload: JSON | None = None
-    ) -> WorkflowActionResult:
-        context = info.context
-        target = f"workflow:{workflow_id}"
-        handle = await _own(context, workflow_id)
-        if isinstance(handle, NotFound):
-            context.audit("signalWorkflow", target, "not_found")
-            return handle
-        args = [] if payload is None else [payload]
-        try:
-            await handle.signal(signal, args=args)
-        except RPCError as failure:
-            context.audit("signalWorkflow", target, "refused", str(failure))
-            return Conflict(message=f"{workflow_id}: {failure.message}", code="signal_refused")
-        context.audit("signalWorkflow", target, "ok", signal)
-        return WorkflowActed(id=workflow_id, action=f"signal {signal}", run_id=None)
+
+async def _retry_step(
+    context: Context, workflow_id: str, reason: str, key: str | None
+) -> WorkflowActionResult:
+    target = f"workflow:{workflow_id}"
+    try:
+        reply = await service.act(
+            context.runtime.temporal,
+            workflow_id,
+            Retry(context.caller.actor, reason, key or uuid.uuid4().hex),
+        )
+    except service.AuthorizationRequestError as refused:
+        context.audit("retryWorkflow", target, "refused", refused.message)
+        code = "workflow_healthy" if refused.code == "nothing_to_retry" else refused.code
+        return Conflict(message=f"{workflow_id}: {refused.message}", code=code)
+    context.audit("retryWorkflow", target, "ok", reason)
+    return WorkflowActed(id=workflow_id, action=reply.message, run_id=None)

@@ -21,6 +21,8 @@ class ApiToken(Base):
     plan: Mapped[str] = mapped_column(String(64), index=True)
     provider: Mapped[str | None] = mapped_column(String(64))
     label: Mapped[str] = mapped_column(String(200), default="")
+    # reviewers: the review roles a step may ask for, comma-separated (utilization_management,...)
+    review_roles: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

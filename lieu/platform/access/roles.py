@@ -28,6 +28,7 @@ class Principal:
     plan: str
     provider: str | None = None
     label: str = ""
+    review_roles: tuple[str, ...] = ()  # reviewers: the review roles a step may ask for
 
     def __post_init__(self) -> None:
         check_scope(self.role, self.plan, self.provider)

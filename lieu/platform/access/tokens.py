@@ -16,10 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lieu.platform.access.models import ApiToken
-from lieu.platform.access.roles import Principal, Role, check_scope
+from lieu.platform.access.roles import Principal, Role, ScopeError, check_scope
 from lieu.platform.db.base import utcnow
 
 PREFIX = "lieu"
+DEFAULT_REVIEW_ROLE = "utilization_management"  # the review role every baseline's review asks
 
 
 class TokenRejected(Exception):
@@ -52,9 +53,14 @@ async def issue_token(
     label: str = "",
     actor: str,
     now: datetime | None = None,
+    review_roles: tuple[str, ...] = (),
 ) -> IssuedToken:
     """Create a token for a role and scope; ScopeError when the scope does not fit the role."""
     check_scope(role, plan, provider)
+    if review_roles and role is not Role.REVIEWER:
+        raise ScopeError("review roles are for reviewer tokens; drop --review-role")
+    if role is Role.REVIEWER and not review_roles:
+        review_roles = (DEFAULT_REVIEW_ROLE,)
     if expires_in_days is not None and expires_in_days <= 0:
         raise ValueError(f"expires_in_days must be positive, got {expires_in_days}")
     issued_at = now or utcnow()
@@ -67,6 +73,7 @@ async def issue_token(
         plan=plan,
         provider=provider,
         label=label,
+        review_roles=",".join(review_roles),
         created_by=actor,
         created_at=issued_at,
         expires_at=None if expires_in_days is None else issued_at + timedelta(days=expires_in_days),
@@ -105,7 +112,16 @@ async def authenticate(
         plan=row.plan,
         provider=row.provider,
         label=row.label,
+        review_roles=review_roles_of(row),
     )
+
+
+def review_roles_of(row: ApiToken) -> tuple[str, ...]:
+    """A reviewer token's review roles (tokens made before roles existed: the default one)."""
+    if row.role != Role.REVIEWER.value:
+        return ()
+    roles = tuple(role for role in (row.review_roles or "").split(",") if role)
+    return roles or (DEFAULT_REVIEW_ROLE,)
 
 
 async def list_tokens(*, session: AsyncSession, plan: str | None = None) -> list[ApiToken]:

@@ -59,6 +59,10 @@ class AuthorizationRecord(Base):
     loop_reason: Mapped[str | None] = mapped_column(String(64))
     renewals_used: Mapped[int] = mapped_column(Integer, default=0)
     requested_by: Mapped[str] = mapped_column(String(200))
+    phase: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    problem: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reports_until: Mapped[date | None] = mapped_column(Date)
+    flagged_reports: Mapped[str] = mapped_column(Text, default="", server_default="")  # ids, comma
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

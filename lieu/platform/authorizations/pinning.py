@@ -8,6 +8,7 @@ from lieu.platform.authorizations.records import DefinitionRef
 from lieu.platform.definitions.document import Definition
 from lieu.platform.definitions.document import DefinitionRef as VersionRef
 from lieu.platform.definitions.eligibility import compile_definition
+from lieu.platform.definitions.errors import VersionNotFound
 from lieu.platform.definitions.models import DefinitionStatus
 from lieu.platform.definitions.versions import get_version, stored_definition, with_baseline
 from lieu.platform.rules.eligibility import CompiledCriteria
@@ -28,9 +29,12 @@ class PinnedDefinitions:
         """The effective definition (baseline ⊕ plan) of the pinned version."""
         if (cached := self._definitions.get(ref)) is not None:
             return cached
-        row = await get_version(
-            session=session, plan=ref.plan, support=ref.support, version=ref.version
-        )
+        try:
+            row = await get_version(
+                session=session, plan=ref.plan, support=ref.support, version=ref.version
+            )
+        except VersionNotFound as missing:
+            raise PinnedDefinitionError(f"the pinned definition is gone: {missing}") from None
         if row.status is DefinitionStatus.DRAFT:
             raise PinnedDefinitionError(f"{ref.plan}/{ref.support}/v{ref.version} is a draft")
         if row.content_hash != ref.content_hash:

@@ -45,6 +45,10 @@ async def project(*, session: AsyncSession, state: AuthorizationState, seq: int)
         record.loop_reason = state.loop_reason.value if state.loop_reason else None
         record.renewals_used = state.renewals_used
         record.requested_by = state.requested_by
+        record.phase = state.phase
+        record.problem = state.problem
+        record.reports_until = state.reports_until
+        record.flagged_reports = ",".join(state.flagged_reports)
         record.updated_at = utcnow()
     await session.flush()
     if not state.timeline:

@@ -61,6 +61,11 @@ class AuthorizationState:
     requested_by: str
     received_at: datetime
     timeline: list[TimelineEntry]
+    phase: str = ""  # what it waits for (lifecycle.state.Phase)
+    problem: str = ""  # a step that failed for good, until operations retry it
+    documents: list[str] = field(default_factory=list)  # requirement ids on file
+    flagged_reports: list[str] = field(default_factory=list)
+    reports_until: date | None = None  # late service reports are taken until this day
 
 
 @dataclass(frozen=True)

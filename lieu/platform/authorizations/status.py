@@ -13,6 +13,7 @@ class Status(enum.StrEnum):
     DENIED = "denied"
     PENDING_REVIEW = "pending_review"
     PRESUMPTIVE = "presumptive"  # service may start while review runs
+    AWAITING_DOCUMENTS = "awaiting_documents"  # named documents must be on file first
     AWAITING_PROVIDER = "awaiting_provider"  # closed-loop referral: provider to accept
     APPROVED = "approved"
     ACTIVE = "active"

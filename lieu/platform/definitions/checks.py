@@ -10,13 +10,23 @@ from lieu.platform.definitions.steps import Authorization, StepKind
 from lieu.platform.definitions.supports import BASELINE_PLAN, SUPPORTS
 from lieu.platform.members.facts import Vocabulary
 
-# The order steps can run in; a notice may follow any step after eligibility.
-STEP_RANK = {
-    StepKind.ELIGIBILITY: 0,
-    StepKind.LIMIT_CHECK: 1,
-    StepKind.PRESUMPTIVE: 2,
-    StepKind.REVIEW: 3,
-    StepKind.PROVIDER_ACCEPTANCE: 4,
+# What must come earlier in the steps for a step to make sense (any order that keeps these runs:
+# a plan may reserve after the review, or ask for documents before the presumptive period).
+MUST_FOLLOW: dict[StepKind, tuple[StepKind, ...]] = {
+    StepKind.SECOND_REVIEW: (StepKind.REVIEW,),
+    StepKind.PROVIDER_ACCEPTANCE: (
+        StepKind.PRESUMPTIVE,
+        StepKind.DOCUMENTATION,
+        StepKind.REVIEW,
+        StepKind.SECOND_REVIEW,
+    ),
+    StepKind.REVIEW: (StepKind.DOCUMENTATION, StepKind.PRESUMPTIVE),
+}
+WHY = {
+    StepKind.SECOND_REVIEW: "a second review confirms what a first review decided",
+    StepKind.PROVIDER_ACCEPTANCE: "the provider accepts a referral once it is decided",
+    StepKind.REVIEW: "documents must be on file before the decision, and a presumptive period "
+    "runs while the review decides",
 }
 
 
@@ -136,10 +146,12 @@ def _one_limit(limit: Limit, support: str, at: str) -> list[Problem]:
 def step_problems(
     authorization: Authorization, limits: tuple[Limit, ...], at: str = "/authorization"
 ) -> list[Problem]:
-    """A step order that cannot run: eligibility not first, steps out of order, duplicates."""
+    """Steps that cannot run as written: eligibility not first, a step before what it needs,
+    duplicates, a presumptive period with no review, limits that nothing reserves against."""
     found: list[Problem] = []
     kinds = authorization.kinds()
-    if not kinds or kinds[0] is not StepKind.ELIGIBILITY:
+    ordered = [kind for kind in kinds if kind is not StepKind.NOTICE]
+    if not ordered or ordered[0] is not StepKind.ELIGIBILITY:
         found.append(
             Problem(
                 f"{at}/steps/0",
@@ -148,7 +160,6 @@ def step_problems(
                 "move or add an eligibility step at the top",
             )
         )
-    highest = -1
     seen: set[StepKind] = set()
     for index, kind in enumerate(kinds):
         where = f"{at}/steps/{index}"
@@ -157,18 +168,16 @@ def step_problems(
         if kind in seen:
             found.append(Problem(where, "step-duplicate", f"{kind.value} appears twice; keep one"))
         seen.add(kind)
-        rank = STEP_RANK[kind]
-        if rank < highest and kind is not StepKind.ELIGIBILITY:
-            later = next(k for k in kinds[:index] if STEP_RANK.get(k, -1) > rank)
-            found.append(
-                Problem(
-                    where,
-                    "step-order",
-                    f"{kind.value} cannot run after {later.value}; order steps as eligibility, "
-                    "limit_check, presumptive, review, provider_acceptance",
-                )
+        found.extend(_order_problems(kinds, index, where))
+    if StepKind.SECOND_REVIEW in kinds and StepKind.REVIEW not in kinds:
+        found.append(
+            Problem(
+                f"{at}/steps/{kinds.index(StepKind.SECOND_REVIEW)}",
+                "second-review-without-review",
+                "a second review confirms a first review's decision, but there is no review "
+                "step; add a review step before it",
             )
-        highest = max(highest, rank)
+        )
     if StepKind.PRESUMPTIVE in kinds:
         first = kinds.index(StepKind.PRESUMPTIVE)
         if StepKind.REVIEW not in kinds[first:]:
@@ -180,6 +189,15 @@ def step_problems(
                     "review follows it; add a review step after it",
                 )
             )
+    if StepKind.PROVIDER_ACCEPTANCE in kinds and not authorization.closed_loop_referral:
+        found.append(
+            Problem(
+                f"{at}/steps/{kinds.index(StepKind.PROVIDER_ACCEPTANCE)}",
+                "acceptance-without-closed-loop",
+                "provider acceptance is the closed loop's step, but closed_loop_referral is "
+                "false; set it to true or remove the step",
+            )
+        )
     if limits and StepKind.LIMIT_CHECK not in kinds:
         found.append(
             Problem(
@@ -190,3 +208,23 @@ def step_problems(
             )
         )
     return found
+
+
+def _order_problems(kinds: tuple[StepKind, ...], index: int, where: str) -> list[Problem]:
+    """A step written before a step it must follow."""
+    kind = kinds[index]
+    later = [
+        other
+        for other in kinds[index + 1 :]
+        if other in MUST_FOLLOW.get(kind, ()) and other is not kind
+    ]
+    if not later:
+        return []
+    return [
+        Problem(
+            where,
+            "step-order",
+            f"{kind.value} cannot come before {later[0].value} ({WHY[kind]}); move "
+            f"{kind.value} after {later[0].value}",
+        )
+    ]

@@ -124,4 +124,27 @@ def _authorization_widens(plan: Definition, baseline: Definition) -> list[Proble
                 "the baseline does not allow retroactive authorization; set allowed to false",
             )
         )
+    base_days = base.retroactive.max_days
+    if (
+        mine.retroactive.allowed
+        and base_days is not None
+        and (mine.retroactive.max_days is None or mine.retroactive.max_days > base_days)
+    ):
+        found.append(
+            Problem(
+                "/authorization/retroactive/max_days",
+                "widens-baseline-retroactive",
+                f"the baseline allows requests at most {base_days} days after service; use "
+                f"{base_days} or fewer",
+            )
+        )
+    if mine.reports_close_after_days > base.reports_close_after_days:
+        found.append(
+            Problem(
+                "/authorization/reports_close_after_days",
+                "widens-baseline-reports",
+                f"the baseline takes service reports for {base.reports_close_after_days} days "
+                f"after the end; use {base.reports_close_after_days} or fewer",
+            )
+        )
     return found

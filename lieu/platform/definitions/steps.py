@@ -1,7 +1,7 @@
 """Authorization terms: the ordered steps a request goes through, its period and renewals."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: these terms travel in the authorization workflow's
+# input, and pydantic builds their types inside the workflow sandbox.
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,7 +14,9 @@ class StepKind(enum.StrEnum):
     ELIGIBILITY = "eligibility"
     LIMIT_CHECK = "limit_check"
     PRESUMPTIVE = "presumptive"
+    DOCUMENTATION = "documentation"
     REVIEW = "review"
+    SECOND_REVIEW = "second_review"
     PROVIDER_ACCEPTANCE = "provider_acceptance"
     NOTICE = "notice"
 
@@ -40,18 +42,27 @@ class Extension:
 
 
 @dataclass(frozen=True, slots=True)
+class RequiredDocument:
+    """A document a documentation step needs on file, by the id it is attached under."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     """One step; only the fields of its kind are set."""
 
     kind: StepKind
     days: int | None = None  # presumptive
-    role: str | None = None  # review
+    role: str | None = None  # review, second_review
     standard: Duration | None = None  # review
     expedited: Duration | None = None  # review
     extension: Extension | None = None  # review
     deadline_days: int | None = None  # provider_acceptance
     to: tuple[str, ...] = ()  # notice
     on: tuple[str, ...] = ()  # notice
+    documents: tuple[RequiredDocument, ...] = ()  # documentation
     reference: str | None = None
 
     def describe(self) -> str:
@@ -63,6 +74,10 @@ class Step:
                 return (
                     f"review by {self.role} (standard {self.standard}, expedited {self.expedited})"
                 )
+            case StepKind.SECOND_REVIEW:
+                return f"second review by {self.role}"
+            case StepKind.DOCUMENTATION:
+                return f"documents on file: {', '.join(d.label for d in self.documents)}"
             case StepKind.PROVIDER_ACCEPTANCE:
                 return f"provider acceptance within {self.deadline_days} days"
             case StepKind.NOTICE:
@@ -100,10 +115,15 @@ class Authorization:
     retroactive: Retroactive
     closed_loop_referral: bool
     reference: str = ""
+    reports_close_after_days: int = 90
 
     def kinds(self) -> tuple[StepKind, ...]:
         """The step kinds in order."""
         return tuple(step.kind for step in self.steps)
+
+    def step(self, kind: StepKind) -> Step | None:
+        """The first step of a kind, or None."""
+        return next((step for step in self.steps if step.kind is kind), None)
 
 
 def _duration(raw: Mapping[str, int]) -> Duration:
@@ -127,6 +147,9 @@ def parse_step(raw: Mapping[str, Any]) -> Step:
         deadline_days=raw.get("deadline_days"),
         to=tuple(raw.get("to", ())),
         on=tuple(raw.get("on", ())),
+        documents=tuple(
+            RequiredDocument(item["id"], item["label"]) for item in raw.get("documents", ())
+        ),
         reference=raw.get("reference"),
     )
 
@@ -146,4 +169,5 @@ def parse_authorization(raw: Mapping[str, Any]) -> Authorization:
         retroactive=Retroactive(retro["allowed"], retro["max_days"]),
         closed_loop_referral=raw["closed_loop_referral"],
         reference=raw.get("reference", ""),
+        reports_close_after_days=raw.get("reports_close_after_days", 90),
     )

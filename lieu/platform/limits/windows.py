@@ -96,12 +96,12 @@ class Counted:
                 for end in ends
             ]
         if kind is WindowKind.PER_AUTHORIZATION:
-            if request.authorization_id is None:
-                raise ValueError(f"limit {self.spec.id!r} counts per authorization; name one")
+            # With no authorization named, the question is about a new one: it has used nothing.
             used = sum(
                 hundredths(u.amount)
                 for u in self.usage
-                if u.authorization_id == request.authorization_id
+                if request.authorization_id is not None
+                and u.authorization_id == request.authorization_id
             )
             return [self._use(request.start, request.end, used, share(None, None))]
         return [self._stay(request)]

@@ -1,6 +1,7 @@
 """Pricing terms of a benefit definition: payment model, unit, billing codes and guidance range."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pricing travels in the authorization workflow's input,
+# and pydantic builds its types inside the workflow sandbox.
 
 import enum
 from collections.abc import Mapping
@@ -66,6 +67,7 @@ class Pricing:
     guidance: Guidance | None
     rate: float | None = None
     cap: float | None = None
+    outside_rate: str = "review"  # or "refuse": a report billed outside the contracted range
 
 
 def parse_pricing(raw: Mapping[str, Any]) -> Pricing:
@@ -98,6 +100,7 @@ def parse_pricing(raw: Mapping[str, Any]) -> Pricing:
         ),
         rate=raw.get("rate"),
         cap=raw.get("cap"),
+        outside_rate=raw.get("outside_rate", "review"),
     )
 
 

@@ -11,13 +11,15 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from lieu.platform.authorizations import ledgering, projection
-from lieu.platform.authorizations.pinning import PinnedDefinitions
+from lieu.platform.authorizations.pinning import PinnedDefinitionError, PinnedDefinitions
+from lieu.platform.definitions.document import Definition
 from lieu.platform.elections.offerings import is_offered
-from lieu.platform.limits.errors import LimitExceeded
+from lieu.platform.limits.errors import IdempotencyConflict, InvalidPosting, LimitExceeded
 from lieu.platform.members.service import MemberNotFound, get_member
 from lieu.workflows.authorizations.types import (
     AssessInput,
     AssessResult,
+    DefinitionRef,
     LedgerInput,
     LedgerResult,
     Projection,
@@ -36,6 +38,17 @@ class AuthorizationActivities:
         self.writes = writes
         self.definitions = PinnedDefinitions()
 
+    async def _definition(self, ref: DefinitionRef) -> Definition:
+        """The pinned definition; a missing or altered one fails for good (retrying cannot
+        bring it back), so the workflow stops at the step and operations see why."""
+        try:
+            async with self.sessions() as session:
+                return await self.definitions.get(session, ref)
+        except PinnedDefinitionError as missing:
+            raise ApplicationError(
+                str(missing), type="pinned_definition", non_retryable=True
+            ) from None
+
     def all(self) -> Sequence[Callable[..., Any]]:
         """Every activity of this class, for the worker's registry."""
         return [self.assess, self.reserve, self.release, self.consume, self.project]
@@ -43,8 +56,8 @@ class AuthorizationActivities:
     @activity.defn(name="authorizations.assess")
     async def assess(self, request: AssessInput) -> AssessResult:
         """Is the support offered in the member's county on the date, and is the member eligible?"""
+        definition = await self._definition(request.definition)
         async with self.sessions() as session:
-            definition = await self.definitions.get(session, request.definition)
             offered = await is_offered(
                 session=session,
                 plan=request.plan,
@@ -84,8 +97,7 @@ class AuthorizationActivities:
     @activity.defn(name="authorizations.reserve")
     async def reserve(self, request: LedgerInput) -> LedgerResult:
         """Hold what fits of the request on every limit of the support (partial if need be)."""
-        async with self.sessions() as session:
-            definition = await self.definitions.get(session, request.definition)
+        definition = await self._definition(request.definition)
         try:
             async with self.writes.begin() as session:
                 return await ledgering.reserve(
@@ -98,21 +110,26 @@ class AuthorizationActivities:
     @activity.defn(name="authorizations.release")
     async def release(self, request: LedgerInput) -> LedgerResult:
         """Give back what the authorization holds and will not use."""
-        async with self.sessions() as session:
-            definition = await self.definitions.get(session, request.definition)
-        async with self.writes.begin() as session:
-            return await ledgering.release(session=session, definition=definition, request=request)
+        definition = await self._definition(request.definition)
+        try:
+            async with self.writes.begin() as session:
+                return await ledgering.release(
+                    session=session, definition=definition, request=request
+                )
+        except (InvalidPosting, IdempotencyConflict) as wrong:
+            raise ApplicationError(str(wrong), type="bad_posting", non_retryable=True) from None
 
     @activity.defn(name="authorizations.consume")
     async def consume(self, request: LedgerInput) -> LedgerResult:
         """Record service delivered; a report over the limit comes back with quantity 0 and why."""
-        async with self.sessions() as session:
-            definition = await self.definitions.get(session, request.definition)
+        definition = await self._definition(request.definition)
         try:
             async with self.writes.begin() as session:
                 return await ledgering.consume(
                     session=session, definition=definition, request=request
                 )
+        except (InvalidPosting, IdempotencyConflict) as wrong:
+            return LedgerResult(quantity=Decimal(0), end=request.end, message=str(wrong))
         except LimitExceeded as over:
             return LedgerResult(quantity=Decimal(0), end=request.end, message=str(over))
 

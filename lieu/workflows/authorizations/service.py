@@ -1,49 +1,90 @@
-"""The entry point the API and the CLI call: request an authorization, act on one, read one."""
+"""The one command API for authorizations: GraphQL, the console and tests call these, and only
+these, to request an authorization, act on one, or find the answer a command got."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.exceptions import ApplicationError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
-from temporalio.workflow import UpdateMethodMultiParam
 
+from lieu.platform.access.eligibility_check import NoDefinitionInForce, definition_in_force
+from lieu.platform.access.members import MemberNotVisible, visible_member
+from lieu.platform.access.roles import Principal
+from lieu.platform.authorizations.ledgering import limit_specs
+from lieu.platform.authorizations.lifecycle.machine import retroactive_problem
+from lieu.platform.authorizations.pinning import PinnedDefinitions
 from lieu.platform.authorizations.status import Urgency
-from lieu.platform.definitions.document import DefinitionRef as VersionRef
-from lieu.platform.definitions.supports import BASELINE_PLAN
-from lieu.platform.definitions.versions import (
-    stored_definition,
-    version_in_force,
-    with_baseline,
-)
 from lieu.platform.elections.counties import county_slug
-from lieu.platform.members.service import get_member
+from lieu.platform.limits.balances import balance
+from lieu.platform.members.service import MemberNotFound, get_member
 from lieu.workflows.authorizations.search import initial_attributes
 from lieu.workflows.authorizations.types import (
+    AttachDocument,
     AuthorizationInput,
     AuthorizationState,
+    Cancel,
+    CloseLoop,
     DefinitionRef,
+    ProviderResponse,
+    ReauthorizationRequest,
+    Reply,
+    Retry,
+    ReviewDecision,
+    ReviewExtension,
+    ServiceReport,
 )
 from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
 
-UpdateArg = TypeVar("UpdateArg")
-UpdateResult = TypeVar("UpdateResult")
+Handle = WorkflowHandle[AuthorizationWorkflow, AuthorizationState]
+Action = (
+    ReviewDecision
+    | ReviewExtension
+    | ProviderResponse
+    | ServiceReport
+    | ReauthorizationRequest
+    | CloseLoop
+    | Cancel
+    | AttachDocument
+    | Retry
+)
+UPDATES: dict[type, Any] = {
+    ReviewDecision: AuthorizationWorkflow.decide,
+    ReviewExtension: AuthorizationWorkflow.extend_review,
+    ProviderResponse: AuthorizationWorkflow.respond,
+    ServiceReport: AuthorizationWorkflow.report_service,
+    ReauthorizationRequest: AuthorizationWorkflow.request_reauthorization,
+    CloseLoop: AuthorizationWorkflow.close_loop,
+    Cancel: AuthorizationWorkflow.cancel,
+    AttachDocument: AuthorizationWorkflow.attach_document,
+    Retry: AuthorizationWorkflow.retry,
+}
 
 
 class AuthorizationRequestError(Exception):
-    """A request lieu cannot start; `code` names the problem for the API edge."""
+    """A command lieu refused; `code` names the problem for the interfaces, `details` holds
+    what a caller can act on (e.g. what is left under a limit), `reply` the workflow's answer."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        details: dict[str, Any] | None = None,
+        reply: Reply | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.details = details or {}
+        self.reply = reply
 
 
 @dataclass(frozen=True)
@@ -55,12 +96,14 @@ class NewRequest:
     support: str
     provider: str
     requested_by: str
-    service_start: date
+    service_start: date | None  # None: the day the request is received
     quantity: Decimal
     idempotency_key: str
     measure: str | None = None
     urgency: Urgency = Urgency.STANDARD
     county: str | None = None  # defaults to the member's county
+    birth_date: date | None = None  # identifies a member the provider does not serve yet
+    details: dict[str, str] = field(default_factory=dict)
 
 
 def authorization_number(plan: str, provider: str, idempotency_key: str) -> str:
@@ -69,40 +112,68 @@ def authorization_number(plan: str, provider: str, idempotency_key: str) -> str:
     return f"A-{digest[:16].upper()}"
 
 
-async def build_input(session: AsyncSession, request: NewRequest) -> AuthorizationInput:
-    """Pin the definition in force on the date of service and copy its terms into the input."""
-    member = await get_member(session=session, plan=request.plan, cin=request.member_cin)
-    row = await version_in_force(
-        session=session, plan=request.plan, support=request.support, on=request.service_start
-    ) or await version_in_force(
-        session=session, plan=BASELINE_PLAN, support=request.support, on=request.service_start
-    )
-    if row is None or row.content_hash is None:
-        raise AuthorizationRequestError(
-            "no_definition",
-            f"no published definition of {request.support!r} is in force on "
-            f"{request.service_start.isoformat()} for plan {request.plan!r}",
-        )
-    stored = await stored_definition(
-        session=session,
-        ref=VersionRef(row.plan, row.support, row.version),
-    )
-    assert stored is not None
-    definition = await with_baseline(session=session, definition=stored)
-    if definition is None:
-        raise AuthorizationRequestError(
-            "no_definition", f"the baseline of {row.plan}/{row.support}/v{row.version} is missing"
-        )
-    assert definition.authorization is not None, "a validated definition has authorization terms"
-    measures = [limit.measure.value for limit in definition.limits]
-    measure = request.measure or (measures[0] if measures else "units")
-    if measures and measure not in measures and measure != "units":
-        raise AuthorizationRequestError(
-            "bad_measure",
-            f"{request.support} is measured in {', '.join(sorted(set(measures)))}, not {measure}",
-        )
+async def prepare(
+    session: AsyncSession,
+    request: NewRequest,
+    *,
+    received_at: datetime,
+    definitions: PinnedDefinitions | None = None,
+    principal: Principal | None = None,
+) -> AuthorizationInput:
+    """Check a request and pin the definition in force on its date of service: the member (as
+    `principal` may see them), the measure, the quantity, the retroactive term, the limits.
+    Raises `AuthorizationRequestError` with what to fix."""
+    try:
+        if principal is not None:
+            member = await visible_member(
+                session=session,
+                principal=principal,
+                cin=request.member_cin,
+                birth_date=request.birth_date,
+            )
+        else:
+            member = await get_member(session=session, plan=request.plan, cin=request.member_cin)
+    except (MemberNotVisible, MemberNotFound) as hidden:
+        raise AuthorizationRequestError("member_not_found", str(hidden)) from None
     if request.quantity <= 0:
         raise AuthorizationRequestError("bad_quantity", "the quantity must be positive")
+    start = request.service_start or received_at.astimezone(UTC).date()
+    try:
+        ref, definition = await definition_in_force(
+            session=session,
+            cache=definitions or PinnedDefinitions(),
+            plan=request.plan,
+            support=request.support,
+            on=start,
+        )
+    except NoDefinitionInForce as none:
+        raise AuthorizationRequestError("no_definition", str(none)) from None
+    assert definition.authorization is not None, "a validated definition has authorization terms"
+    specs = limit_specs(definition)
+    measures = sorted({spec.measure.value for spec in specs})
+    measure = request.measure or (specs[0].measure.value if specs else "units")
+    if measures and measure not in measures and measure != "units":
+        raise AuthorizationRequestError(
+            "bad_measure", f"{request.support} is measured in {', '.join(measures)}, not {measure}"
+        )
+    late = retroactive_problem(definition.authorization, start, received_at)
+    if late is not None:
+        raise AuthorizationRequestError("retroactive", late)
+    for spec in specs:
+        if spec.measure.value != measure:
+            continue
+        left = await balance(request.member_cin, spec, start, session=session)
+        if left.remaining <= 0:
+            raise AuthorizationRequestError(
+                "limit_exceeded",
+                f"{spec.label}: nothing left for {request.member_cin} on {start.isoformat()} "
+                f"({left.remaining} {spec.measure.value})",
+                details={
+                    "limit_id": spec.id,
+                    "measure": spec.measure.value,
+                    "remaining": left.remaining,
+                },
+            )
     county = county_slug(request.county or str(member.facts.get("county") or ""))
     if not county:
         raise AuthorizationRequestError(
@@ -112,17 +183,19 @@ async def build_input(session: AsyncSession, request: NewRequest) -> Authorizati
         authorization_id=authorization_number(
             request.plan, request.provider, request.idempotency_key
         ),
-        definition=DefinitionRef(row.plan, row.support, row.version, row.content_hash),
+        definition=DefinitionRef(ref.plan, ref.support, ref.version, ref.content_hash),
         terms=definition.authorization,
         plan=request.plan,
         member_cin=request.member_cin,
         county=county,
         provider=request.provider,
         requested_by=request.requested_by,
-        service_start=request.service_start,
+        service_start=start,
         quantity=request.quantity,
         measure=measure,
         urgency=request.urgency,
+        received_at=received_at,
+        pricing=definition.pricing,
     )
 
 
@@ -133,54 +206,100 @@ async def request_authorization(
     *,
     task_queue: str,
     search_attributes: bool = True,
-) -> WorkflowHandle[AuthorizationWorkflow, AuthorizationState]:
-    """Start the authorization's workflow (or find it: the idempotency key names it)."""
+    definitions: PinnedDefinitions | None = None,
+    principal: Principal | None = None,
+    received_at: datetime | None = None,
+) -> Handle:
+    """Start the authorization's workflow; the same idempotency key finds the one it started
+    (running or ended) and never starts a second."""
+    number = authorization_number(request.plan, request.provider, request.idempotency_key)
+    handle: Handle = client.get_workflow_handle_for(AuthorizationWorkflow.run, number)
+    if await _exists(handle):
+        return handle
     async with sessions() as session:
-        start = replace(await build_input(session, request), search_attributes=search_attributes)
-    return await client.start_workflow(
-        AuthorizationWorkflow.run,
-        start,
-        id=start.authorization_id,
-        task_queue=task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        search_attributes=(
-            initial_attributes(start.plan, start.definition.support) if search_attributes else None
-        ),
-    )
+        start = await prepare(
+            session,
+            request,
+            received_at=received_at or datetime.now(UTC),
+            definitions=definitions,
+            principal=principal,
+        )
+    start = replace(start, search_attributes=search_attributes)
+    try:
+        return await client.start_workflow(
+            AuthorizationWorkflow.run,
+            start,
+            id=number,
+            task_queue=task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            search_attributes=(
+                initial_attributes(start.plan, start.definition.support)
+                if search_attributes
+                else None
+            ),
+        )
+    except WorkflowAlreadyStartedError:
+        return handle  # started (and maybe ended) by the same request sent at the same time
+
+
+async def _exists(handle: Handle) -> bool:
+    try:
+        await handle.describe()
+    except RPCError as error:
+        if error.status is RPCStatusCode.NOT_FOUND:
+            return False
+        raise
+    return True
 
 
 def refusal_of(failure: WorkflowUpdateFailedError) -> AuthorizationRequestError:
-    """An update's refusal as a typed error (the API turns it into a union result)."""
+    """An update's refusal as a typed error."""
     cause = failure.cause
     if isinstance(cause, ApplicationError):
         return AuthorizationRequestError(cause.type or "refused", cause.message)
     return AuthorizationRequestError("failed", str(failure))
 
 
-async def send_update(
-    client: Client,
-    authorization_id: str,
-    update: UpdateMethodMultiParam[[AuthorizationWorkflow, UpdateArg], UpdateResult],
-    argument: UpdateArg,
-) -> UpdateResult:
-    """Run one of the workflow's updates; refusals become `AuthorizationRequestError`s."""
-    handle = client.get_workflow_handle_for(AuthorizationWorkflow.run, authorization_id)
+async def act(client: Client, authorization_id: str, action: Action) -> Reply:
+    """Send one command to an authorization, with its idempotency key as the update id.
+
+    Returns the workflow's answer; raises `AuthorizationRequestError` when it is refused. The
+    same key sent again returns the first answer, even after the authorization has ended."""
+    if not action.key.strip():
+        raise AuthorizationRequestError("key_required", "every command needs an idempotency key")
+    handle: Handle = client.get_workflow_handle_for(AuthorizationWorkflow.run, authorization_id)
     try:
-        return await handle.execute_update(update, argument)
+        reply: Reply = await handle.execute_update(UPDATES[type(action)], action, id=action.key)
     except WorkflowUpdateFailedError as failed:
         raise refusal_of(failed) from None
     except RPCError as error:
         if error.status is not RPCStatusCode.NOT_FOUND:
             raise
-        try:
-            described = await handle.describe()
-        except RPCError:
-            raise AuthorizationRequestError(
-                "not_found", f"there is no authorization {authorization_id}"
-            ) from None
+        reply = await _answer_after_the_end(handle, authorization_id, action.key)
+    if not reply.accepted:
+        raise AuthorizationRequestError(reply.code, reply.message, reply=reply)
+    return reply
+
+
+async def _answer_after_the_end(handle: Handle, authorization_id: str, key: str) -> Reply:
+    try:
+        described = await handle.describe()
+    except RPCError:
         raise AuthorizationRequestError(
-            "closed",
-            f"authorization {authorization_id} is closed "
-            f"({described.status.name.lower() if described.status else 'closed'}); "
-            "it takes no more actions",
+            "not_found", f"there is no authorization {authorization_id}"
         ) from None
+    first = await handle.query(AuthorizationWorkflow.answered, key)
+    if first is not None:
+        return first
+    status = described.status.name.lower() if described.status else "closed"
+    raise AuthorizationRequestError(
+        "already_final",
+        f"authorization {authorization_id} has finished ({status}); it takes no more actions",
+    )
+
+
+async def answered(client: Client, authorization_id: str, key: str) -> Reply | None:
+    """The answer a command with `key` got, if it was sent."""
+    handle: Handle = client.get_workflow_handle_for(AuthorizationWorkflow.run, authorization_id)
+    return await handle.query(AuthorizationWorkflow.answered, key)

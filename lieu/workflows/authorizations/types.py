@@ -6,6 +6,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from lieu.platform.authorizations.lifecycle.actions import (
+    AttachDocument,
+    Cancel,
+    CloseLoop,
+    ProviderResponse,
+    ReauthorizationRequest,
+    Retry,
+    ReviewDecision,
+    ReviewExtension,
+    ServiceReport,
+)
+from lieu.platform.authorizations.lifecycle.state import Lifecycle, Reply
 from lieu.platform.authorizations.records import (
     AuthorizationState,
     DefinitionRef,
@@ -13,14 +25,25 @@ from lieu.platform.authorizations.records import (
     LedgerResult,
     TimelineEntry,
 )
-from lieu.platform.authorizations.status import Decision, LoopReason, Urgency
+from lieu.platform.authorizations.status import Urgency
 from lieu.platform.definitions.steps import Authorization
+from lieu.platform.pricing.terms import Pricing
 
 __all__ = [
+    "AttachDocument",
     "AuthorizationState",
+    "Cancel",
+    "CloseLoop",
     "DefinitionRef",
     "LedgerInput",
     "LedgerResult",
+    "ProviderResponse",
+    "ReauthorizationRequest",
+    "Reply",
+    "Retry",
+    "ReviewDecision",
+    "ReviewExtension",
+    "ServiceReport",
     "TimelineEntry",
 ]
 
@@ -50,82 +73,8 @@ class AuthorizationInput:
     referrer: str = ""
     # False where the namespace lacks lieu's search attributes (the time-skipping test server).
     search_attributes: bool = True
-
-
-@dataclass(frozen=True)
-class ReviewDecision:
-    """A reviewer's decision (update argument); `quantity` for a modification."""
-
-    reviewer: str
-    decision: Decision
-    reason: str
-    quantity: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class ReviewExtension:
-    """Take the review's one extension, with the reason (update argument)."""
-
-    reviewer: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class ProviderResponse:
-    """The provider accepts or declines the referral (update argument)."""
-
-    provider: str
-    accept: bool
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class ServiceReport:
-    """Service delivered (update argument); `report_id` makes a resend harmless."""
-
-    report_id: str
-    reported_by: str
-    start: date
-    end: date
-    quantity: Decimal
-    amount: Decimal | None = None  # dollars billed, when the measure is not dollars
-
-
-@dataclass(frozen=True)
-class ServiceResult:
-    """What became of a service report: accepted (and the balance left) or rejected (why)."""
-
-    report_id: str
-    accepted: bool
-    reason: str
-    used: Decimal
-    remaining_on_authorization: Decimal
-
-
-@dataclass(frozen=True)
-class ReauthorizationRequest:
-    """Ask to continue the authorization for another period (update argument)."""
-
-    requested_by: str
-    quantity: Decimal
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class CloseLoop:
-    """Close the referral loop with a reason (update argument)."""
-
-    actor: str
-    reason: LoopReason
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Cancel:
-    """Cancel the authorization (update argument)."""
-
-    actor: str
-    reason: str
+    pricing: Pricing | None = None
+    carried: Lifecycle | None = None
 
 
 # --- activity inputs and outputs -------------------------------------------------------------

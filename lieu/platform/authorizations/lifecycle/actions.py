@@ -1,0 +1,129 @@
+"""What people do to an authorization: each is one workflow update's argument.
+
+Every action carries `key`, the caller's idempotency key (it is also the Temporal update id): the
+same key sent again gets the first answer and changes nothing.
+"""
+
+# No `from __future__ import annotations`: pydantic builds these types inside the workflow sandbox.
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from lieu.platform.authorizations.status import Decision, LoopReason
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    """A reviewer approves, denies or modifies (`quantity`) the request under review.
+
+    `roles` are the review roles the reviewer's token carries; a review step's `role` must be
+    among them (an empty tuple comes only from histories recorded before roles existed)."""
+
+    reviewer: str
+    decision: Decision
+    reason: str
+    quantity: Decimal | None = None
+    roles: tuple[str, ...] = ()
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewExtension:
+    """Take the review's extension of its deadline, with the reason."""
+
+    reviewer: str
+    reason: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class ProviderResponse:
+    """The provider accepts or declines the referral."""
+
+    provider: str
+    accept: bool
+    reason: str = ""
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class ServiceReport:
+    """Service delivered, with its billing line.
+
+    `quantity` is in the authorization's measure (days, hours, units...); `units` are billing
+    units of `code` and `amount` is what is billed, in dollars. `report_id` names the report:
+    an accepted report id is never charged twice; a refused one may be sent again."""
+
+    report_id: str
+    reported_by: str
+    start: date
+    end: date
+    quantity: Decimal
+    amount: Decimal | None = None
+    code: str = ""  # HCPCS, e.g. T2033
+    modifiers: tuple[str, ...] = ()
+    units: Decimal | None = None
+    rendering_npi: str = ""
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class ReauthorizationRequest:
+    """Ask to continue an active authorization for another period."""
+
+    requested_by: str
+    quantity: Decimal
+    reason: str = ""
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class CloseLoop:
+    """Close the referral loop of an active authorization, with the reason."""
+
+    actor: str
+    reason: LoopReason
+    note: str = ""
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """Cancel the authorization: what it holds and has not used is released."""
+
+    actor: str
+    reason: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class AttachDocument:
+    """A document a documentation step asks for is on file (the bytes are in the store)."""
+
+    requirement: str
+    document_id: str
+    filename: str
+    attached_by: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Retry:
+    """Operations run again the step that failed in a way retrying could not fix."""
+
+    actor: str
+    reason: str
+    key: str = ""
+
+
+Action = (
+    ReviewDecision
+    | ReviewExtension
+    | ProviderResponse
+    | ServiceReport
+    | ReauthorizationRequest
+    | CloseLoop
+    | Cancel
+    | AttachDocument
+    | Retry
+)

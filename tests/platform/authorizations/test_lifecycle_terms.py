@@ -1,0 +1,130 @@
+"""Every authorization and pricing term of the definition schema is read by lieu: each term names
+the tests in which changing it changes what an authorization does, or, for words people read
+(references, labels), where they are shown. A term added to the schema without one fails here."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SCHEMA = Path(__file__).resolve().parents[3] / "benefit_definitions/schema/definition.schema.json"
+MACHINE = "tests.platform.authorizations.test_lifecycle_machine"
+WORKFLOW = "tests.workflows.test_authorization_terms"
+SHOWN = "shown to people"  # words, not behaviour
+
+# term (a path into the schema) -> the tests that show it at work
+TERMS: dict[str, tuple[str, ...]] = {
+    "authorization.steps": (
+        f"{MACHINE}::test_the_steps_run_in_the_order_the_definition_writes_them",
+        f"{MACHINE}::test_a_plan_that_reserves_after_the_review_holds_only_what_was_approved",
+    ),
+    "authorization.period_days": (
+        f"{WORKFLOW}::test_period_days_sets_when_an_authorization_expires",
+    ),
+    "authorization.reauthorization.notice_days_before_expiry": (
+        f"{MACHINE}::test_the_reminder_comes_the_configured_days_before_the_end_then_it_expires",
+    ),
+    "authorization.reauthorization.renewals_allowed": (
+        f"{MACHINE}::test_renewals_beyond_what_the_definition_allows_are_refused",
+    ),
+    "authorization.reauthorization.review_required": (
+        f"{MACHINE}::test_a_renewal_holds_more_reviews_again_and_continues_as_new",
+        f"{WORKFLOW}::test_a_renewal_without_review_renews_at_once",
+    ),
+    "authorization.retroactive.allowed": (
+        f"{MACHINE}::test_a_request_for_earlier_service_is_refused_when_the_definition_forbids_it",
+        f"{WORKFLOW}::test_retroactive_requests_are_refused_before_anything_starts",
+    ),
+    "authorization.retroactive.max_days": (
+        f"{MACHINE}::test_a_request_for_earlier_service_is_refused_when_the_definition_forbids_it",
+    ),
+    "authorization.closed_loop_referral": (
+        f"{WORKFLOW}::test_without_a_closed_loop_an_approval_is_active_at_once",
+    ),
+    "authorization.reports_close_after_days": (
+        f"{MACHINE}::test_presumptive_days_are_charged_when_reported_after_a_denial",
+        f"{MACHINE}::test_no_late_window_when_the_definition_gives_none",
+    ),
+    "authorization.reference": (SHOWN,),
+    "step.kind": (f"{MACHINE}::test_the_steps_run_in_the_order_the_definition_writes_them",),
+    "step.days": (f"{WORKFLOW}::test_presumptive_days_set_how_long_service_may_run_undecided",),
+    "step.role": (
+        f"{MACHINE}::test_a_reviewer_without_the_steps_role_is_refused",
+        f"{MACHINE}::test_a_second_review_needs_another_reviewer_of_its_role",
+    ),
+    "step.deadlines": (
+        f"{MACHINE}::test_the_review_deadline_is_counted_from_receipt_in_working_days",
+        f"{MACHINE}::test_a_missed_deadline_escalates_and_leaves_the_request_pending",
+    ),
+    "step.extension": (f"{MACHINE}::test_the_extension_moves_the_deadline_once",),
+    "step.deadline_days": (
+        f"{MACHINE}::test_no_answer_from_the_provider_closes_the_loop_and_releases",
+    ),
+    "step.to": (f"{MACHINE}::test_notices_go_only_to_whom_the_definition_names_for_each_event",),
+    "step.on": (f"{MACHINE}::test_notices_go_only_to_whom_the_definition_names_for_each_event",),
+    "step.documents": (
+        f"{MACHINE}::test_a_documentation_step_holds_the_request_until_each_document_is_on_file",
+        f"{WORKFLOW}::test_a_documentation_step_waits_for_the_documents_attached",
+    ),
+    "step.reference": (SHOWN,),
+    "pricing.payment_model": (
+        f"{MACHINE}::test_a_rate_above_the_contract_is_flagged_for_review_or_refused_as_the_pricing_says",
+        f"{WORKFLOW}::test_a_cost_based_support_checks_the_amount_against_its_cap",
+    ),
+    "pricing.unit": (SHOWN,),
+    "pricing.codes": (f"{MACHINE}::test_a_billing_line_the_pricing_does_not_allow_is_refused",),
+    "pricing.guidance": (f"{WORKFLOW}::test_a_rate_outside_the_guidance_range_is_flagged",),
+    "pricing.rate": (
+        f"{MACHINE}::test_a_rate_above_the_contract_is_flagged_for_review_or_refused_as_the_pricing_says",
+    ),
+    "pricing.cap": (f"{WORKFLOW}::test_a_cost_based_support_checks_the_amount_against_its_cap",),
+    "pricing.outside_rate": (
+        f"{MACHINE}::test_a_rate_above_the_contract_is_flagged_for_review_or_refused_as_the_pricing_says",
+    ),
+    "code.hcpcs": (f"{MACHINE}::test_a_billing_line_the_pricing_does_not_allow_is_refused",),
+    "code.modifiers": (f"{MACHINE}::test_a_billing_line_the_pricing_does_not_allow_is_refused",),
+    "code.label": (SHOWN,),
+    "code.effective_from": (f"{WORKFLOW}::test_a_code_is_billed_only_from_its_effective_date",),
+}
+
+
+def _properties(node: dict[str, Any]) -> Iterator[str]:
+    yield from node.get("properties", {})
+    for branch in node.get("allOf", ()):
+        yield from branch.get("then", {}).get("properties", {})
+
+
+def schema_terms() -> set[str]:
+    definitions = json.loads(SCHEMA.read_text())["$defs"]
+    authorization = definitions["authorization"]
+    found = {f"authorization.{name}" for name in authorization["properties"]} - {
+        "authorization.reauthorization",
+        "authorization.retroactive",
+    }
+    for name in ("reauthorization", "retroactive"):
+        found |= {
+            f"authorization.{name}.{inner}"
+            for inner in authorization["properties"][name]["properties"]
+        }
+    found |= {f"step.{name}" for name in _properties(definitions["step"])}
+    found |= {f"pricing.{name}" for name in definitions["pricing"]["properties"]}
+    found |= {f"code.{name}" for name in definitions["code"]["properties"]}
+    return found
+
+
+def test_every_term_of_the_schema_is_read_and_shown_at_work() -> None:
+    assert schema_terms() == set(TERMS), "map each new term to the tests that show it at work"
+
+
+@pytest.mark.parametrize("term", sorted(TERMS))
+def test_each_named_test_exists(term: str) -> None:
+    for where in TERMS[term]:
+        if where == SHOWN:
+            continue
+        module, name = where.split("::")
+        assert hasattr(importlib.import_module(module), name), f"{term}: {where} is missing"
