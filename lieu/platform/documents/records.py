@@ -86,7 +86,8 @@ class IdempotencyKeyReused(ValueError):
             f"({first.requirement}, {first.filename!r}, {first.size} bytes) to authorization "
             f"{first.authorization_id}; use a new key for a different document"
         )
-        self.first = first
+        # The id, not the row: a rollback expires the row before a caller reads it.
+        self.first_id = first.id
 
 
 class DocumentNotFound(LookupError):

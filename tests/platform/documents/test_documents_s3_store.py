@@ -1,15 +1,14 @@
-"""The S3 store against a real S3 API over HTTP (moto's server on a loopback port): bytes and
-content type kept, missing keys and buckets told apart, an unreachable store said plainly."""
+"""The S3 store against a real S3 API over HTTP (`s3_endpoint`: moto's server on a loopback port):
+bytes and content type kept, missing keys and buckets told apart, an unreachable store said
+plainly."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from lieu.platform.documents.store import (
     BadDocumentKey,
@@ -24,18 +23,6 @@ from lieu.workflows.devserver import free_port
 KEY = "A-1F2E3D4C5B6A7988/D-0123456789ABCDEF"
 CONSENT = b"%PDF-1.4 written owner consent for environmental accessibility adaptations"
 ACCESS = {"access_key": "lieu-test", "secret_key": "lieu-test-secret"}
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    """moto's S3 server, in a thread, on a free port of 127.0.0.1."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
 
 
 def s3_client(endpoint: str) -> Any:
