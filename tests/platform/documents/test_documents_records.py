@@ -3,6 +3,7 @@ nothing new; nothing is left half-kept when a step fails (SQLite and PostgreSQL)
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
 from pathlib import Path
@@ -107,6 +108,16 @@ async def test_resending_the_same_idempotency_key_returns_the_first_and_stores_n
     assert not again.created
     assert again.document.id == first.document.id
     assert again.document.filename == "order.pdf"
+    assert await count_rows(writes) == 1
+    assert len(files_in(store)) == 1
+
+
+async def test_two_resends_at_once_store_one_document(
+    writes: async_sessionmaker[AsyncSession], store: FolderStore
+) -> None:
+    both = await asyncio.gather(keep(writes, store, upload()), keep(writes, store, upload()))
+    assert sorted(stored.created for stored in both) == [False, True]
+    assert both[0].document.id == both[1].document.id
     assert await count_rows(writes) == 1
     assert len(files_in(store)) == 1
 
