@@ -350,8 +350,9 @@ async def test_the_workflow_hook_is_told_after_the_row_has_committed_replays_inc
 
 
 async def test_downloads_are_refused_to_whoever_may_not_read_the_authorization(
-    stack: Stack,
+    stack_any: Stack,
 ) -> None:
+    stack = stack_any
     answer = (await stack.attach(stack.tokens.provider))["data"]["attachDocument"]
     url = answer["downloadUrl"]
     anonymous = await stack.http.get(url)
