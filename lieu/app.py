@@ -1,4 +1,4 @@
-"""The ASGI application: /graphql, /admin, /healthz and /metrics over one runtime."""
+"""The ASGI application: /graphql, /documents, /admin, /healthz and /metrics over one runtime."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 
 from lieu.admin.routes import routes as admin_routes
+from lieu.graphql.documents.download import download_document
+from lieu.graphql.documents.types import DOWNLOAD_PATH
 from lieu.graphql.explorer.page import ASSETS_URL, explorer_assets
 from lieu.graphql.http import LieuGraphQL
 from lieu.graphql.schema import build_schema
@@ -60,6 +62,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Mount(ASSETS_URL, explorer_assets(), name="graphql-explorer"),
+            Route(DOWNLOAD_PATH, download_document, methods=["GET"]),
             Mount("/admin", routes=admin_routes(), name="admin"),
             Route("/healthz", healthz),
             Route("/metrics", metrics),

@@ -9,8 +9,9 @@ installed from a wheel) `.lieu/` in the working directory. Reading settings neve
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,15 @@ from sqlalchemy.exc import ArgumentError
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 DATA_DIR_NAME = ".lieu"
 DATABASE_FILE = "lieu.db"
+FOLDER_STORE = "folder"
+S3_SCHEME = "s3://"
+DEFAULT_DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
+# The GraphQL endpoint reads a whole upload into memory before checking it: keep that bounded.
+LARGEST_DOCUMENT_MAX_BYTES = 100 * 1024 * 1024
+# S3's rules for a bucket name (MinIO's are the same): 3-63 of a-z 0-9 . -, letters or digits at
+# both ends.
+BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+REGION_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 PACKAGE_PARENT = Path(__file__).resolve().parent.parent  # the checkout, for an editable install
 
 
@@ -42,6 +52,12 @@ class Settings:
     log_level: str = "info"
     log_format: str = "console"
     definitions_dir: Path = Path("benefit_definitions")
+    document_store: str = FOLDER_STORE  # `folder` (under data_dir) or `s3://bucket`
+    document_max_bytes: int = DEFAULT_DOCUMENT_MAX_BYTES
+    s3_endpoint: str = ""  # e.g. `http://minio:9000`; empty for AWS itself
+    s3_access_key: str = ""
+    s3_secret_key: str = field(default="", repr=False)
+    s3_region: str = "us-east-1"
 
     @property
     def url(self) -> URL:
@@ -58,6 +74,18 @@ class Settings:
         if not self.is_sqlite or not self.url.database or self.url.database == ":memory:":
             return None
         return Path(self.url.database).expanduser().absolute()
+
+    @property
+    def documents_dir(self) -> Path:
+        """Where the folder document store keeps its files."""
+        return self.data_dir / "documents"
+
+    @property
+    def s3_bucket(self) -> str | None:
+        """The bucket of an `s3://bucket` document store, or None for the folder store."""
+        if not self.document_store.startswith(S3_SCHEME):
+            return None
+        return self.document_store.removeprefix(S3_SCHEME)
 
     @property
     def temporal_db_file(self) -> Path:
@@ -83,6 +111,9 @@ class Settings:
         )
         _check_database_url(database_url)
         default_definitions = PACKAGE_PARENT / "benefit_definitions"
+        access_key = env.get("LIEU_S3_ACCESS_KEY", "")
+        secret_key = env.get("LIEU_S3_SECRET_KEY", "")
+        _check_s3_keys(access_key, secret_key)
         return cls(
             data_dir=data_dir,
             database_url=database_url,
@@ -95,6 +126,12 @@ class Settings:
             log_level=_choice("LIEU_LOG_LEVEL", env, "info", ("debug", "info", "warning", "error")),
             log_format=_choice("LIEU_LOG_FORMAT", env, "console", ("console", "json")),
             definitions_dir=Path(env.get("LIEU_DEFINITIONS_DIR", str(default_definitions))),
+            document_store=_document_store(env),
+            document_max_bytes=_document_max_bytes(env),
+            s3_endpoint=_endpoint("LIEU_S3_ENDPOINT", env),
+            s3_access_key=access_key,
+            s3_secret_key=secret_key,
+            s3_region=_region(env),
         )
 
 
@@ -154,4 +191,75 @@ def _choice(name: str, env: Mapping[str, str], default: str, allowed: tuple[str,
     raw = env.get(name, default).lower()
     if raw not in allowed:
         raise SettingsError(f"{name}={raw!r} is not one of {', '.join(allowed)}")
+    return raw
+
+
+def _document_store(env: Mapping[str, str]) -> str:
+    raw = env.get("LIEU_DOCUMENT_STORE", "").strip() or FOLDER_STORE
+    if raw == FOLDER_STORE:
+        return raw
+    if not raw.startswith(S3_SCHEME):
+        raise SettingsError(
+            f"LIEU_DOCUMENT_STORE={raw!r} is not a document store; use 'folder' (files under "
+            "LIEU_DATA_DIR/documents) or 's3://BUCKET' (an S3-compatible store, with "
+            "LIEU_S3_ENDPOINT for MinIO)"
+        )
+    bucket = raw.removeprefix(S3_SCHEME)
+    if not BUCKET_NAME.fullmatch(bucket) or ".." in bucket:
+        raise SettingsError(
+            f"LIEU_DOCUMENT_STORE={raw!r} names bucket {bucket!r}, which is not an S3 bucket "
+            "name; use 3 to 63 lowercase letters, digits, dots or hyphens, starting and ending "
+            "with a letter or digit, e.g. 's3://lieu-documents'"
+        )
+    return raw
+
+
+def _document_max_bytes(env: Mapping[str, str]) -> int:
+    raw = env.get("LIEU_DOCUMENT_MAX_BYTES")
+    if raw is None or not raw.strip():
+        return DEFAULT_DOCUMENT_MAX_BYTES
+    raw = raw.strip()
+    if not raw.isdigit() or not 0 < int(raw) <= LARGEST_DOCUMENT_MAX_BYTES:
+        raise SettingsError(
+            f"LIEU_DOCUMENT_MAX_BYTES={raw!r} is not a size lieu accepts; give a number of "
+            f"bytes from 1 to {LARGEST_DOCUMENT_MAX_BYTES}, e.g. {DEFAULT_DOCUMENT_MAX_BYTES} "
+            "for 5 MiB"
+        )
+    return int(raw)
+
+
+def _endpoint(name: str, env: Mapping[str, str]) -> str:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return ""
+    scheme, sep, rest = raw.partition("://")
+    host = rest.split("/", 1)[0]
+    if not sep or scheme not in ("http", "https") or not host or " " in raw:
+        raise SettingsError(
+            f"{name}={raw!r} is not an http(s) URL; use e.g. 'http://minio:9000', or leave it "
+            "unset for AWS S3 itself"
+        )
+    return raw.rstrip("/")
+
+
+def _check_s3_keys(access_key: str, secret_key: str) -> None:
+    if bool(access_key) != bool(secret_key):
+        given, missing = (
+            ("LIEU_S3_ACCESS_KEY", "LIEU_S3_SECRET_KEY")
+            if access_key
+            else ("LIEU_S3_SECRET_KEY", "LIEU_S3_ACCESS_KEY")
+        )
+        raise SettingsError(
+            f"{given} is set but {missing} is not; set both, or neither to use the AWS "
+            "credential chain (environment, profile, instance role)"
+        )
+
+
+def _region(env: Mapping[str, str]) -> str:
+    raw = env.get("LIEU_S3_REGION", "").strip() or "us-east-1"
+    if not REGION_NAME.fullmatch(raw):
+        raise SettingsError(
+            f"LIEU_S3_REGION={raw!r} is not a region name; use lowercase letters, digits and "
+            "hyphens, e.g. 'us-east-1' (MinIO accepts any)"
+        )
     return raw

@@ -1,4 +1,5 @@
-"""Fixtures every test may use: SQLite and PostgreSQL databases, settings, a Temporal dev server.
+"""Fixtures every test may use: SQLite and PostgreSQL databases, settings, a Temporal dev server,
+an S3 API (moto's server) for the document store.
 
 Migrated databases are copies of one template per session and backend (tests/database_templates.py):
 a test still gets a database of its own, but not the cost of running every migration again.
@@ -177,5 +178,19 @@ def temporal_dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[De
     server = DevServer(port=free_port(), ui_port=None, log_file=log_dir / "temporal.log").start()
     try:
         yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """An S3 API over real HTTP (moto's server, in a thread) on a free port of 127.0.0.1."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
     finally:
         server.stop()

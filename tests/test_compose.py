@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
+from lieu.settings import Settings
+
 COMPOSE_FILE = Path(__file__).resolve().parent.parent / "docker-compose.yml"
 
 
@@ -52,6 +54,32 @@ def test_stack_runs_two_api_and_two_worker_replicas_on_postgres_and_temporal() -
         env = services[name]["environment"]
         assert env["LIEU_DATABASE_URL"].startswith("postgresql+asyncpg://")
         assert env["LIEU_TEMPORAL_ADDRESS"] == "temporal:7233"
+
+
+def test_documents_go_to_a_minio_bucket_that_a_one_shot_job_creates_before_the_api_starts() -> None:
+    services = _services()
+    minio, setup = services["minio"], services["minio-setup"]
+    for image in (minio["image"], setup["image"]):
+        name, _, tag = image.partition(":")
+        assert name in ("minio/minio", "minio/mc")
+        assert tag.startswith("RELEASE.20"), f"{image} is not pinned to a release"
+    assert minio["healthcheck"]["test"] == ["CMD", "mc", "ready", "local"]
+    assert setup["depends_on"]["minio"]["condition"] == "service_healthy"
+    assert setup["restart"] == "no"
+    script = setup["command"][0]
+    assert "mc mb --ignore-existing store/lieu-documents" in script
+    assert "mc admin user add store" in script  # lieu's own key, not the root user's
+    for name in ("api", "worker"):
+        service = services[name]
+        assert service["depends_on"]["minio-setup"]["condition"] == (
+            "service_completed_successfully"
+        )
+        settings = Settings.from_env(service["environment"])
+        assert settings.s3_bucket == "lieu-documents"
+        assert settings.s3_endpoint == "http://minio:9000"
+        assert settings.s3_access_key == setup["environment"]["LIEU_S3_ACCESS_KEY"]
+        assert settings.s3_secret_key == setup["environment"]["LIEU_S3_SECRET_KEY"]
+    assert "minio-data" in yaml.safe_load(COMPOSE_FILE.read_text())["volumes"]
 
 
 def test_every_long_running_service_has_a_health_check() -> None:

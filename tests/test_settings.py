@@ -39,6 +39,34 @@ def test_every_setting_comes_from_its_variable() -> None:
     assert not settings.is_sqlite
 
 
+def test_documents_go_to_a_folder_under_the_data_dir_up_to_5_mib_by_default(
+    tmp_path: Path,
+) -> None:
+    settings = Settings.from_env({"LIEU_DATA_DIR": str(tmp_path / ".lieu")})
+    assert settings.document_store == "folder" and settings.s3_bucket is None
+    assert settings.documents_dir == tmp_path / ".lieu" / "documents"
+    assert settings.document_max_bytes == 5 * 1024 * 1024
+    assert not (tmp_path / ".lieu").exists()
+
+
+def test_an_s3_document_store_takes_its_bucket_endpoint_and_keys_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {
+            "LIEU_DOCUMENT_STORE": "s3://lieu-documents",
+            "LIEU_DOCUMENT_MAX_BYTES": "10485760",
+            "LIEU_S3_ENDPOINT": "http://minio:9000/",
+            "LIEU_S3_ACCESS_KEY": "lieu",
+            "LIEU_S3_SECRET_KEY": "not-in-repr",
+            "LIEU_S3_REGION": "us-west-2",
+        }
+    )
+    assert settings.s3_bucket == "lieu-documents"
+    assert settings.document_max_bytes == 10 * 1024 * 1024
+    assert (settings.s3_endpoint, settings.s3_region) == ("http://minio:9000", "us-west-2")
+    assert (settings.s3_access_key, settings.s3_secret_key) == ("lieu", "not-in-repr")
+    assert "not-in-repr" not in repr(settings)
+
+
 def test_settings_are_frozen(tmp_path: Path) -> None:
     settings = Settings.from_env({"LIEU_DATA_DIR": str(tmp_path)})
     with pytest.raises(AttributeError):
@@ -59,6 +87,16 @@ def test_settings_are_frozen(tmp_path: Path) -> None:
         ("LIEU_TEMPORAL_ADDRESS", "temporal", "is not host:port"),
         ("LIEU_API_PORT", "eighty", "is not a TCP port"),
         ("LIEU_LOG_LEVEL", "loud", "is not one of debug, info, warning, error"),
+        ("LIEU_DOCUMENT_STORE", "minio", "use 'folder' (files under LIEU_DATA_DIR/documents)"),
+        ("LIEU_DOCUMENT_STORE", "s3://Lieu_Documents", "is not an S3 bucket name"),
+        ("LIEU_DOCUMENT_STORE", "s3://", "names bucket '', which is not an S3 bucket name"),
+        ("LIEU_DOCUMENT_MAX_BYTES", "5MiB", "give a number of bytes from 1 to 104857600"),
+        ("LIEU_DOCUMENT_MAX_BYTES", "0", "e.g. 5242880 for 5 MiB"),
+        ("LIEU_DOCUMENT_MAX_BYTES", "104857601", "from 1 to 104857600"),
+        ("LIEU_S3_ENDPOINT", "minio:9000", "is not an http(s) URL; use e.g. 'http://minio:9000'"),
+        ("LIEU_S3_ACCESS_KEY", "lieu", "is set but LIEU_S3_SECRET_KEY is not; set both"),
+        ("LIEU_S3_SECRET_KEY", "secret", "is set but LIEU_S3_ACCESS_KEY is not; set both"),
+        ("LIEU_S3_REGION", "US East", "is not a region name"),
     ],
 )
 def test_a_bad_value_names_the_variable_and_how_to_fix_it(

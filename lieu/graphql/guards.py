@@ -23,6 +23,7 @@ MAX_DEPTH = 8
 MAX_TOKENS = 2_000
 MAX_ALIASES = 15
 MAX_BODY_BYTES = 8 * 1024 * 1024  # member imports travel as one variable
+MULTIPART_OVERHEAD_BYTES = 64 * 1024  # an upload's `operations`, `map` and part headers
 MAX_JSON_DEPTH = 64  # a request body's objects and arrays (definition documents nest ~10 deep)
 MAX_NUMBER_DIGITS = 100  # digits of one JSON number in a request body
 CACHED_QUERIES = 256

@@ -1,7 +1,8 @@
 """The ASGI GraphQL endpoint (HTTP, GraphiQL and graphql-transport-ws): authenticates the bearer
 token, notes where the request came from, refuses oversized bodies before reading them and
 unreadable ones (not UTF-8, nested absurdly deep, numbers of thousands of digits) with a 400
-that says why, and serves the explorer from lieu's own files."""
+that says why, takes file uploads (multipart requests), and serves the explorer from lieu's own
+files."""
 
 from __future__ import annotations
 
@@ -21,7 +22,12 @@ from strawberry.types.unset import UnsetType
 
 from lieu.graphql.context import Context
 from lieu.graphql.explorer.page import explorer_page
-from lieu.graphql.guards import MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_NUMBER_DIGITS
+from lieu.graphql.guards import (
+    MAX_BODY_BYTES,
+    MAX_JSON_DEPTH,
+    MAX_NUMBER_DIGITS,
+    MULTIPART_OVERHEAD_BYTES,
+)
 from lieu.graphql.loaders import build_loaders
 from lieu.platform.access.audit import Origin
 from lieu.platform.access.roles import Principal
@@ -31,27 +37,49 @@ from lieu.platform.db.engine import create_session_factory, for_writes
 from lieu.runtime import Runtime
 
 BEARER = "bearer"
+REQUEST_KEY = "lieu.graphql.request"  # where the view leaves its Request in the ASGI scope
 
 
 class LieuGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app, with lieu's context built from the app's runtime."""
 
     def __init__(self, schema: Schema) -> None:
-        super().__init__(schema, subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
+        # Multipart uploads are off by default in Strawberry because a browser may send a form
+        # across sites (CSRF). lieu authenticates by the Authorization header only, never by a
+        # cookie, and no cross-site form can set that header.
+        super().__init__(
+            schema,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            multipart_uploads_enabled=True,
+        )
         self.definitions = PinnedDefinitions()
         self._writes: dict[int, async_sessionmaker[AsyncSession]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            length = dict(scope.get("headers", [])).get(b"content-length", b"0")
-            if length.isdigit() and int(length) > MAX_BODY_BYTES:
+            headers = dict(scope.get("headers", []))
+            length = headers.get(b"content-length", b"0")
+            limit, why = body_limit(scope, headers.get(b"content-type", b""))
+            if length.isdigit() and int(length) > limit:
                 refusal = JSONResponse(
-                    {"errors": [{"message": f"the request body is over {MAX_BODY_BYTES} bytes"}]},
+                    {"errors": [{"message": f"the request body is over {limit} bytes{why}"}]},
                     status_code=413,
                 )
                 await refusal(scope, receive, send)
                 return
-        await super().__call__(scope, receive, send)
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # Strawberry never closes the files of a multipart upload (spooled to disk past
+            # 1 MiB); the request closes them, whatever became of the operation.
+            request = scope.get(REQUEST_KEY)
+            if isinstance(request, Request):
+                await request.close()
+
+    async def get_root_value(self, request: Request | WebSocket) -> None:
+        """No root value; the first hook Strawberry calls with its Request, noted for closing."""
+        if isinstance(request, Request):
+            request.scope[REQUEST_KEY] = request
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL from /graphql/explorer/ (no CDN), or how to build it when it is missing."""
@@ -100,6 +128,23 @@ class LieuGraphQL(GraphQL[Context, None]):
         if context.principal is None and isinstance(header, str):
             context.principal, context.rejection = await caller_of(context.runtime, header)
         return await super().on_ws_connect(context)
+
+
+def body_limit(scope: Scope, content_type: bytes) -> tuple[int, str]:
+    """The largest body to read, and what to add to a refusal: an upload may be as large as
+    one document (LIEU_DOCUMENT_MAX_BYTES) and its multipart envelope."""
+    if not content_type.lower().startswith(b"multipart/form-data"):
+        return MAX_BODY_BYTES, ""
+    app = scope.get("app")
+    runtime: Runtime | None = getattr(getattr(app, "state", None), "runtime", None)
+    if runtime is None:
+        return MAX_BODY_BYTES, ""
+    largest = runtime.settings.document_max_bytes
+    limit = max(MAX_BODY_BYTES, largest + MULTIPART_OVERHEAD_BYTES)
+    return limit, (
+        f"; a document may be at most {largest} bytes (LIEU_DOCUMENT_MAX_BYTES): compress it, "
+        "scan it at a lower resolution, or attach it in parts"
+    )
 
 
 async def caller_of(runtime: Runtime, header: str | None) -> tuple[Principal | None, str]:

@@ -1,4 +1,5 @@
-"""DataLoaders: one query for the timelines (or members) of every authorization in a list."""
+"""DataLoaders: one query for the timelines (members, documents) of every authorization in a
+list."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from strawberry.dataloader import DataLoader
 from lieu.platform.access.authorizations import timelines
 from lieu.platform.access.members import members_by_key
 from lieu.platform.authorizations.models import AuthorizationEvent
+from lieu.platform.documents.models import AuthorizationDocument
+from lieu.platform.documents.records import documents_of
 from lieu.platform.members.models import Member
 
 MemberKey = tuple[str, str]  # (plan, CIN)
@@ -22,6 +25,7 @@ class Loaders:
 
     timeline: DataLoader[str, list[AuthorizationEvent]]
     member: DataLoader[MemberKey, Member | None]
+    documents: DataLoader[str, list[AuthorizationDocument]]
 
 
 def build_loaders(sessions: async_sessionmaker[AsyncSession]) -> Loaders:
@@ -37,7 +41,13 @@ def build_loaders(sessions: async_sessionmaker[AsyncSession]) -> Loaders:
             found = await members_by_key(session=session, keys=list(keys))
         return [found.get(key) for key in keys]
 
+    async def load_documents(ids: Sequence[str]) -> list[list[AuthorizationDocument]]:
+        async with sessions() as session:
+            found = await documents_of(session=session, authorization_ids=ids)
+        return [found[i] for i in ids]
+
     return Loaders(
         timeline=DataLoader(load_fn=load_timelines),
         member=DataLoader(load_fn=load_members),
+        documents=DataLoader(load_fn=load_documents),
     )

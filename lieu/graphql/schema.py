@@ -15,6 +15,7 @@ from lieu.graphql.authorizations.subscriptions import AuthorizationSubscriptions
 from lieu.graphql.catalog import CatalogQueries
 from lieu.graphql.definitions.mutations import DefinitionMutations
 from lieu.graphql.definitions.queries import DefinitionQueries
+from lieu.graphql.documents.mutations import DocumentMutations
 from lieu.graphql.elections.mutations import ElectionMutations
 from lieu.graphql.elections.queries import ElectionQueries
 from lieu.graphql.guards import guards
@@ -41,6 +42,7 @@ class Query(
 class Mutation(
     RequestMutations,
     AuthorizationMutations,
+    DocumentMutations,
     MemberMutations,
     DefinitionMutations,
     ElectionMutations,

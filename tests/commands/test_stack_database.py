@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from lieu.cli import run
+from lieu.commands.database import latest_revision
 from lieu.commands.serve import migrate_database
 from lieu.platform.members.facts import DEFINITIONS_ROOT
 from lieu.settings import Settings
@@ -99,7 +100,8 @@ def test_an_old_database_is_refused_not_migrated_by_a_reading_command(
     ):
         assert run(argv) == 1
         assert capsys.readouterr().err.strip() == (
-            f"lieu: error: the database {database} is at revision 0004, not 0005; run "
+            f"lieu: error: the database {database} is at revision 0004, not "
+            f"{latest_revision()}; run "
             "`lieu migrate` (or restart `make run`) to upgrade it"
         )
     assert _revision(database) == "0004"

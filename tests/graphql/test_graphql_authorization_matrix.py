@@ -78,6 +78,7 @@ OPERATIONS = [
     Operation("reportService", 'mutation { reportService(input: {authorizationId: "A-NONE", idempotencyKey: "k", reportId: "r", start: "2026-12-01", end: "2026-12-01", quantity: "1", code: "H0045", modifiers: ["U6"], amount: "100", renderingNpi: "1234567893"}) { __typename } }', {PR}),
     Operation("requestReauthorization", 'mutation { requestReauthorization(input: {authorizationId: "A-NONE", idempotencyKey: "k", quantity: "1"}) { __typename } }', {PR}),
     Operation("closeReferral", 'mutation { closeReferral(input: {authorizationId: "A-NONE", idempotencyKey: "k", reason: OTHER}) { __typename } }', {PR, OP}),
+    Operation("attachDocument", 'mutation($f: Upload!) { attachDocument(authorizationId: "A-NONE", requirement: "provider_order", file: $f, idempotencyKey: "k") { __typename } }', {PR}, {"f": "not a file part"}),
     Operation("cancelAuthorization", 'mutation { cancelAuthorization(input: {authorizationId: "A-NONE", idempotencyKey: "k", reason: "dup"}) { __typename } }', {OP}),
     Operation("importMembers", 'mutation { importMembers(jsonl: "not json") { __typename } }', {PA}),
     Operation("createDraft", "mutation($d: JSON!) { createDraft(document: $d) { __typename } }", {PA}, {"d": {"plan": "demo-plan"}}),

@@ -18,7 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 from lieu.platform.authorizations.status import Decision, Status
 from lieu.platform.db.engine import create_session_factory, for_writes
 from lieu.platform.definitions.directory import publish_document
-from lieu.platform.elections.seed import SeedElection, import_elections
+from lieu.platform.elections.models import Election
 from lieu.settings import Settings
 from lieu.workflows.authorizations.service import AuthorizationRequestError
 from lieu.workflows.authorizations.types import (
@@ -49,8 +49,15 @@ async def w(
         yield running
 
 
-async def publish_changed(w: World, support: str, change: Callable[[dict[str, Any]], None]) -> None:
-    """Publish a demo-plan version of `support`, in force from today, with `change` applied."""
+async def publish_changed(
+    w: World,
+    support: str,
+    change: Callable[[dict[str, Any]], None],
+    *,
+    days_ago: int = 0,
+) -> None:
+    """Publish a demo-plan version of `support`, in force from today (or `days_ago`), with
+    `change` applied."""
     mine = DEFINITIONS / PLAN / support / "v1.json"
     base = json.loads((DEFINITIONS / "dhcs" / support / "v1.json").read_text())
     if mine.exists():
@@ -68,7 +75,7 @@ async def publish_changed(w: World, support: str, change: Callable[[dict[str, An
         }
     document.setdefault("authorization", base["authorization"])
     document.setdefault("pricing", base["pricing"])
-    document["effective_from"] = (await w.today()).isoformat()
+    document["effective_from"] = ((await w.today()) - timedelta(days=days_ago)).isoformat()
     change(document)
     async with create_session_factory(for_writes(w.engine)).begin() as session:
         await publish_document(session=session, document=document, actor="plan-team")
@@ -128,7 +135,8 @@ async def test_retroactive_requests_are_refused_before_anything_starts(w: World)
     def two_days_back(document: dict[str, Any]) -> None:
         document["authorization"]["retroactive"] = {"allowed": True, "max_days": 2}
 
-    await publish_changed(w, "sobering-centers", two_days_back)
+    # in force on the dates asked about: the version in force on the date of service decides
+    await publish_changed(w, "sobering-centers", two_days_back, days_ago=10)
     kai = cin()
     await enroll(w.engine, kai, "kai", county="Los Angeles")
     with pytest.raises(AuthorizationRequestError) as late:
@@ -140,8 +148,17 @@ async def test_retroactive_requests_are_refused_before_anything_starts(w: World)
 
 async def test_without_a_closed_loop_an_approval_is_active_at_once(w: World) -> None:
     async with create_session_factory(for_writes(w.engine)).begin() as session:
-        rows = [SeedElection(COUNTY, "sobering-centers", date(2022, 1, 1))]
-        await import_elections(session=session, plan=PLAN, rows=rows, actor="test")
+        session.add(
+            Election(
+                plan=PLAN,
+                county=COUNTY,
+                support="sobering-centers",
+                definition_plan="dhcs",
+                definition_version=1,
+                effective_from=date(2022, 1, 1),
+                created_by="test",
+            )
+        )
     kai = cin()
     await enroll(w.engine, kai, "kai", county="Los Angeles")
     handle = await w.request(kai, "sobering-centers", "1", measure="episodes")
@@ -202,7 +219,9 @@ async def test_a_cost_based_support_checks_the_amount_against_its_cap(w: World) 
     await publish_changed(
         w, "housing-deposits", lambda d: d["pricing"].update(outside_rate="refuse")
     )
-    strict = await w.request(dana, "housing-deposits", "1000", measure="dollars", key="strict")
+    other = cin()  # deposits are once in a lifetime: another member
+    await enroll(w.engine, other, "dana", county="Los Angeles")
+    strict = await w.request(other, "housing-deposits", "1000", measure="dollars", key="strict")
     await through_review(w, strict)
     with pytest.raises(AuthorizationRequestError) as refused:
         await send(

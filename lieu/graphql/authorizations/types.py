@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from lieu.graphql.context import Context
+from lieu.graphql.documents.types import Document
 from lieu.graphql.errors import Conflict, LimitExceeded, NotAllowed, NotFound, ValidationErrors
 from lieu.graphql.members.types import Member
 from lieu.graphql.pagination import Connection
@@ -98,6 +99,11 @@ class Authorization:
             return self.steps
         events = await info.context.loaders.timeline.load(str(self.id))
         return [TimelineStep.of(event) for event in events]
+
+    @strawberry.field(description="The documents on file (see `attachDocument`), oldest first.")
+    async def documents(self, info: Info[Context, None]) -> list[Document]:
+        rows = await info.context.loaders.documents.load(str(self.id))
+        return [Document.of(row) for row in rows]
 
     @strawberry.field(description="The member's facts (a read of member data: audited).")
     async def member(self, info: Info[Context, None]) -> Member | None:

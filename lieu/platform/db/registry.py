@@ -8,6 +8,7 @@ from lieu.platform.access import models as _access  # noqa: F401
 from lieu.platform.authorizations import models as _authorizations  # noqa: F401
 from lieu.platform.db.base import Base
 from lieu.platform.definitions import models as _definitions  # noqa: F401
+from lieu.platform.documents import models as _documents  # noqa: F401
 from lieu.platform.elections import models as _elections  # noqa: F401
 from lieu.platform.limits import models as _limits  # noqa: F401
 from lieu.platform.members import models as _members  # noqa: F401

@@ -374,6 +374,11 @@ class AuthorizationWorkflow:
         return snapshot(self._s)
 
     @workflow.query
+    def asked_documents(self) -> list[str]:
+        """The document ids the definition's documentation steps ask for."""
+        return [doc.id for step in self._in.terms.steps for doc in step.documents]
+
+    @workflow.query
     def answered(self, key: str) -> Reply | None:
         """The answer given to the command sent with idempotency key `key`, if any."""
         return self._s.answers.get(key)
