@@ -24,9 +24,14 @@ from lieu.platform.definitions.document import Definition, DefinitionRef, parse_
 from lieu.platform.definitions.eligibility import assess_member
 from lieu.platform.definitions.errors import DefinitionError, InvalidDefinition
 from lieu.platform.definitions.loading import load_files, read_json
-from lieu.platform.definitions.problems import Severity
+from lieu.platform.definitions.problems import Problem, Severity, errors
 from lieu.platform.definitions.supports import BASELINE_PLAN, SUPPORTS, support_name
-from lieu.platform.definitions.versions import effective_in_force, get_version, list_versions
+from lieu.platform.definitions.versions import (
+    effective_in_force,
+    get_version,
+    list_versions,
+    unfinished_draft,
+)
 from lieu.platform.members.facts import member_problems
 from lieu.platform.rules.reasons import Status
 from lieu.settings import Settings, SettingsError
@@ -87,6 +92,8 @@ def with_session(work: Callable[[AsyncSession], Awaitable[T]], *, write: bool = 
 
     try:
         return asyncio.run(run())
+    except InvalidDefinition:
+        raise  # its problems are shown one a line by the command
     except DefinitionError as error:
         raise fail(str(error), 1) from None
     except DATABASE_FAILURES as failure:
@@ -157,29 +164,57 @@ def _show(loaded: Loaded) -> None:
     typer.echo(f"{loaded.action.value}: {loaded.ref} (sha256 {loaded.content_hash[:12]})")
 
 
+def _problem_lines(problems: tuple[Problem, ...], sources: tuple[str, ...], path: Path) -> None:
+    for index, problem in enumerate(problems):
+        typer.echo(problem.render(sources[index] if index < len(sources) else str(path)))
+
+
 @definitions_app.command()
 def publish(
     path: Annotated[Path, typer.Argument(help="A definition file, or a directory of them.")],
     actor: str = typer.Option("cli", help="Who is publishing (recorded in the history)."),
 ) -> None:
-    """Validate and publish; unchanged versions are left alone, changed ones refused."""
+    """Validate and publish; unchanged versions are left alone, changed ones refused.
+
+    A file whose status is 'draft' is saved as a draft; one with problems is saved too, its
+    problems listed, and the command exits 1: it cannot be simulated or published until they
+    are fixed.
+    """
     if not path.exists():
         raise fail(f"{path} does not exist; give a definition file or directory")
-    if path.is_dir():
-        results = with_session(
-            lambda session: load_directory(session=session, root=path, actor=actor), write=True
-        )
-    else:
-        document, problems = read_json(path)
-        if problems or not isinstance(document, dict):
-            raise fail(f"{path}: {problems[0].message if problems else 'not a JSON object'}", 1)
-        results = [
-            with_session(
-                lambda s: publish_document(session=s, document=document, actor=actor), write=True
-            )
-        ]
+    try:
+        results = _publish(path, actor)
+    except InvalidDefinition as invalid:
+        _problem_lines(invalid.problems, invalid.sources, path)
+        count = len(errors(invalid.problems))
+        raise fail(
+            f"nothing was stored: {count} problem{'s' * (count != 1)} (listed above); "
+            f"fix them and publish again",
+            1,
+        ) from None
+    unfinished = []
     for loaded in results:
         _show(loaded)
+        if errors(loaded.problems):
+            _problem_lines(loaded.problems, (), path)
+            unfinished.append(loaded)
+    if unfinished:
+        raise fail("; ".join(unfinished_draft(d.ref, d.problems) for d in unfinished), 1)
+
+
+def _publish(path: Path, actor: str) -> list[Loaded]:
+    if path.is_dir():
+        return with_session(
+            lambda session: load_directory(session=session, root=path, actor=actor), write=True
+        )
+    document, problems = read_json(path)
+    if problems or not isinstance(document, dict):
+        raise fail(f"{path}: {problems[0].message if problems else 'not a JSON object'}", 1)
+    return [
+        with_session(
+            lambda s: publish_document(session=s, document=document, actor=actor), write=True
+        )
+    ]
 
 
 @definitions_app.command(name="list")

@@ -26,7 +26,7 @@ from lieu.platform.access.roles import Role
 from lieu.platform.db.base import utcnow
 from lieu.platform.definitions.diff import diff_definitions
 from lieu.platform.definitions.document import parse_definition
-from lieu.platform.definitions.errors import VersionNotFound
+from lieu.platform.definitions.errors import InvalidDefinition, VersionNotFound
 from lieu.platform.definitions.models import DefinitionStatus
 from lieu.platform.definitions.simulation import SimulationError, simulate_draft
 from lieu.platform.definitions.supports import BASELINE_PLAN
@@ -168,5 +168,10 @@ class DefinitionQueries:
                 return NotFound(message=str(missing), what="definition", id=f"{support}/v{version}")
             except SimulationError as broken:
                 return ValidationErrors.one("/extends", "unknown-baseline", str(broken))
+            except InvalidDefinition as invalid:
+                context.audit("simulateDraft", f"members:{plan}", "refused", str(invalid))
+                return ValidationErrors(
+                    message=str(invalid), problems=[Problem.of(p) for p in invalid.problems]
+                )
         context.audit("simulateDraft", f"members:{plan}", "ok", f"{support}/v{version}")
         return DraftSimulation.of(support, version, day, result)

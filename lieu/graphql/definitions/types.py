@@ -8,7 +8,14 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
-from lieu.graphql.errors import Conflict, NotAllowed, NotFound, Problem, ValidationErrors
+from lieu.graphql.errors import (
+    Conflict,
+    Error,
+    NotAllowed,
+    NotFound,
+    Problem,
+    ValidationErrors,
+)
 from lieu.platform.definitions.models import DefinitionEvent, DefinitionStatus, DefinitionVersion
 from lieu.platform.definitions.simulation import Change, Simulation
 
@@ -59,6 +66,15 @@ class Definition:
             created_by=row.created_by,
             published_at=row.published_at,
         )
+
+
+@strawberry.type(
+    description="The draft is saved, but it has problems: it cannot be simulated or published "
+    "until they are fixed (edit it with `editDraft`)."
+)
+class DraftWithProblems(Error):
+    definition: Definition
+    problems: list[Problem]
 
 
 @strawberry.type(description="Validation of a document: every problem, with its pointer.")
@@ -124,6 +140,6 @@ SimulationResult = Annotated[
     DraftSimulation | NotFound | ValidationErrors, strawberry.union("SimulationResult")
 ]
 DefinitionResult = Annotated[
-    Definition | ValidationErrors | NotFound | NotAllowed | Conflict,
+    Definition | DraftWithProblems | ValidationErrors | NotFound | NotAllowed | Conflict,
     strawberry.union("DefinitionResult"),
 ]

@@ -26,8 +26,12 @@ class ContentConflict(DefinitionError):
 
 
 class InvalidDefinition(DefinitionError):
-    """The document has problems that block publishing; `problems` lists them all."""
+    """The document has problems that block publishing; `problems` lists them all, and
+    `sources` the file of each (when they come from files)."""
 
-    def __init__(self, message: str, problems: tuple[Problem, ...]) -> None:
+    def __init__(
+        self, message: str, problems: tuple[Problem, ...], sources: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(message)
         self.problems = problems
+        self.sources = sources

@@ -96,7 +96,7 @@ def salvage(document: Mapping[str, Any], problems: Sequence[Problem]) -> Salvage
         reference=field("reference", str, ""),
         status=DocumentStatus(field("status", str, DocumentStatus.DRAFT.value)),
         aliases=tuple(a for a in aliases if isinstance(a, str)),
-        extends=_extends(document.get("extends")) if whole("/extends") else None,
+        extends=extends_ref(document) if whole("/extends") else None,
         description=field("description", str, ""),
         criteria=criteria,
         limits=limits,
@@ -112,7 +112,9 @@ def salvage(document: Mapping[str, Any], problems: Sequence[Problem]) -> Salvage
     return Salvaged(definition, broken, criteria_at, limits_at)
 
 
-def _extends(raw: object) -> DefinitionRef | None:
+def extends_ref(document: Mapping[str, Any]) -> DefinitionRef | None:
+    """The baseline a document names in `extends`, when it names one readably."""
+    raw = document.get("extends")
     if not isinstance(raw, dict):
         return None
     plan, support, version = raw.get("plan"), raw.get("support"), raw.get("version")

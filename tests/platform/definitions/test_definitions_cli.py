@@ -135,3 +135,58 @@ def test_publishing_a_changed_published_version_is_refused_in_one_line(
     result = runner.invoke(definitions_app, ["publish", str(changed)], env=env)
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and "save the change as version 2" in result.output
+
+
+def write_draft(document: dict[str, object], folder: Path, **changes: object) -> Path:
+    path = folder / f"v{changes.get('version', document['version'])}.json"
+    path.write_text(json.dumps({**document, **changes}))
+    return path
+
+
+def test_publishing_a_draft_with_problems_saves_it_says_so_loudly_and_exits_1(
+    env: dict[str, str], tmp_path: Path, broken_plan_draft: dict[str, object]
+) -> None:
+    assert (
+        runner.invoke(definitions_app, ["publish", str(DEFINITIONS_ROOT)], env=env).exit_code == 0
+    )
+    draft = write_draft(broken_plan_draft, tmp_path)
+    result = runner.invoke(definitions_app, ["publish", str(draft)], env=env)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("drafted: demo-plan/housing-deposits/v2")
+    assert lines[1] == (
+        f"{draft}#/eligibility/criteria/0/rule: unknown-operator: unknown operator 'eq'; "
+        "did you mean '=='?"
+    )
+    assert lines[2].startswith(f"{draft}#/eligibility/criteria/1/rule/==/0: undeclared-fact: ")
+    assert lines[3].startswith(f"{draft}#/limits/1/maximum: widens-baseline-limit: ")
+    assert lines[4] == (
+        "lieu: error: demo-plan/housing-deposits/v2 is saved as a draft with 3 problems; it "
+        "cannot be simulated or published until they are fixed"
+    )
+    listed = runner.invoke(definitions_app, ["list", "--support", "housing-deposits"], env=env)
+    assert "demo-plan  housing-deposits  2  draft" in listed.output
+
+
+def test_publishing_an_invalid_document_stores_nothing_and_lists_every_problem(
+    env: dict[str, str], tmp_path: Path, broken_plan_draft: dict[str, object]
+) -> None:
+    assert (
+        runner.invoke(definitions_app, ["publish", str(DEFINITIONS_ROOT)], env=env).exit_code == 0
+    )
+    document = {k: v for k, v in broken_plan_draft.items() if k != "reference"}
+    path = write_draft(document, tmp_path, status="published")
+    result = runner.invoke(definitions_app, ["publish", str(path)], env=env)
+    assert result.exit_code == 1
+    codes = [line.split(": ")[1] for line in result.output.strip().splitlines()[:-1]]
+    assert codes == [
+        "schema-required",
+        "unknown-operator",
+        "undeclared-fact",
+        "widens-baseline-limit",
+    ]
+    assert result.output.strip().splitlines()[-1] == (
+        "lieu: error: nothing was stored: 4 problems (listed above); fix them and publish again"
+    )
+    listed = runner.invoke(definitions_app, ["list", "--support", "housing-deposits"], env=env)
+    assert "  2  " not in listed.output

@@ -139,3 +139,36 @@ async def test_a_plan_definition_cannot_be_published_before_its_baseline(
     with pytest.raises(InvalidDefinition) as refused:
         await publish_document(session=session, document=plan, actor="lead")
     assert [p.code for p in refused.value.problems] == ["unknown-baseline"]
+
+
+async def test_a_draft_with_problems_is_saved_with_them_listed_and_never_published(
+    session: AsyncSession, broken_plan_draft: dict[str, Any]
+) -> None:
+    await load_directory(session=session, root=DEFINITIONS_ROOT, actor="dev")
+    loaded = await publish_document(session=session, document=broken_plan_draft, actor="lead")
+    assert loaded.action is Action.DRAFTED
+    codes = ["unknown-operator", "undeclared-fact", "widens-baseline-limit"]
+    assert [p.code for p in loaded.problems] == codes
+    with pytest.raises(InvalidDefinition, match="cannot be published") as refused:
+        await publish(
+            session=session, plan="demo-plan", support="housing-deposits", version=2, actor="lead"
+        )
+    assert [p.code for p in refused.value.problems] == codes
+
+
+async def test_a_document_the_schema_refuses_is_not_stored_and_all_its_problems_are_listed(
+    session: AsyncSession, broken_plan_draft: dict[str, Any]
+) -> None:
+    await load_directory(session=session, root=DEFINITIONS_ROOT, actor="dev")
+    document = dict(broken_plan_draft)
+    del document["title"]
+    with pytest.raises(InvalidDefinition, match="not stored") as refused:
+        await create_draft(session=session, document=document, actor="lead")
+    assert [p.code for p in refused.value.problems] == [
+        "schema-required",
+        "unknown-operator",
+        "undeclared-fact",
+        "widens-baseline-limit",
+    ]
+    stored = await list_versions(session=session, plan="demo-plan", support="housing-deposits")
+    assert [row.version for row in stored] == [1]
