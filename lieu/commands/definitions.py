@@ -18,19 +18,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lieu.commands.errors import database_unreachable
 from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
 from lieu.platform.db.migrate import upgrade
-from lieu.platform.definitions.diff import diff_definitions
+from lieu.platform.definitions.diff import DifferentSupports, diff_definitions
 from lieu.platform.definitions.directory import Loaded, load_directory, publish_document
-from lieu.platform.definitions.document import Definition, DefinitionRef, parse_definition
+from lieu.platform.definitions.document import Definition
 from lieu.platform.definitions.eligibility import assess_member
 from lieu.platform.definitions.errors import DefinitionError, InvalidDefinition
+from lieu.platform.definitions.inheritance import effective
+from lieu.platform.definitions.library import load_library
 from lieu.platform.definitions.loading import load_files, read_json
 from lieu.platform.definitions.problems import Problem, Severity, errors
 from lieu.platform.definitions.supports import BASELINE_PLAN, SUPPORTS, support_name
 from lieu.platform.definitions.versions import (
     effective_in_force,
-    get_version,
+    effective_version,
     list_versions,
     unfinished_draft,
+    with_baseline,
 )
 from lieu.platform.members.facts import member_problems
 from lieu.platform.rules.reasons import Status
@@ -124,11 +127,12 @@ async def _stored(session: AsyncSession, text: str) -> Definition:
     match = REF_PATTERN.match(text)
     if match is None:
         raise DefinitionError(f"{text} is neither a file nor a version like dhcs/respite/v1")
-    ref = DefinitionRef(match["plan"], match["support"], int(match["version"]))
-    row = await get_version(
-        session=session, plan=ref.plan, support=ref.support, version=ref.version
+    return await effective_version(
+        session=session,
+        plan=match["plan"],
+        support=match["support"],
+        version=int(match["version"]),
     )
-    return parse_definition(row.document)
 
 
 def _from_file(path: Path) -> Definition:
@@ -139,24 +143,70 @@ def _from_file(path: Path) -> Definition:
     return source.definition
 
 
+def _inherited(definitions: dict[str, Definition]) -> dict[str, Definition | None]:
+    """Each file's effective definition, its baseline read from the definitions directory (None
+    when the baseline is not there)."""
+    if all(d.extends is None for d in definitions.values()):
+        return dict(definitions)
+    shipped = load_library([_settings().definitions_dir]).definitions
+    merged: dict[str, Definition | None] = {}
+    for text, definition in definitions.items():
+        baseline = shipped.get(definition.extends) if definition.extends else None
+        if definition.extends is None:
+            merged[text] = definition
+        else:
+            merged[text] = None if baseline is None else effective(baseline, definition)
+    return merged
+
+
+def _no_baseline(path: Path, definition: Definition, where: str) -> str:
+    return (
+        f"{path} extends {definition.extends}, which is not {where}, so what it inherits is "
+        "unknown; give the baseline's file there, or publish it"
+    )
+
+
 @definitions_app.command()
 def diff(
     old: str = typer.Argument(..., help="A definition file, or a stored version plan/support/vN."),
     new: str = typer.Argument(..., help="The newer file or stored version."),
 ) -> None:
-    """Say in plain words what changed between two versions."""
-    if Path(old).is_file() and Path(new).is_file():
-        before, after = _from_file(Path(old)), _from_file(Path(new))
+    """Say in plain words what changed between two versions, as in force.
+
+    A plan's version is compared as in force: merged over the baseline it extends, so what it
+    inherits is not read as removed. Versions of two plans can be compared, e.g. a baseline
+    with a plan's version extending it.
+    """
+    files = {text: Path(text) for text in (old, new) if Path(text).is_file()}
+    read = {text: _from_file(path) for text, path in files.items()}
+    merged = _inherited(read)
+    if old in files and new in files:
+        missing = next((text for text, d in merged.items() if d is None), None)
+        if missing is not None:
+            where = f"under {_settings().definitions_dir}"
+            raise fail(_no_baseline(files[missing], read[missing], where), 1)
+        before, after = merged[old], merged[new]
     else:
-        files = {text: _from_file(Path(text)) for text in (old, new) if Path(text).is_file()}
+
+        async def effective_of(session: AsyncSession, text: str) -> Definition:
+            if text not in files:
+                return await _stored(session, text)
+            found = merged[text] or await with_baseline(session=session, definition=read[text])
+            if found is None:
+                where = f"under {_settings().definitions_dir} nor published"
+                raise DefinitionError(_no_baseline(files[text], read[text], where))
+            return found
 
         async def both(session: AsyncSession) -> tuple[Definition, Definition]:
-            first = files[old] if old in files else await _stored(session, old)
-            second = files[new] if new in files else await _stored(session, new)
-            return first, second
+            return await effective_of(session, old), await effective_of(session, new)
 
         before, after = with_session(both)
-    for line in diff_definitions(before, after):
+    assert before is not None and after is not None
+    try:
+        lines = diff_definitions(before, after)
+    except DifferentSupports as different:
+        raise fail(str(different), 1) from None
+    for line in lines:
         typer.echo(line)
 
 

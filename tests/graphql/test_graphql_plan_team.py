@@ -136,3 +136,26 @@ async def test_diff_between_baseline_versions_reads_as_sentences(api: Api, seede
         "{ ... on DefinitionDiff { changes } } }",
     )
     assert answer["data"]["diffDefinitions"]["changes"] == ["Respite Services: no changes"]
+
+
+async def test_diff_across_the_baseline_and_the_plan_compares_them_as_in_force(
+    api: Api, seeded: Any
+) -> None:
+    answer = await api.call(
+        seeded.tokens.plan_admin,
+        '{ diffDefinitions(support: "recuperative-care", fromPlan: "dhcs", fromVersion: 1, '
+        "toVersion: 1) { ... on DefinitionDiff { fromPlan toPlan changes } } }",
+    )
+    diff = answer["data"]["diffDefinitions"]
+    assert (diff["fromPlan"], diff["toPlan"]) == ("dhcs", "demo-plan")
+    assert [change.split(": ")[1] for change in diff["changes"]] == [
+        "criterion added",
+        "step added",
+        "contracted rate set to $175, effective 2026-01-01",
+    ]
+    foreign = await api.call(
+        seeded.tokens.plan_admin,
+        '{ diffDefinitions(support: "respite", fromPlan: "other-plan", fromVersion: 1, '
+        "toVersion: 1) { __typename } }",
+    )
+    assert foreign["errors"][0]["extensions"]["code"] == "FORBIDDEN"

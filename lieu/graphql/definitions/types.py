@@ -83,10 +83,14 @@ class ValidationReport:
     problems: list[Problem]
 
 
-@strawberry.type(description="The changes from one version to another, in business language.")
+@strawberry.type(
+    description="The changes from one version to another as in force, in business language."
+)
 class DefinitionDiff:
     support: str
+    from_plan: str
     from_version: int
+    to_plan: str
     to_version: int
     changes: list[str]
 

@@ -13,6 +13,10 @@ class VersionNotFound(DefinitionError, LookupError):
     """No such (plan, support, version) in the database."""
 
 
+class BaselineNotPublished(DefinitionError, LookupError):
+    """A plan version's baseline is not published, so its effective definition is unknown."""
+
+
 class VersionExists(DefinitionError):
     """A version with that number already exists; edit it (if a draft) or use the next number."""
 

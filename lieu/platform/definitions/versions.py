@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lieu.platform.db.base import utcnow
 from lieu.platform.definitions.document import Definition, DefinitionRef, parse_definition
 from lieu.platform.definitions.errors import (
+    BaselineNotPublished,
     InvalidDefinition,
     PublishedVersionImmutable,
     VersionExists,
@@ -283,3 +284,19 @@ async def with_baseline(*, session: AsyncSession, definition: Definition) -> Def
         return definition
     baseline = await stored_definition(session=session, ref=definition.extends)
     return None if baseline is None else effective(baseline, definition)
+
+
+async def effective_version(
+    *, session: AsyncSession, plan: str, support: str, version: int
+) -> Definition:
+    """The effective definition of a stored version, drafts included: a plan's merged over its
+    published baseline (what a diff compares); VersionNotFound or BaselineNotPublished."""
+    row = await get_version(session=session, plan=plan, support=support, version=version)
+    definition = parse_definition(row.document)
+    merged = await with_baseline(session=session, definition=definition)
+    if merged is None:
+        raise BaselineNotPublished(
+            f"{row.ref} extends {definition.extends}, which is not published, so what it "
+            "inherits is unknown; publish that baseline first"
+        )
+    return merged

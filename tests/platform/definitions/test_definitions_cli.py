@@ -190,3 +190,38 @@ def test_publishing_an_invalid_document_stores_nothing_and_lists_every_problem(
     )
     listed = runner.invoke(definitions_app, ["list", "--support", "housing-deposits"], env=env)
     assert "  2  " not in listed.output
+
+
+def test_a_plan_version_is_diffed_against_its_baseline_as_in_force(env: dict[str, str]) -> None:
+    runner.invoke(definitions_app, ["publish", str(DEFINITIONS_ROOT)], env=env)
+    stored = runner.invoke(
+        definitions_app,
+        ["diff", "dhcs/asthma-remediation/v1", "demo-plan/asthma-remediation/v1"],
+        env=env,
+    )
+    assert stored.exit_code == 0, stored.output
+    assert stored.output.strip() == (
+        "Asthma Remediation: criterion added: Had an Asthma Preventive Services in-home trigger "
+        "assessment in the last 12 months, effective 2026-01-01"
+    )
+    files = [
+        str(DEFINITIONS_ROOT / p / "asthma-remediation/v1.json") for p in ("dhcs", "demo-plan")
+    ]
+    assert runner.invoke(definitions_app, ["diff", *files], env=env).output == stored.output
+    mixed = runner.invoke(
+        definitions_app, ["diff", "dhcs/asthma-remediation/v1", files[1]], env=env
+    )
+    assert mixed.output == stored.output
+
+
+def test_a_diff_of_two_supports_is_refused_in_one_line(env: dict[str, str]) -> None:
+    runner.invoke(definitions_app, ["publish", str(DEFINITIONS_ROOT)], env=env)
+    result = runner.invoke(
+        definitions_app, ["diff", "dhcs/respite/v1", "demo-plan/asthma-remediation/v1"], env=env
+    )
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "lieu: error: dhcs/respite/v1 defines Respite Services and "
+        "demo-plan/asthma-remediation/v1 defines Asthma Remediation; compare two versions of one "
+        "support"
+    )
