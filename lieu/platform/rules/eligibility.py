@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from lieu.platform.rules.assessment import Assessment, Outcome, Plan
 from lieu.platform.rules.assessor import Assess, compile_assessor
 from lieu.platform.rules.errors import RuleError
-from lieu.platform.rules.facts import tree_reads
+from lieu.platform.rules.facts import absence_reads, tree_reads
 from lieu.platform.rules.syntax import Node, parse
 
 __all__ = ["AS_OF", "Assessment", "CompiledCriteria", "Criterion", "Outcome", "assess"]
@@ -66,6 +66,7 @@ class CompiledCriteria:
             ids,
             tuple(criterion.label for criterion in self.criteria),
             tuple(tuple((path, paths[path]) for path in each) for each in reads),
+            tuple(absence_reads(tree) for tree in trees),
         )
         self.assess: Assess
         self.assess, self._unchecked, self.source = compile_assessor(

@@ -67,6 +67,21 @@ def tree_reads(tree: Node) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def absence_reads(tree: Node) -> frozenset[str]:
+    """The fact paths a parsed rule tests for absence with ``missing`` / ``missing_some``: the
+    only reads through which supplying a missing fact can turn a failed criterion."""
+    found: set[str] = set()
+    for node, scoped in walk_tree(tree):
+        if scoped or not isinstance(node, Operation) or node.op not in ("missing", "missing_some"):
+            continue
+        names = node.args[1:] if node.op == "missing_some" else node.args
+        for arg in names:
+            for item in arg.items if isinstance(arg, Array) else (arg,):
+                if isinstance(item, Literal) and isinstance(item.value, str) and item.value:
+                    found.add(item.value)
+    return frozenset(found)
+
+
 def facts_read(rule: object) -> frozenset[str]:
     """Every fact path the rule reads (static ``var`` paths and ``missing`` names)."""
     return frozenset(tree_reads(parse(rule)))

@@ -62,12 +62,29 @@ def test_null_compared_below_a_limit_passes_in_jsonlogic_but_not_in_eligibility(
     assert result.statuses == {"recent": Status.UNDETERMINED}
 
 
-def test_a_failed_criterion_makes_the_member_not_eligible_and_still_lists_missing_facts():
+def test_a_not_eligible_member_is_told_of_no_missing_fact_since_none_could_change_it():
     result = CRITERIA.assess({"age": 17}, as_of=AS_OF)
     assert result.outcome is Outcome.NOT_ELIGIBLE
-    assert result.missing == ("discharge.date",)
-    assert result.reasons[0].text == "Member is 18 or older: not met (age 17)"
+    assert result.missing == ()
     assert result.reasons[0].values_seen == {"age": 17}
+    assert result.reasons[1].missing == ("discharge.date",)  # it decides that criterion alone
+
+
+def test_a_failed_criterion_fails_whatever_its_own_missing_facts_turn_out_to_be():
+    rule = {"and": [{">=": [{"var": "age"}, 18]}, {"==": [{"var": "county"}, "Kern"]}]}
+    result = assess([Criterion("both", "Adult in Kern", rule)], {"age": 17}, as_of=AS_OF)
+    assert (result.outcome, result.missing) == (Outcome.NOT_ELIGIBLE, ())
+    assert result.reasons[0].missing == ()
+
+
+def test_a_failure_that_a_missing_fact_can_turn_lists_it_and_the_undetermined_facts():
+    known = Criterion("known", "Disability recorded", {"!": {"missing": ["disability"]}})
+    result = assess([known, DISCHARGED], {}, as_of=AS_OF)
+    assert result.statuses == {"known": Status.FAILED, "discharged": Status.UNDETERMINED}
+    assert result.missing == ("disability", "discharge.date")
+    assert result.reasons[0].missing == ("disability",)
+    also_adult = assess([known, DISCHARGED, ADULT], {"age": 17}, as_of=AS_OF)
+    assert also_adult.missing == ()  # being 17 fails whatever is supplied
 
 
 def test_false_and_unknown_is_false_and_true_or_unknown_is_true():
