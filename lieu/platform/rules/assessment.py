@@ -11,7 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from lieu.platform.rules.facts import Condition
 from lieu.platform.rules.reasons import Reason, Status
+from lieu.platform.rules.wording import Wording
 
 HELD = Status.HELD
 FAILED = Status.FAILED
@@ -27,13 +29,16 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """Each criterion's id, label and reads: (fact path, index of its value in ``packed``), and
-    the paths it tests for absence (``missing``), the only way a missing fact turns a failure."""
+    """Each criterion's id, label and reads: (fact path, index of its value in ``packed``), the
+    paths it tests for absence (``missing``: the only way a missing fact turns a failure) and
+    its conditions; and the facts' words for the reasons' text."""
 
     ids: tuple[str, ...]
     labels: tuple[str, ...]
     reads: tuple[tuple[tuple[str, int], ...], ...]
     absence: tuple[frozenset[str], ...]
+    conditions: tuple[tuple[Condition, ...], ...]
+    wording: Wording
 
 
 class _Worked:
@@ -144,7 +149,15 @@ class Assessment:
                 gaps = tuple(path for path in missing if path in plan.absence[index])
             else:
                 gaps = tuple(missing)
-            reason = Reason(plan.ids[index], plan.labels[index], status, seen, gaps)  # type: ignore[arg-type]
+            reason = Reason(
+                plan.ids[index],
+                plan.labels[index],
+                status,  # type: ignore[arg-type]
+                seen,
+                gaps,
+                plan.conditions[index],
+                plan.wording,
+            )
             found.append(reason)
         return tuple(found)
 

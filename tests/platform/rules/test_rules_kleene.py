@@ -320,4 +320,4 @@ def test_later_changes_to_the_facts_do_not_change_missing_facts_or_reasons() -> 
     assessment = criteria.assess(facts, as_of=AS_OF)
     facts["age"] = 30
     assert assessment.missing == ("age",)
-    assert assessment.reasons[0].text == "Adult: undetermined — missing fact age"
+    assert assessment.reasons[0].text == "Adult: undetermined — missing: age"
