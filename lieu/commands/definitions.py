@@ -21,7 +21,7 @@ from lieu.platform.db.migrate import upgrade
 from lieu.platform.definitions.diff import DifferentSupports, diff_definitions
 from lieu.platform.definitions.directory import Loaded, load_directory, publish_document
 from lieu.platform.definitions.document import Definition
-from lieu.platform.definitions.eligibility import assess_member
+from lieu.platform.definitions.eligibility import assess_member, fact_wording
 from lieu.platform.definitions.errors import DefinitionError, InvalidDefinition
 from lieu.platform.definitions.inheritance import effective
 from lieu.platform.definitions.library import load_library
@@ -35,8 +35,10 @@ from lieu.platform.definitions.versions import (
     unfinished_draft,
     with_baseline,
 )
+from lieu.platform.elections.answers import eligibility_answer, offered_to
 from lieu.platform.members.facts import member_problems
 from lieu.platform.rules.reasons import Status
+from lieu.platform.rules.wording import label_of
 from lieu.settings import Settings, SettingsError
 
 definitions_app = typer.Typer(
@@ -316,7 +318,11 @@ def check(
     plan: str = typer.Option(BASELINE_PLAN, help="Plan whose definition applies."),
     as_of: str = typer.Option("", help="Date of service YYYY-MM-DD (default today)."),
 ) -> None:
-    """Is this member eligible, not eligible, or undetermined — and why."""
+    """Eligible, not offered in the member's county, not eligible, or undetermined — and why.
+
+    With --plan, the plan's elections say whether it offers the support in the member's county;
+    the DHCS baseline alone offers nothing, so with the default plan that is not asked.
+    """
     if support not in SUPPORTS:
         raise fail(f"{support!r} is not a support code; use one of {', '.join(sorted(SUPPORTS))}")
     try:
@@ -325,27 +331,41 @@ def check(
         raise fail(f"--as-of {as_of!r} is not a date; write YYYY-MM-DD") from None
     facts = _member(member)
 
-    async def lookup(session: AsyncSession) -> Definition | None:
+    async def lookup(session: AsyncSession) -> tuple[Definition, bool | None] | None:
         found = await effective_in_force(session=session, plan=plan, support=support, on=on)
         if found is None and plan != BASELINE_PLAN:
             found = await effective_in_force(
                 session=session, plan=BASELINE_PLAN, support=support, on=on
             )
-        return found
+        if found is None:
+            return None
+        offered = await offered_to(session=session, plan=plan, support=support, facts=facts, on=on)
+        return found, offered
 
-    definition = with_session(lookup)
-    if definition is None:
+    looked_up = with_session(lookup)
+    if looked_up is None:
         raise fail(
             f"no published definition of {support_name(support)} is in force on {on}; "
             "publish one with `lieu definitions publish`",
             1,
         )
-    assessment = assess_member(definition, facts, on)
-    typer.echo(f"{assessment.outcome.value}: {definition.title} ({definition.ref}) on {on}")
-    for reason in assessment.reasons:
+    definition, offered = looked_up
+    found = eligibility_answer(
+        assess_member(definition, facts, on),
+        plan=plan,
+        definition=definition,
+        on=on,
+        county=facts.get("county"),
+        offered=offered,
+    )
+    typer.echo(f"{found.answer.value}: {definition.title} ({definition.ref}) on {on}")
+    typer.echo(f"  {found.summary}")
+    for reason in found.assessment.reasons:
         typer.echo(f"  {MARKS[reason.status]} {reason.text}")
-    if assessment.missing:
-        typer.echo(f"  missing facts: {', '.join(assessment.missing)}")
+    if found.missing:
+        words = fact_wording()
+        named = [f"{label_of(path, words)} ({path})" for path in found.missing]
+        typer.echo(f"  missing facts that could change it: {', '.join(named)}")
 
 
 __all__ = ["InvalidDefinition", "definitions_app", "eligibility_app"]

@@ -39,6 +39,7 @@ class Plan:
     absence: tuple[frozenset[str], ...]
     conditions: tuple[tuple[Condition, ...], ...]
     wording: Wording
+    facts: tuple[tuple[str, ...], ...]  # the paths of `reads`
 
 
 class _Worked:
@@ -157,6 +158,7 @@ class Assessment:
                 gaps,
                 plan.conditions[index],
                 plan.wording,
+                plan.facts[index],
             )
             found.append(reason)
         return tuple(found)

@@ -71,6 +71,7 @@ class CompiledCriteria:
             tuple(absence_reads(tree) for tree in trees),
             tuple(conditions(tree) for tree in trees),
             dict(wording),  # a dict's lookups are the quickest, and reasons make many
+            tuple(reads),
         )
         self.assess: Assess
         self.assess, self._unchecked, self.source = compile_assessor(

@@ -20,9 +20,10 @@ class Status(StrEnum):
 
 @dataclass(frozen=True, slots=True, init=False)
 class Reason:
-    """One criterion's result with the facts it read (path -> value), those missing and the
-    tests it makes of facts (for machines); ``text`` says it in words, e.g.
-    ``Member is 18 or older: not met (age: 17)``, naming facts by their labels in ``wording``."""
+    """One criterion's result: the facts it read (path -> value), those missing that could change
+    it, the tests it makes of facts (for machines), every fact it reads (known or not); ``text``
+    says it in words, e.g. ``Member is 18 or older: not met (age: 17)``, naming facts by their
+    labels in ``wording``."""
 
     criterion_id: str
     label: str
@@ -31,6 +32,7 @@ class Reason:
     missing: tuple[str, ...]
     conditions: tuple[Condition, ...]
     wording: Wording
+    facts_read: tuple[str, ...]
 
     def __init__(
         self,
@@ -41,6 +43,7 @@ class Reason:
         missing: tuple[str, ...],
         conditions: tuple[Condition, ...] = (),
         wording: Wording = NO_WORDING,
+        facts_read: tuple[str, ...] = (),
     ) -> None:
         # A frozen dataclass's own __init__ goes through object.__setattr__ per field; the slots'
         # setters do the same job in half the time, and explanations build many reasons.
@@ -51,13 +54,17 @@ class Reason:
         _set_missing(self, missing)
         _set_conditions(self, conditions)
         _set_wording(self, wording)
+        _set_facts_read(self, facts_read)
 
     @property
     def text(self) -> str:
         return reason_text(self.label, self.status, self.values_seen, self.missing, self.wording)
 
 
-_FIELDS = ("criterion_id", "label", "status", "values_seen", "missing", "conditions", "wording")
+_FIELDS = (
+    "criterion_id", "label", "status", "values_seen", "missing", "conditions", "wording",
+    "facts_read",
+)  # fmt: skip
 (
     _set_criterion_id,
     _set_label,
@@ -66,6 +73,7 @@ _FIELDS = ("criterion_id", "label", "status", "values_seen", "missing", "conditi
     _set_missing,
     _set_conditions,
     _set_wording,
+    _set_facts_read,
 ) = (Reason.__dict__[name].__set__ for name in _FIELDS)
 
 
