@@ -98,7 +98,7 @@ def with_session(work: Callable[[AsyncSession], Awaitable[T]], *, write: bool = 
     try:
         return asyncio.run(run())
     except InvalidDefinition:
-        raise  # its problems are shown one a line by the command
+        raise  # the command shows its problems, one per line
     except DefinitionError as error:
         raise fail(str(error), 1) from None
     except DATABASE_FAILURES as failure:
@@ -153,11 +153,12 @@ def _inherited(definitions: dict[str, Definition]) -> dict[str, Definition | Non
     shipped = load_library([_settings().definitions_dir]).definitions
     merged: dict[str, Definition | None] = {}
     for text, definition in definitions.items():
-        baseline = shipped.get(definition.extends) if definition.extends else None
         if definition.extends is None:
             merged[text] = definition
+        elif (baseline := shipped.get(definition.extends)) is not None:
+            merged[text] = effective(baseline, definition)
         else:
-            merged[text] = None if baseline is None else effective(baseline, definition)
+            merged[text] = None
     return merged
 
 

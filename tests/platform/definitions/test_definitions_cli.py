@@ -280,3 +280,19 @@ def test_a_diff_of_two_supports_is_refused_in_one_line(env: dict[str, str]) -> N
         "demo-plan/asthma-remediation/v1 defines Asthma Remediation; compare two versions of one "
         "support"
     )
+
+
+def test_a_plan_file_whose_baseline_is_nowhere_is_not_diffed_and_says_why(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    empty = tmp_path / "definitions"
+    empty.mkdir()
+    plan = str(DEFINITIONS_ROOT / "demo-plan/housing-deposits/v1.json")
+    result = runner.invoke(
+        definitions_app, ["diff", plan, plan], env={**env, "LIEU_DEFINITIONS_DIR": str(empty)}
+    )
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"lieu: error: {plan} extends dhcs/housing-deposits/v1, which is not under {empty}, so "
+        "what it inherits is unknown; give the baseline's file there, or publish it"
+    )
