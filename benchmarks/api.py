@@ -112,9 +112,9 @@ def bare_app() -> Starlette:
         await audited(principal, request, "eligibility", f"member:{principal.plan}/{check.cin}")
         return JSONResponse(
             {
-                "outcome": check.outcome.value,
-                "offered": check.offered,
-                "reasons": [{"text": r.text} for r in check.reasons],
+                "outcome": check.answer.answer.value,
+                "offered": check.answer.offered,
+                "reasons": [{"text": r.text} for r in check.answer.assessment.reasons],
             }
         )
 

@@ -43,10 +43,13 @@ VALIDATE = (
 )
 CREATE = """mutation($d: JSON!) { createDraft(document: $d) { __typename
   ... on Definition { status version } ... on Error { message }
+  ... on DraftWithProblems { definition { status version } problems { pointer code message } }
   ... on ValidationErrors { problems { pointer code message } } } }"""
 SIMULATE = """{ simulateDraft(support: "respite", version: 1, on: "2026-03-02") {
   ... on DraftSimulation { members eligibleBefore eligibleAfter gained lost
       lostSample { cin after reasons } } } }"""
+SIMULATE_ANY = """{ simulateDraft(support: "respite", version: 1, on: "2026-03-02") { __typename
+  ... on Error { message } ... on ValidationErrors { problems { code } } } }"""
 PUBLISH = """mutation {
   publishDefinition(support: "respite", version: 1, effectiveFrom: "2026-02-01") { __typename
     ... on Definition { status effectiveFrom contentHash } ... on Error { message } } }"""
@@ -91,12 +94,36 @@ async def test_a_plan_team_cannot_write_another_plans_definition(api: Api, seede
     assert answer["data"]["createDraft"]["__typename"] == "NotAllowed"
 
 
-async def test_publishing_an_invalid_draft_lists_every_problem(api: Api, seeded: Any) -> None:
+async def test_a_draft_with_problems_is_saved_loudly_and_neither_simulated_nor_published(
+    api: Api, seeded: Any
+) -> None:
     token = seeded.tokens.plan_admin
     loose = plan_respite()
     loose["limits"] = [{**BASELINE["limits"][0], "maximum": 400}]  # wider than DHCS: invalid
+    loose["eligibility"]["criteria"].append(
+        {"id": "eq", "label": "Eq", "reference": "t", "rule": {"eq": [{"var": "county"}, "Kern"]}}
+    )
     created = (await api.call(token, CREATE, {"d": loose}))["data"]["createDraft"]
-    assert created["__typename"] == "Definition", created
+    assert created["__typename"] == "DraftWithProblems", created
+    assert created["message"] == (
+        "demo-plan/respite/v1 is saved as a draft with 2 problems; it cannot be simulated or "
+        "published until they are fixed"
+    )
+    assert created["definition"] == {"status": "DRAFT", "version": 1}
+    codes = [(p["pointer"], p["code"]) for p in created["problems"]]
+    assert codes == [
+        ("/eligibility/criteria/1/rule", "unknown-operator"),
+        ("/limits/0/maximum", "widens-baseline-limit"),
+    ]
+    assert "did you mean '=='?" in created["problems"][0]["message"]
+
+    simulated = await api.call(token, SIMULATE_ANY)
+    assert "errors" not in simulated, simulated
+    result = simulated["data"]["simulateDraft"]
+    assert result["__typename"] == "ValidationErrors"
+    assert "cannot be simulated" in result["message"]
+    assert [p["code"] for p in result["problems"]] == ["unknown-operator", "widens-baseline-limit"]
+
     published = await api.call(token, PUBLISH.replace(', effectiveFrom: "2026-02-01"', ""))
     result = published["data"]["publishDefinition"]
     assert result["__typename"] == "ValidationErrors", result
@@ -109,3 +136,26 @@ async def test_diff_between_baseline_versions_reads_as_sentences(api: Api, seede
         "{ ... on DefinitionDiff { changes } } }",
     )
     assert answer["data"]["diffDefinitions"]["changes"] == ["Respite Services: no changes"]
+
+
+async def test_diff_across_the_baseline_and_the_plan_compares_them_as_in_force(
+    api: Api, seeded: Any
+) -> None:
+    answer = await api.call(
+        seeded.tokens.plan_admin,
+        '{ diffDefinitions(support: "recuperative-care", fromPlan: "dhcs", fromVersion: 1, '
+        "toVersion: 1) { ... on DefinitionDiff { fromPlan toPlan changes } } }",
+    )
+    diff = answer["data"]["diffDefinitions"]
+    assert (diff["fromPlan"], diff["toPlan"]) == ("dhcs", "demo-plan")
+    assert [change.split(": ")[1] for change in diff["changes"]] == [
+        "criterion added",
+        "step added",
+        "contracted rate set to $175, effective 2026-01-01",
+    ]
+    foreign = await api.call(
+        seeded.tokens.plan_admin,
+        '{ diffDefinitions(support: "respite", fromPlan: "other-plan", fromVersion: 1, '
+        "toVersion: 1) { __typename } }",
+    )
+    assert foreign["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -13,7 +13,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from lieu.graphql.context import Context
-from lieu.graphql.definitions.types import Definition, DefinitionResult
+from lieu.graphql.definitions.types import Definition, DefinitionResult, DraftWithProblems
 from lieu.graphql.errors import Conflict, NotAllowed, NotFound, Problem, ValidationErrors
 from lieu.graphql.permissions import allow
 from lieu.platform.access.audit import record
@@ -24,13 +24,16 @@ from lieu.platform.definitions.errors import (
     VersionExists,
     VersionNotFound,
 )
-from lieu.platform.definitions.models import DefinitionVersion
+from lieu.platform.definitions.models import DefinitionStatus, DefinitionVersion
+from lieu.platform.definitions.problems import errors
 from lieu.platform.definitions.versions import (
     create_draft,
+    draft_problems,
     edit_draft,
     get_version,
     publish,
     retire,
+    unfinished_draft,
 )
 
 PLAN_TEAM = allow(Role.PLAN_ADMIN)
@@ -38,12 +41,23 @@ Write = Callable[[AsyncSession], Awaitable[DefinitionVersion]]
 
 
 async def _write(context: Context, action: str, target: str, write: Write) -> DefinitionResult:
-    """Run one definitions service call and its audit line in one transaction."""
+    """Run one definitions service call and its audit line in one transaction; a draft saved
+    with problems comes back as DraftWithProblems, listing them."""
     try:
         async with context.writes.begin() as session:
             row = await write(session)
             record(session, [context.record(action, target)])
-            return Definition.of(row)
+            saved = Definition.of(row)
+            if row.status is not DefinitionStatus.DRAFT:
+                return saved
+            problems = await draft_problems(session=session, row=row)
+            if not errors(problems):
+                return saved
+            return DraftWithProblems(
+                message=unfinished_draft(row.ref, problems),
+                definition=saved,
+                problems=[Problem.of(p) for p in problems],
+            )
     except InvalidDefinition as invalid:
         outcome: ValidationErrors | NotFound | Conflict = ValidationErrors(
             message=str(invalid), problems=[Problem.of(p) for p in invalid.problems]

@@ -26,12 +26,17 @@ from lieu.platform.access.roles import Role
 from lieu.platform.db.base import utcnow
 from lieu.platform.definitions.diff import diff_definitions
 from lieu.platform.definitions.document import parse_definition
-from lieu.platform.definitions.errors import VersionNotFound
+from lieu.platform.definitions.errors import (
+    BaselineNotPublished,
+    InvalidDefinition,
+    VersionNotFound,
+)
 from lieu.platform.definitions.models import DefinitionStatus
 from lieu.platform.definitions.simulation import SimulationError, simulate_draft
 from lieu.platform.definitions.supports import BASELINE_PLAN
 from lieu.platform.definitions.validation import validate_document
 from lieu.platform.definitions.versions import (
+    effective_version,
     get_version,
     history,
     list_versions,
@@ -121,7 +126,10 @@ class DefinitionQueries:
         )
 
     @strawberry.field(
-        description="The changes between two versions of a support, in business language.",
+        description="The changes between two versions of a support, in business language, "
+        "each compared as in force (a plan's version merged over the baseline it extends). "
+        "`plan` (default yours) names the plan of both; `fromPlan` / `toPlan` one side each, "
+        "e.g. the DHCS baseline against your plan's version.",
         extensions=PLAN_TEAM,
     )
     async def diff_definitions(
@@ -131,21 +139,30 @@ class DefinitionQueries:
         from_version: int,
         to_version: int,
         plan: str | None = None,
+        from_plan: str | None = None,
+        to_plan: str | None = None,
     ) -> DiffResult:
-        owner = readable_plan(info.context, plan)
+        old_plan = readable_plan(info.context, from_plan or plan)
+        new_plan = readable_plan(info.context, to_plan or plan)
         async with info.context.runtime.sessions() as session:
             try:
-                old = await get_version(
-                    session=session, plan=owner, support=support, version=from_version
+                old = await effective_version(
+                    session=session, plan=old_plan, support=support, version=from_version
                 )
-                new = await get_version(
-                    session=session, plan=owner, support=support, version=to_version
+                new = await effective_version(
+                    session=session, plan=new_plan, support=support, version=to_version
                 )
             except VersionNotFound as missing:
                 return NotFound(message=str(missing), what="definition", id=support)
-        changes = diff_definitions(parse_definition(old.document), parse_definition(new.document))
+            except BaselineNotPublished as missing:
+                return NotFound(message=str(missing), what="baseline", id=support)
         return DefinitionDiff(
-            support=support, from_version=from_version, to_version=to_version, changes=changes
+            support=support,
+            from_plan=old_plan,
+            from_version=from_version,
+            to_plan=new_plan,
+            to_version=to_version,
+            changes=diff_definitions(old, new),
         )
 
     @strawberry.field(
@@ -168,5 +185,10 @@ class DefinitionQueries:
                 return NotFound(message=str(missing), what="definition", id=f"{support}/v{version}")
             except SimulationError as broken:
                 return ValidationErrors.one("/extends", "unknown-baseline", str(broken))
+            except InvalidDefinition as invalid:
+                context.audit("simulateDraft", f"members:{plan}", "refused", str(invalid))
+                return ValidationErrors(
+                    message=str(invalid), problems=[Problem.of(p) for p in invalid.problems]
+                )
         context.audit("simulateDraft", f"members:{plan}", "ok", f"{support}/v{version}")
         return DraftSimulation.of(support, version, day, result)

@@ -8,7 +8,14 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
-from lieu.graphql.errors import Conflict, NotAllowed, NotFound, Problem, ValidationErrors
+from lieu.graphql.errors import (
+    Conflict,
+    Error,
+    NotAllowed,
+    NotFound,
+    Problem,
+    ValidationErrors,
+)
 from lieu.platform.definitions.models import DefinitionEvent, DefinitionStatus, DefinitionVersion
 from lieu.platform.definitions.simulation import Change, Simulation
 
@@ -61,16 +68,29 @@ class Definition:
         )
 
 
+@strawberry.type(
+    description="The draft is saved, but it has problems: it cannot be simulated or published "
+    "until they are fixed (edit it with `editDraft`)."
+)
+class DraftWithProblems(Error):
+    definition: Definition
+    problems: list[Problem]
+
+
 @strawberry.type(description="Validation of a document: every problem, with its pointer.")
 class ValidationReport:
     valid: bool
     problems: list[Problem]
 
 
-@strawberry.type(description="The changes from one version to another, in business language.")
+@strawberry.type(
+    description="The changes from one version to another as in force, in business language."
+)
 class DefinitionDiff:
     support: str
+    from_plan: str
     from_version: int
+    to_plan: str
     to_version: int
     changes: list[str]
 
@@ -124,6 +144,6 @@ SimulationResult = Annotated[
     DraftSimulation | NotFound | ValidationErrors, strawberry.union("SimulationResult")
 ]
 DefinitionResult = Annotated[
-    Definition | ValidationErrors | NotFound | NotAllowed | Conflict,
+    Definition | DraftWithProblems | ValidationErrors | NotFound | NotAllowed | Conflict,
     strawberry.union("DefinitionResult"),
 ]

@@ -67,7 +67,9 @@ class MemberQueries:
 
     @strawberry.field(
         description=(
-            "Is the member eligible for the support on the date (default today), and why. "
+            "May the member have the support on the date (default today), in the member's "
+            "county, and why: ELIGIBLE, NOT_OFFERED (eligible, but the plan does not offer it "
+            "there), NOT_ELIGIBLE or UNDETERMINED, with reasons in words and for machines. "
             "A provider not yet serving the member also gives the member's birth date."
         ),
         extensions=allow(Role.PROVIDER, Role.REVIEWER, Role.PLAN_ADMIN),
@@ -99,7 +101,7 @@ class MemberQueries:
             except NoDefinitionInForce as none:
                 context.audit("eligibility", target, "not_found", support)
                 return NotFound(message=str(none), what="definition", id=support)
-        context.audit("eligibility", target, "ok", f"{support}: {check.outcome.value}")
+        context.audit("eligibility", target, "ok", f"{support}: {check.answer.answer.value}")
         return Eligibility.of(check)
 
     @strawberry.field(

@@ -12,11 +12,20 @@ from strawberry.scalars import JSON
 from lieu.graphql.errors import NotFound, ValidationErrors
 from lieu.platform.access.balances import LimitBalance
 from lieu.platform.access.eligibility_check import EligibilityCheck
+from lieu.platform.definitions.eligibility import fact_wording
+from lieu.platform.elections.answers import Answer
 from lieu.platform.members.models import Member as MemberRow
-from lieu.platform.rules.eligibility import Outcome
+from lieu.platform.rules.facts import Condition as RuleCondition
 from lieu.platform.rules.reasons import Reason as RuleReason
+from lieu.platform.rules.wording import label_of
 
-EligibilityOutcome = strawberry.enum(Outcome, name="EligibilityOutcome")
+EligibilityOutcome = strawberry.enum(
+    Answer,
+    name="EligibilityOutcome",
+    description="ELIGIBLE; NOT_OFFERED: meets every criterion, but the plan does not offer the "
+    "support in the member's county on the date (a request would be refused); NOT_ELIGIBLE; "
+    "UNDETERMINED until the missing facts are known.",
+)
 
 
 @strawberry.type(description="A member of the caller's plan and the facts rules read.")
@@ -33,51 +42,129 @@ class Member:
         )
 
 
+@strawberry.type(description="A member fact: its path in the member's facts and its label.")
+class FactName:
+    path: str
+    label: str
+
+    @classmethod
+    def of(cls, path: str) -> FactName:
+        return cls(path=path, label=label_of(path, fact_wording()))
+
+
+@strawberry.type(description="A fact a criterion read, and its value (null when not known).")
+class FactSeen:
+    path: str
+    label: str
+    value: JSON | None
+    known: bool
+
+
+@strawberry.type(
+    name="FactCondition",
+    description="A test a criterion makes of one fact, for machines: e.g. path `birth_date`, "
+    "operator `>=`, values `[18]`, via `age_at` (the age on the date); `county` `in` the "
+    'values; `enrollments` `contains` `["ccs"]`. Operators: the comparisons `==` `!=` `<` '
+    "`<=` `>` `>=` (the fact on the left), `in`, `contains`, `within_days` (values: the days), "
+    "`truthy`, `falsy`, `missing`, and `some` / `all` / `none` over a list.",
+)
+class Condition:
+    path: str
+    label: str
+    operator: str
+    values: JSON
+    via: str | None = strawberry.field(
+        description="The date operator the fact goes through (`age_at`, `days_between`)."
+    )
+
+    @classmethod
+    def of(cls, condition: RuleCondition) -> Condition:
+        return cls(
+            path=condition.path,
+            label=label_of(condition.path, fact_wording()),
+            operator=condition.operator,
+            values=JSON(list(condition.values)),
+            via=condition.via,
+        )
+
+
 @strawberry.type(description="One criterion's result, in words a provider can read.")
 class Reason:
     criterion_id: str
     label: str
     status: str
-    text: str
-    missing: list[str]
+    text: str = strawberry.field(description="The result in words, facts by their labels.")
+    missing: list[str] = strawberry.field(
+        description="Paths of the facts, not known, that could change this criterion."
+    )
+    facts: list[FactSeen] = strawberry.field(description="Every fact the criterion read.")
+    conditions: list[Condition] = strawberry.field(
+        description="The tests the criterion makes of facts, for machines."
+    )
 
     @classmethod
     def of(cls, reason: RuleReason) -> Reason:
+        words = fact_wording()
+        seen = reason.values_seen
         return cls(
             criterion_id=reason.criterion_id,
             label=reason.label,
             status=reason.status.value,
             text=reason.text,
             missing=list(reason.missing),
+            facts=[
+                FactSeen(
+                    path=path,
+                    label=label_of(path, words),
+                    value=JSON(seen[path]) if path in seen else None,
+                    known=path in seen,
+                )
+                for path in reason.facts_read
+            ],
+            conditions=[Condition.of(c) for c in reason.conditions],
         )
 
 
-@strawberry.type(description="Is the member eligible for the support on the date, and why.")
+@strawberry.type(description="May the member have the support on the date, and why.")
 class Eligibility:
     cin: str
     support: str
     on: date
-    county: str
-    offered: bool = strawberry.field(
-        description="Whether the plan offers the support in the member's county on the date."
+    county: str = strawberry.field(
+        description="The member's county (`los-angeles`), '' when the facts do not say."
     )
-    outcome: Outcome
+    offered: bool | None = strawberry.field(
+        description="Whether the plan offers the support in the member's county on the date; "
+        "null when the member's county is not known."
+    )
+    outcome: Answer
+    summary: str = strawberry.field(description="The answer in one sentence.")
     reasons: list[Reason]
-    missing: list[str] = strawberry.field(description="Facts that would decide it if known.")
+    missing: list[str] = strawberry.field(
+        description="Paths of the facts, not known, that could change the outcome (none for "
+        "NOT_ELIGIBLE unless a failed criterion tests a fact's absence)."
+    )
+    missing_facts: list[FactName] = strawberry.field(
+        description="The same facts, each with its label."
+    )
     definition_plan: str
     definition_version: int
 
     @classmethod
     def of(cls, check: EligibilityCheck) -> Eligibility:
+        found = check.answer
+        reasons = found.assessment.reasons
         return cls(
             cin=check.cin,
-            support=check.support,
-            on=check.on,
-            county=check.county,
-            offered=check.offered,
-            outcome=check.outcome,
-            reasons=[Reason.of(r) for r in check.reasons],
-            missing=list(check.missing),
+            support=found.support,
+            on=found.on,
+            county=found.county_slug,
+            offered=found.offered,
+            outcome=found.answer,
+            summary=found.summary,
+            reasons=[Reason.of(r) for r in reasons],
+            missing=list(found.missing),
+            missing_facts=[FactName.of(path) for path in found.missing],
             definition_plan=check.definition.plan,
             definition_version=check.definition.version,
         )

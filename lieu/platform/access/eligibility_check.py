@@ -1,5 +1,5 @@
-"""A provider's eligibility inquiry: is this member eligible for this support on this date, is it
-offered in the member's county, and why (the reasons a provider reads)."""
+"""A provider's eligibility inquiry: may this member have this support on this date, in the
+member's county, and why (the reasons a provider reads)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,7 @@ from lieu.platform.definitions.document import Definition
 from lieu.platform.definitions.models import DefinitionVersion
 from lieu.platform.definitions.supports import BASELINE_PLAN
 from lieu.platform.definitions.versions import version_in_force
-from lieu.platform.elections.counties import county_slug
-from lieu.platform.elections.offerings import is_offered
-from lieu.platform.rules.eligibility import Outcome
-from lieu.platform.rules.reasons import Reason
+from lieu.platform.elections.answers import EligibilityAnswer, eligibility_answer, offered_to
 
 
 class NoDefinitionInForce(LookupError):
@@ -28,16 +25,10 @@ class NoDefinitionInForce(LookupError):
 
 @dataclass(frozen=True, slots=True)
 class EligibilityCheck:
-    """The answer, with the definition version that gave it."""
+    """The answer for one member, with the definition version that gave it."""
 
     cin: str
-    support: str
-    on: date
-    county: str
-    offered: bool
-    outcome: Outcome
-    reasons: tuple[Reason, ...]
-    missing: tuple[str, ...]
+    answer: EligibilityAnswer
     definition: DefinitionRef
 
 
@@ -73,19 +64,16 @@ async def check_eligibility(
     ref, definition = await definition_in_force(
         session=session, cache=cache, plan=principal.plan, support=support, on=on
     )
-    county = county_slug(str(member.facts.get("county") or ""))
-    offered = await is_offered(
-        session=session, plan=principal.plan, county=county, support=support, on=on
+    offered = await offered_to(
+        session=session, plan=principal.plan, support=support, facts=member.facts, on=on
     )
     assessment = cache.criteria(definition).assess(member.facts, as_of=on)
-    return EligibilityCheck(
-        cin=cin,
-        support=support,
+    found = eligibility_answer(
+        assessment,
+        plan=principal.plan,
+        definition=definition,
         on=on,
-        county=county,
+        county=member.facts.get("county"),
         offered=offered,
-        outcome=assessment.outcome,
-        reasons=assessment.reasons,
-        missing=tuple(sorted(assessment.missing)),
-        definition=ref,
     )
+    return EligibilityCheck(cin=cin, answer=found, definition=ref)

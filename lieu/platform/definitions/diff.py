@@ -7,7 +7,7 @@ from lieu.platform.definitions.limits import Limit, Window, WindowKind, amount
 from lieu.platform.definitions.steps import Authorization
 from lieu.platform.pricing.terms import PAYMENT_MODEL_WORDS, Pricing, money
 
-__all__ = ["amount", "diff_definitions", "window_words"]
+__all__ = ["DifferentSupports", "amount", "diff_definitions", "window_words"]
 
 
 def window_words(window: Window) -> str:
@@ -25,8 +25,22 @@ def window_words(window: Window) -> str:
             return "lifetime"
 
 
+class DifferentSupports(ValueError):
+    """Two definitions of different supports were given to compare."""
+
+
 def diff_definitions(old: Definition, new: Definition) -> list[str]:
-    """One sentence per change from old to new, each naming the support and when it applies."""
+    """One sentence per change from old to new, each naming the support and when it applies.
+
+    Give it effective definitions (a plan's merged over its baseline: `inheritance.effective`):
+    a plan's own document lists only what it adds or lowers, so compared with its baseline what
+    it inherits would read as removed, and a narrowing as a widening.
+    """
+    if old.support != new.support:
+        raise DifferentSupports(
+            f"{old.ref} defines {old.title} and {new.ref} defines {new.title}; compare two "
+            "versions of one support"
+        )
     changes = [
         *_criteria(old, new),
         *_limits(old.limits, new.limits),

@@ -15,13 +15,14 @@ from lieu.platform.definitions.errors import ContentConflict, InvalidDefinition,
 from lieu.platform.definitions.hashing import content_hash
 from lieu.platform.definitions.loading import load_files
 from lieu.platform.definitions.models import DefinitionStatus
-from lieu.platform.definitions.problems import errors
+from lieu.platform.definitions.problems import Problem, errors
 from lieu.platform.definitions.versions import (
-    checked_definition,
     create_draft,
+    draft_problems,
     edit_draft,
     get_version,
     publish,
+    readable_definition,
 )
 
 
@@ -35,11 +36,13 @@ class Action(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
-    """One document's identity, what was done, and its content hash."""
+    """One document's identity, what was done, its content hash, and (for a draft) the problems
+    that keep it from being simulated or published."""
 
     ref: DefinitionRef
     action: Action
     content_hash: str
+    problems: tuple[Problem, ...] = ()
 
 
 async def publish_document(
@@ -47,10 +50,11 @@ async def publish_document(
 ) -> Loaded:
     """Store and publish a document; a no-op when the same content is already published.
 
-    A document whose status is 'draft' is stored as a draft only. ContentConflict when a
-    published version with the same number holds different content.
+    A document whose status is 'draft' is stored as a draft only, problems and all (they are in
+    the result). ContentConflict when a published version with the same number holds different
+    content; InvalidDefinition, storing nothing, when the document cannot be read or published.
     """
-    definition = checked_definition(document)
+    definition = await readable_definition(session=session, document=document)
     ref, digest = definition.ref, content_hash(document)
     try:
         row = await get_version(
@@ -69,7 +73,8 @@ async def publish_document(
             )
         row = await edit_draft(session=session, document=document, actor=actor)
     if definition.status is DocumentStatus.DRAFT:
-        return Loaded(ref, Action.DRAFTED, digest)
+        problems = await draft_problems(session=session, row=row)
+        return Loaded(ref, Action.DRAFTED, digest, problems)
     await publish(
         session=session, plan=ref.plan, support=ref.support, version=ref.version, actor=actor
     )
@@ -91,7 +96,9 @@ async def load_directory(*, session: AsyncSession, root: Path, actor: str) -> li
     if problems:
         lines = "; ".join(f"{path}#{p.pointer}: {p.code}: {p.message}" for path, p in problems)
         raise InvalidDefinition(
-            f"{len(problems)} problem(s) in {root}: {lines}", tuple(p for _, p in problems)
+            f"{len(problems)} problem(s) in {root}: {lines}",
+            tuple(p for _, p in problems),
+            tuple(str(path) for path, _ in problems),
         )
     ordered = sorted(
         (s for s in sources if s.definition is not None and isinstance(s.document, dict)),

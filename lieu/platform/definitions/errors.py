@@ -13,6 +13,10 @@ class VersionNotFound(DefinitionError, LookupError):
     """No such (plan, support, version) in the database."""
 
 
+class BaselineNotPublished(DefinitionError, LookupError):
+    """A plan version's baseline is not published, so its effective definition is unknown."""
+
+
 class VersionExists(DefinitionError):
     """A version with that number already exists; edit it (if a draft) or use the next number."""
 
@@ -26,8 +30,12 @@ class ContentConflict(DefinitionError):
 
 
 class InvalidDefinition(DefinitionError):
-    """The document has problems that block publishing; `problems` lists them all."""
+    """The document has problems that block publishing; `problems` lists them all, and
+    `sources` the file of each (when they come from files)."""
 
-    def __init__(self, message: str, problems: tuple[Problem, ...]) -> None:
+    def __init__(
+        self, message: str, problems: tuple[Problem, ...], sources: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(message)
         self.problems = problems
+        self.sources = sources

@@ -10,6 +10,7 @@ from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lieu.platform.db.base import Base, JSONDocument, UTCDateTime, utcnow
+from lieu.platform.definitions.document import DefinitionRef
 
 
 class DefinitionStatus(enum.StrEnum):
@@ -59,6 +60,11 @@ class DefinitionVersion(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def ref(self) -> DefinitionRef:
+        """This version's identity."""
+        return DefinitionRef(self.plan, self.support, self.version)
 
 
 class DefinitionEvent(Base):

@@ -7,6 +7,49 @@ from lieu.platform.definitions.limits import Limit, amount
 from lieu.platform.definitions.problems import Problem, pointer
 from lieu.platform.definitions.steps import StepKind
 
+# What a plan version may and may not do to its baseline, by the code of the problem reported
+# when it does not (docs/definition-format.md is generated from these).
+NARROWING_RULES: tuple[tuple[str, str], ...] = (
+    (
+        "effective-before-baseline",
+        "A plan version starts on or after the baseline version it extends.",
+    ),
+    (
+        "duplicate-criterion-id",
+        "Plan criteria are added to the baseline's (eligibility in force is the baseline's "
+        "criteria AND the plan's), so each has an id of its own: a plan cannot replace or drop "
+        "a baseline criterion.",
+    ),
+    (
+        "widens-baseline-measure",
+        "A plan limit with a baseline limit's id lowers that limit and counts the same measure; "
+        "a limit with a new id is added to the baseline's.",
+    ),
+    ("widens-baseline-window", "A lowered limit keeps the baseline limit's window."),
+    (
+        "widens-baseline-limit",
+        "A lowered limit's maximum is at most the baseline's (equal changes nothing).",
+    ),
+    (
+        "widens-baseline-exception",
+        "A plan cannot allow an exception to a limit the baseline allows none to; the stricter "
+        "exception path of the two applies.",
+    ),
+    (
+        "widens-baseline-step-dropped",
+        "A plan's authorization (when it gives one; otherwise the baseline's applies) keeps "
+        "every baseline step and may add steps, and keeps closed-loop referral tracking on.",
+    ),
+    (
+        "widens-baseline-period",
+        "A plan authorizes at most as many days at a time as the baseline.",
+    ),
+    (
+        "widens-baseline-retroactive",
+        "A plan allows retroactive authorization only if the baseline does.",
+    ),
+)
+
 
 def narrowing_problems(plan: Definition, baseline: Definition) -> list[Problem]:
     """Every way `plan` would widen `baseline`, with the pointer into the plan document."""

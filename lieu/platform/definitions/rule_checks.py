@@ -20,14 +20,71 @@ DATE_ARGS = {"age_at": (0, 1), "days_between": (0, 1), "date_add_days": (0,), "w
 DAY_ARGS = {"date_add_days": (1,), "within_days": (1,)}
 
 
+# A rule with more broken parts than this is reported by its first ones; the author fixes those.
+MAX_SYNTAX_PROBLEMS = 50
+
+
 def rule_problems(rule: object, at: str, vocabulary: Vocabulary) -> list[Problem]:
-    """Every problem in one rule; `at` is the rule's JSON pointer in the document."""
-    try:
-        tree = parse(rule)
-    except RuleError as error:
-        code = "unknown-operator" if error.code == "unknown_operator" else "rule-malformed"
-        return [Problem(at + error.pointer, code, error.message)]
-    return list(_check(tree, at, vocabulary))
+    """Every problem in one rule; `at` is the rule's JSON pointer in the document.
+
+    The parser stops at the first broken part, so each broken part is set aside (read as null)
+    and the rest parsed again: every unknown operator and malformed part is reported in one
+    pass, and the facts and types of the parts that do parse are checked too.
+    """
+    found: list[Problem] = []
+    masked: list[str] = []
+    current = rule
+    while True:
+        try:
+            tree = parse(current)
+            break
+        except RuleError as error:
+            code = "unknown-operator" if error.code == "unknown_operator" else "rule-malformed"
+            found.append(Problem(at + error.pointer, code, error.message))
+            # An arity error points at the arguments; set the whole operation aside.
+            where = _parent(error.pointer) if error.code == "bad_arity" else error.pointer
+            while where in masked:
+                where = _parent(where)
+            if not where or len(found) >= MAX_SYNTAX_PROBLEMS:
+                return found
+            masked.append(where)
+            current = _set_aside(current, where)
+    found.extend(
+        problem
+        for problem in _check(tree, at, vocabulary)
+        if not any(_within(problem.pointer[len(at) :], part) for part in masked)
+    )
+    return found
+
+
+def _tokens(pointer: str) -> list[str]:
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+
+
+def _parent(pointer: str) -> str:
+    return pointer.rsplit("/", 1)[0] if pointer else ""
+
+
+def _within(pointer: str, part: str) -> bool:
+    return pointer == part or pointer.startswith(part + "/")
+
+
+def _set_aside(rule: object, pointer: str) -> object:
+    """A copy of `rule` with null at `pointer` (the original is left as it is)."""
+    tokens = _tokens(pointer)
+
+    def replaced(node: object, depth: int) -> object:
+        if depth == len(tokens):
+            return None
+        token = tokens[depth]
+        if isinstance(node, dict) and token in node:
+            return {**node, token: replaced(node[token], depth + 1)}
+        if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            index = int(token)
+            return [*node[:index], replaced(node[index], depth + 1), *node[index + 1 :]]
+        return None  # the pointer leaves the rule: set aside what holds it
+
+    return replaced(rule, 0)
 
 
 def facts_read(rule: object) -> frozenset[str]:

@@ -14,7 +14,7 @@ from lieu.platform.definitions.eligibility import compile_definition
 from lieu.platform.definitions.supports import BASELINE_PLAN
 from lieu.platform.definitions.versions import (
     effective_in_force,
-    get_version,
+    valid_draft,
     with_baseline,
 )
 from lieu.platform.members.models import Member
@@ -60,8 +60,14 @@ async def _draft_effective(session: AsyncSession, draft: Definition) -> Definiti
 async def simulate_draft(
     *, session: AsyncSession, plan: str, support: str, version: int, on: date
 ) -> Simulation:
-    """Assess every member of `plan` on `on` under the version in force and under the draft."""
-    row = await get_version(session=session, plan=plan, support=support, version=version)
+    """Assess every member of `plan` on `on` under the version in force and under the draft.
+
+    InvalidDefinition, listing every problem, when the draft has problems: its rules would not
+    run, or would not run as the definition says.
+    """
+    row = await valid_draft(
+        session=session, plan=plan, support=support, version=version, doing="simulated"
+    )
     after = await _draft_effective(session, parse_definition(row.document))
     before = await effective_in_force(
         session=session, plan=plan, support=support, on=on

@@ -18,6 +18,7 @@ from lieu.platform.definitions.document import Definition, DefinitionRef, parse_
 from lieu.platform.definitions.inheritance import effective
 from lieu.platform.definitions.narrowing import narrowing_problems
 from lieu.platform.definitions.problems import Problem
+from lieu.platform.definitions.salvage import salvage
 from lieu.platform.definitions.schema import DEFINITION_SCHEMA, schema_problems
 from lieu.platform.members.facts import MEMBER_FACTS_SCHEMA, Vocabulary, load_vocabulary
 from lieu.platform.pricing.ranges import pricing_problems
@@ -38,14 +39,35 @@ def validate_document(
     vocabulary: Vocabulary | None = None,
     schema: Path = DEFINITION_SCHEMA,
 ) -> Validated:
-    """Check one document: schema, then rules, limits, steps, pricing and narrowing."""
+    """Check one document: schema, rules, limits, steps, pricing and narrowing, all in one pass.
+
+    A document that breaks the schema has no definition, but the parts the schema's problems
+    leave whole are checked all the same (see `salvage`), so fixing the schema's problems does
+    not reveal more.
+    """
     found = schema_problems(document, schema)
-    if found or not isinstance(document, dict):
+    if not isinstance(document, dict):
         return Validated(None, tuple(found))
-    definition = parse_definition(document)
     words = vocabulary or load_vocabulary(MEMBER_FACTS_SCHEMA)
-    found += identity_problems(definition)
-    found += criteria_problems(definition, words)
+    if not found:
+        definition = parse_definition(document)
+        return Validated(definition, tuple(_semantic_problems(definition, baselines, words)))
+    salvaged = salvage(document, found)
+    for problem in _semantic_problems(salvaged.definition, baselines, words):
+        placed = salvaged.placed(problem)
+        if placed is not None:
+            found.append(placed)
+    return Validated(None, tuple(found))
+
+
+def _semantic_problems(
+    definition: Definition,
+    baselines: Mapping[DefinitionRef, Definition] | None,
+    vocabulary: Vocabulary,
+) -> list[Problem]:
+    """Rules, limits, steps, pricing and narrowing of a definition the schema could read."""
+    found = identity_problems(definition)
+    found += criteria_problems(definition, vocabulary)
     found += limit_problems(definition)
     if definition.pricing is not None:
         found += pricing_problems(definition.pricing)
@@ -66,7 +88,7 @@ def validate_document(
             in_force = effective(baseline, definition)
     if in_force.authorization is not None:
         found += step_problems(in_force.authorization, in_force.limits)
-    return Validated(definition, tuple(found))
+    return found
 
 
 def version_problems(definitions: Iterable[Definition]) -> dict[DefinitionRef, list[Problem]]:

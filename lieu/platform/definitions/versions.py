@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lieu.platform.db.base import utcnow
 from lieu.platform.definitions.document import Definition, DefinitionRef, parse_definition
 from lieu.platform.definitions.errors import (
+    BaselineNotPublished,
     InvalidDefinition,
     PublishedVersionImmutable,
     VersionExists,
@@ -23,7 +24,8 @@ from lieu.platform.definitions.errors import (
 from lieu.platform.definitions.hashing import content_hash
 from lieu.platform.definitions.inheritance import effective
 from lieu.platform.definitions.models import DefinitionEvent, DefinitionStatus, DefinitionVersion
-from lieu.platform.definitions.problems import errors
+from lieu.platform.definitions.problems import Problem, errors
+from lieu.platform.definitions.salvage import extends_ref
 from lieu.platform.definitions.schema import schema_problems
 from lieu.platform.definitions.validation import validate_document, version_problems
 
@@ -44,17 +46,20 @@ async def get_version(
     return row
 
 
-def checked_definition(document: Mapping[str, Any]) -> Definition:
-    """The definition in a schema-valid document; InvalidDefinition listing schema problems."""
-    problems = schema_problems(document)
-    if problems:
-        first = problems[0]
-        raise InvalidDefinition(
-            f"the document is not a valid definition ({len(problems)} problem(s); first: "
-            f"{first.pointer or '/'}: {first.message})",
-            tuple(problems),
-        )
-    return parse_definition(document)
+async def readable_definition(*, session: AsyncSession, document: Mapping[str, Any]) -> Definition:
+    """The definition in a schema-valid document. For one that is not, InvalidDefinition with
+    every problem found in one pass: the schema's and those of the parts it leaves whole."""
+    if not schema_problems(document):
+        return parse_definition(document)
+    baselines = {}
+    ref = extends_ref(document)
+    if ref is not None and (base := await stored_definition(session=session, ref=ref)):
+        baselines[ref] = base
+    problems = validate_document(document, baselines=baselines).problems
+    raise InvalidDefinition(
+        f"the document is not a valid definition, so it was not stored: {_listed(problems)}",
+        problems,
+    )
 
 
 def _event(row: DefinitionVersion, kind: str, actor: str, detail: str = "") -> DefinitionEvent:
@@ -73,8 +78,9 @@ def _apply(row: DefinitionVersion, definition: Definition, document: Mapping[str
 async def create_draft(
     *, session: AsyncSession, document: Mapping[str, Any], actor: str
 ) -> DefinitionVersion:
-    """Store a new draft version (schema-valid; other problems are found at publishing)."""
-    definition = checked_definition(document)
+    """Store a new draft version; it must be schema-valid, and may have other problems, which
+    `draft_problems` lists (a draft with problems is neither simulated nor published)."""
+    definition = await readable_definition(session=session, document=document)
     ref = definition.ref
     try:
         await get_version(session=session, plan=ref.plan, support=ref.support, version=ref.version)
@@ -98,7 +104,7 @@ async def edit_draft(
     *, session: AsyncSession, document: Mapping[str, Any], actor: str
 ) -> DefinitionVersion:
     """Replace a draft's document; PublishedVersionImmutable once it has been published."""
-    definition = checked_definition(document)
+    definition = await readable_definition(session=session, document=document)
     ref = definition.ref
     row = await get_version(
         session=session, plan=ref.plan, support=ref.support, version=ref.version
@@ -128,13 +134,9 @@ async def stored_definition(
     return parse_definition(row.document)
 
 
-async def publish(
-    *, session: AsyncSession, plan: str, support: str, version: int, actor: str
-) -> DefinitionVersion:
-    """Validate and freeze a draft: content hash, published_at; InvalidDefinition on errors."""
-    row = await get_version(session=session, plan=plan, support=support, version=version)
-    if row.status is not DefinitionStatus.DRAFT:
-        raise PublishedVersionImmutable(f"{plan}/{support}/v{version} is already {row.status}")
+async def draft_problems(*, session: AsyncSession, row: DefinitionVersion) -> tuple[Problem, ...]:
+    """Every problem of a stored version: validation against its stored baseline, and its
+    effective date among the support's published versions (warnings included)."""
     draft = parse_definition(row.document)
     baselines = {}
     if draft.extends is not None:
@@ -143,16 +145,53 @@ async def publish(
             baselines[draft.extends] = base
     validated = validate_document(row.document, baselines=baselines)
     siblings = await list_versions(
-        session=session, plan=plan, support=support, status=DefinitionStatus.PUBLISHED
+        session=session, plan=row.plan, support=row.support, status=DefinitionStatus.PUBLISHED
     )
-    dated = version_problems([parse_definition(s.document) for s in siblings] + [draft])
-    problems = tuple(errors([*validated.problems, *dated.get(draft.ref, [])]))
-    if problems:
-        raise InvalidDefinition(
-            f"{draft.ref} cannot be published: "
-            + "; ".join(f"{p.pointer or '/'}: {p.code}: {p.message}" for p in problems),
-            problems,
-        )
+    dated = version_problems(
+        [parse_definition(s.document) for s in siblings if s.version != row.version] + [draft]
+    )
+    return (*validated.problems, *dated.get(draft.ref, []))
+
+
+def unfinished_draft(ref: DefinitionRef, problems: tuple[Problem, ...] | list[Problem]) -> str:
+    """What to tell the author of a draft saved with problems."""
+    count = len(errors(problems))
+    them = "it is" if count == 1 else "they are"
+    return (
+        f"{ref} is saved as a draft with {count} problem{'s' * (count != 1)}; it cannot be "
+        f"simulated or published until {them} fixed"
+    )
+
+
+def _listed(problems: tuple[Problem, ...] | list[Problem]) -> str:
+    return "; ".join(f"{p.pointer or '/'}: {p.code}: {p.message}" for p in problems)
+
+
+async def valid_draft(
+    *, session: AsyncSession, plan: str, support: str, version: int, doing: str
+) -> DefinitionVersion:
+    """A stored version ready for `doing` ('simulated', 'published'); InvalidDefinition listing
+    every problem that blocks it."""
+    row = await get_version(session=session, plan=plan, support=support, version=version)
+    if row.status is DefinitionStatus.DRAFT:
+        problems = tuple(errors(await draft_problems(session=session, row=row)))
+        if problems:
+            raise InvalidDefinition(
+                f"{plan}/{support}/v{version} cannot be {doing}: {_listed(problems)}", problems
+            )
+    return row
+
+
+async def publish(
+    *, session: AsyncSession, plan: str, support: str, version: int, actor: str
+) -> DefinitionVersion:
+    """Validate and freeze a draft: content hash, published_at; InvalidDefinition on errors."""
+    row = await get_version(session=session, plan=plan, support=support, version=version)
+    if row.status is not DefinitionStatus.DRAFT:
+        raise PublishedVersionImmutable(f"{plan}/{support}/v{version} is already {row.status}")
+    await valid_draft(
+        session=session, plan=plan, support=support, version=version, doing="published"
+    )
     row.content_hash = content_hash(row.document)
     row.status = DefinitionStatus.PUBLISHED
     row.published_at = utcnow()
@@ -245,3 +284,19 @@ async def with_baseline(*, session: AsyncSession, definition: Definition) -> Def
         return definition
     baseline = await stored_definition(session=session, ref=definition.extends)
     return None if baseline is None else effective(baseline, definition)
+
+
+async def effective_version(
+    *, session: AsyncSession, plan: str, support: str, version: int
+) -> Definition:
+    """The effective definition of a stored version, drafts included: a plan's merged over its
+    published baseline (what a diff compares); VersionNotFound or BaselineNotPublished."""
+    row = await get_version(session=session, plan=plan, support=support, version=version)
+    definition = parse_definition(row.document)
+    merged = await with_baseline(session=session, definition=definition)
+    if merged is None:
+        raise BaselineNotPublished(
+            f"{row.ref} extends {definition.extends}, which is not published, so what it "
+            "inherits is unknown; publish that baseline first"
+        )
+    return merged

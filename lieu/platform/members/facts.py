@@ -23,13 +23,15 @@ AS_OF = "as_of"
 
 @dataclass(frozen=True, slots=True)
 class FactType:
-    """The declared type of one fact path (`kind` is a JSON type, or 'date')."""
+    """The declared type of one fact path (`kind` is a JSON type, or 'date'), and its label: the
+    schema's `title`, the words a provider reads for it (e.g. 'discharge date')."""
 
     path: str
     kind: str
     enum: tuple[str, ...] = ()
     item_enum: tuple[str, ...] = ()
     description: str = ""
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,7 @@ def _walk(node: Mapping[str, Any], prefix: str) -> Iterator[FactType]:
             enum=tuple(child.get("enum", ())),
             item_enum=tuple(items.get("enum", ())) if isinstance(items, dict) else (),
             description=child.get("description", ""),
+            label=child.get("title") or name.replace("_", " "),
         )
         if kind == "object":
             yield from _walk(child, path + ".")
@@ -93,7 +96,9 @@ def member_facts_schema(path: Path = MEMBER_FACTS_SCHEMA) -> Mapping[str, Any]:
 def load_vocabulary(path: Path = MEMBER_FACTS_SCHEMA) -> Vocabulary:
     """The vocabulary declared by a member-facts schema, plus the engine's `as_of` date."""
     facts = {fact.path: fact for fact in _walk(_schema(path), "")}
-    facts[AS_OF] = FactType(AS_OF, "date", description="The evaluation date (the engine's).")
+    facts[AS_OF] = FactType(
+        AS_OF, "date", description="The evaluation date (the engine's).", label="date of service"
+    )
     return Vocabulary(MappingProxyType(facts))
 
 

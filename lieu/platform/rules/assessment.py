@@ -11,9 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from lieu.platform.rules.facts import Condition
 from lieu.platform.rules.reasons import Reason, Status
+from lieu.platform.rules.wording import Wording
 
 HELD = Status.HELD
+FAILED = Status.FAILED
 
 
 class Outcome(StrEnum):
@@ -26,11 +29,17 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """Each criterion's id, label and reads: (fact path, index of its value in ``packed``)."""
+    """Each criterion's id, label and reads: (fact path, index of its value in ``packed``), the
+    paths it tests for absence (``missing``: the only way a missing fact turns a failure) and
+    its conditions; and the facts' words for the reasons' text."""
 
     ids: tuple[str, ...]
     labels: tuple[str, ...]
     reads: tuple[tuple[tuple[str, int], ...], ...]
+    absence: tuple[frozenset[str], ...]
+    conditions: tuple[tuple[Condition, ...], ...]
+    wording: Wording
+    facts: tuple[tuple[str, ...], ...]  # the paths of `reads`
 
 
 class _Worked:
@@ -77,19 +86,32 @@ class Assessment:
 
     @property
     def missing(self) -> tuple[str, ...]:
-        """The facts, absent or null, read by the criteria that did not hold (first read first)."""
+        """The facts, absent or null, that could change the outcome if they were known (first
+        read first): for an undetermined outcome, those read by the undetermined criteria.
+
+        A failed criterion fails whatever its missing facts turn out to be (Kleene logic), unless
+        it tests their absence with ``missing``; so a not-eligible outcome lists none, unless every
+        failed criterion could turn that way.
+        """
         worked = self._work()
         if worked.missing is None:
-            found: dict[str, None] = {}
-            if self._outcome is not Outcome.ELIGIBLE:
-                packed = self._packed
-                for status, reads in zip(packed, self._plan.reads, strict=False):
-                    if status is not HELD:
-                        for path, index in reads:
-                            if packed[index] is None:
-                                found[path] = None
-            worked.missing = tuple(found)
+            worked.missing = self._missing() if self._outcome is not Outcome.ELIGIBLE else ()
         return worked.missing
+
+    def _missing(self) -> tuple[str, ...]:
+        packed, plan = self._packed, self._plan
+        found: dict[str, None] = {}
+        for index, reads in enumerate(plan.reads):
+            status = packed[index]
+            if status is HELD:
+                continue
+            absent = [path for path, at in reads if packed[at] is None]
+            if status is FAILED:
+                absent = [path for path in absent if path in plan.absence[index]]
+                if not absent:
+                    return ()  # this criterion fails whatever facts are supplied
+            found.update(dict.fromkeys(absent))
+        return tuple(found)
 
     @property
     def reasons(self) -> tuple[Reason, ...]:
@@ -122,8 +144,22 @@ class Assessment:
                     missing.append(path)
                 else:
                     seen[path] = value
-            gaps = () if status is HELD else tuple(missing)
-            reason = Reason(plan.ids[index], plan.labels[index], status, seen, gaps)  # type: ignore[arg-type]
+            if status is HELD:
+                gaps: tuple[str, ...] = ()
+            elif status is FAILED:  # only a fact tested for absence can turn it
+                gaps = tuple(path for path in missing if path in plan.absence[index])
+            else:
+                gaps = tuple(missing)
+            reason = Reason(
+                plan.ids[index],
+                plan.labels[index],
+                status,  # type: ignore[arg-type]
+                seen,
+                gaps,
+                plan.conditions[index],
+                plan.wording,
+                plan.facts[index],
+            )
             found.append(reason)
         return tuple(found)
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from lieu.platform.rules.assessment import Assessment, Outcome, Plan
 from lieu.platform.rules.assessor import Assess, compile_assessor
 from lieu.platform.rules.errors import RuleError
-from lieu.platform.rules.facts import tree_reads
+from lieu.platform.rules.facts import absence_reads, conditions, tree_reads
 from lieu.platform.rules.syntax import Node, parse
+from lieu.platform.rules.wording import NO_WORDING, Wording
 
 __all__ = ["AS_OF", "Assessment", "CompiledCriteria", "Criterion", "Outcome", "assess"]
 __all__ += ["compile_criteria"]
@@ -43,12 +44,13 @@ def _parse(criterion: Criterion) -> Node:
 
 class CompiledCriteria:
     """Criteria compiled once into one function; ``assess(facts, as_of=...)`` applies them to a
-    member's facts, reading ``as_of`` as the fact ``as_of`` (over any such fact)."""
+    member's facts, reading ``as_of`` as the fact ``as_of`` (over any such fact). ``wording``
+    gives the facts' labels and values' words for the reasons' text."""
 
     # ``assess`` is the generated function itself, not a method calling it: one call per member.
     __slots__ = ("_plan", "_unchecked", "assess", "criteria", "source")
 
-    def __init__(self, criteria: Sequence[Criterion]) -> None:
+    def __init__(self, criteria: Sequence[Criterion], wording: Wording = NO_WORDING) -> None:
         self.criteria = tuple(criteria)
         trees = [_parse(criterion) for criterion in self.criteria]
         ids = tuple(criterion.id for criterion in self.criteria)
@@ -66,6 +68,10 @@ class CompiledCriteria:
             ids,
             tuple(criterion.label for criterion in self.criteria),
             tuple(tuple((path, paths[path]) for path in each) for each in reads),
+            tuple(absence_reads(tree) for tree in trees),
+            tuple(conditions(tree) for tree in trees),
+            dict(wording),  # a dict's lookups are the quickest, and reasons make many
+            tuple(reads),
         )
         self.assess: Assess
         self.assess, self._unchecked, self.source = compile_assessor(
@@ -78,9 +84,11 @@ class CompiledCriteria:
         return self._unchecked(facts, facts.get(AS_OF))
 
 
-def compile_criteria(criteria: Sequence[Criterion]) -> CompiledCriteria:
+def compile_criteria(
+    criteria: Sequence[Criterion], wording: Wording = NO_WORDING
+) -> CompiledCriteria:
     """Parse and compile criteria once; raise RuleError naming the criterion's pointer."""
-    return CompiledCriteria(criteria)
+    return CompiledCriteria(criteria, wording)
 
 
 def assess(

@@ -67,6 +67,137 @@ def tree_reads(tree: Node) -> tuple[str, ...]:
     return tuple(seen)
 
 
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A test a rule makes of one fact, for machines: ``birth_date`` ``>=`` ``(18,)`` via
+    ``age_at`` (the age the fact gives on the date of service), ``county`` ``in`` the values
+    listed, ``enrollments`` ``contains`` ``("ccs",)``, ``housing.homeless`` ``truthy``.
+
+    Operators: the rule's comparisons (``==`` … ``<=``, read with the fact on the left), ``in``,
+    ``contains``, ``within_days`` (the values: the days), ``truthy``, ``falsy``, ``missing``
+    and ``some``/``all``/``none`` (the values: those the items are compared with).
+    """
+
+    path: str
+    operator: str
+    values: tuple[object, ...] = ()
+    via: str | None = None
+
+
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!=", "===": "==="}
+_FLIPPED["!=="] = "!=="
+_DERIVED = frozenset({"age_at", "days_between"})
+
+
+def conditions(tree: Node) -> tuple[Condition, ...]:
+    """The tests a parsed rule makes of facts, outside array bodies, in the order written."""
+    found: list[Condition] = []
+    _conditions(tree, found, truth=True)
+    return tuple(dict.fromkeys(found))
+
+
+def _subject(node: Node) -> tuple[str, str | None] | None:
+    path = var_path(node)
+    if path is not None:
+        return path, None
+    if isinstance(node, Operation) and node.op in _DERIVED:
+        for arg in node.args:
+            read = var_path(arg)
+            if read is not None and read != "as_of":
+                return read, node.op
+    return None
+
+
+def _values(node: Node) -> tuple[object, ...] | None:
+    value = _literal(node)
+    if value is _NOT_LITERAL:
+        return None
+    return tuple(value) if isinstance(value, list) else (value,)
+
+
+_LOGICAL = frozenset({"and", "or", "if", "?:", "!", "!!"})
+
+
+def _conditions(node: Node, found: list[Condition], *, truth: bool) -> None:
+    """`truth`: the node's value is read as true or false (a bare fact there is a test)."""
+    if isinstance(node, Array):
+        for item in node.items:
+            _conditions(item, found, truth=False)
+        return
+    if not isinstance(node, Operation):
+        return
+    if node.op == "var":
+        path = var_path(node)
+        if path is not None and truth:
+            found.append(Condition(path, "truthy"))
+        return
+    if node.op in ("!", "!!") and (path := var_path(node.args[0])) is not None:
+        found.append(Condition(path, "falsy" if node.op == "!" else "truthy"))
+        return
+    if _tested(node, found):
+        return
+    if node.op in ("missing", "missing_some"):
+        for path in sorted(absence_reads(node)):
+            found.append(Condition(path, "missing"))
+        return
+    spec = OPERATORS[node.op]
+    if spec.scoped and (path := var_path(node.args[0])) is not None:
+        if spec.returns_bool:
+            body = [v for c in conditions(node.args[1]) for v in c.values]
+            found.append(Condition(path, node.op, tuple(dict.fromkeys(body))))
+        return
+    for index, arg in enumerate(node.args):
+        if not (spec.scoped and index >= 1):
+            _conditions(arg, found, truth=node.op in _LOGICAL)
+
+
+def _tested(node: Operation, found: list[Condition]) -> bool:
+    """Add the condition a comparison, `in` or `within_days` makes, if it makes one."""
+    args = node.args
+    if node.op in COMPARISONS and len(args) == 2:
+        for fact, other, op in ((args[0], args[1], node.op), (args[1], args[0], None)):
+            subject, values = _subject(fact), _values(other)
+            if subject is not None and values is not None:
+                operator = op or _FLIPPED[node.op]
+                found.append(Condition(subject[0], operator, values, subject[1]))
+                return True
+    elif node.op in ("<", "<=") and len(args) == 3:
+        subject, low, high = _subject(args[1]), _values(args[0]), _values(args[2])
+        if subject is not None and low is not None and high is not None:
+            found.append(Condition(subject[0], _FLIPPED[node.op], low, subject[1]))
+            found.append(Condition(subject[0], node.op, high, subject[1]))
+            return True
+    elif node.op == "in" and len(args) == 2:
+        needle, haystack = _subject(args[0]), _values(args[1])
+        if needle is not None and haystack is not None:
+            found.append(Condition(needle[0], "in", haystack, needle[1]))
+            return True
+        held, value = var_path(args[1]), _values(args[0])
+        if held is not None and value is not None:
+            found.append(Condition(held, "contains", value))
+            return True
+    elif node.op == "within_days" and (path := var_path(args[0])) is not None:
+        days = _values(args[1])
+        found.append(Condition(path, "within_days", days or ()))
+        return True
+    return False
+
+
+def absence_reads(tree: Node) -> frozenset[str]:
+    """The fact paths a parsed rule tests for absence with ``missing`` / ``missing_some``: the
+    only reads through which supplying a missing fact can turn a failed criterion."""
+    found: set[str] = set()
+    for node, scoped in walk_tree(tree):
+        if scoped or not isinstance(node, Operation) or node.op not in ("missing", "missing_some"):
+            continue
+        names = node.args[1:] if node.op == "missing_some" else node.args
+        for arg in names:
+            for item in arg.items if isinstance(arg, Array) else (arg,):
+                if isinstance(item, Literal) and isinstance(item.value, str) and item.value:
+                    found.add(item.value)
+    return frozenset(found)
+
+
 def facts_read(rule: object) -> frozenset[str]:
     """Every fact path the rule reads (static ``var`` paths and ``missing`` names)."""
     return frozenset(tree_reads(parse(rule)))

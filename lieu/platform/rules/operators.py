@@ -65,10 +65,30 @@ COMPARISONS = frozenset({"==", "===", "!=", "!==", ">", ">=", "<", "<="})
 LOGICAL = frozenset({"and", "or", "!", "!!", "if", "?:"})
 
 
+# What authors write for an operator in other rule languages (SQL, Python, spreadsheets, other
+# JsonLogic dialects), and lieu's name for it: spelling distance alone finds none of these.
+ALIASES: dict[str, str] = {
+    "=": "==", "eq": "==", "equal": "==", "equals": "==", "is": "==",
+    "ne": "!=", "neq": "!=", "<>": "!=", "not_equal": "!=", "not_equals": "!=",
+    "gt": ">", "greater_than": ">", "gte": ">=", "ge": ">=", "=>": ">=",
+    "lt": "<", "less_than": "<", "lte": "<=", "le": "<=", "=<": "<=",
+    "&&": "and", "&": "and", "all_of": "and", "||": "or", "|": "or", "any_of": "or",
+    "not": "!", "negate": "!", "bool": "!!", "truthy": "!!",
+    "contains": "in", "includes": "in", "one_of": "in", "any": "some", "every": "all",
+    "concat": "cat", "ifelse": "if", "if_else": "if", "case": "if", "ternary": "?:",
+    "age": "age_at", "age_on": "age_at", "older_than": "age_at", "younger_than": "age_at",
+    "days_since": "days_between", "date_diff": "days_between", "datediff": "days_between",
+    "add_days": "date_add_days", "date_add": "date_add_days", "within": "within_days",
+    "within_last_days": "within_days", "absent": "missing",
+}  # fmt: skip
+
+
 def suggest(name: str) -> str | None:
-    """The allowed operator closest to a misspelt name, if one is close."""
+    """The allowed operator an unknown name most likely means (`eq` → `==`), if any."""
     lowered = name.strip().lower()
     if lowered in OPERATORS:
         return lowered
+    if (alias := ALIASES.get(lowered.replace("-", "_").replace(" ", "_"))) is not None:
+        return alias
     matches = difflib.get_close_matches(lowered, list(OPERATORS), n=1, cutoff=0.6)
     return matches[0] if matches else None

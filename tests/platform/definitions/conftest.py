@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from lieu.platform.db.engine import create_session_factory
 from lieu.platform.definitions.library import Library, load_library
+from lieu.platform.members.facts import DEFINITIONS_ROOT
 
 BROKEN = Path(__file__).parent / "broken"
 
@@ -27,3 +30,30 @@ async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     async with create_session_factory(engine)() as opened:
         yield opened
         await opened.rollback()
+
+
+@pytest.fixture
+def broken_plan_draft() -> dict[str, Any]:
+    """demo-plan's housing deposits v2 as a draft with an unknown operator, an undeclared fact
+    and a limit wider than the baseline's."""
+    plan = json.loads((DEFINITIONS_ROOT / "demo-plan/housing-deposits/v1.json").read_text())
+    base = json.loads((DEFINITIONS_ROOT / "dhcs/housing-deposits/v1.json").read_text())
+    wider = {**base["limits"][0], "maximum": 2}
+    return {
+        **plan,
+        "version": 2,
+        "status": "draft",
+        "effective_from": "2027-01-01",
+        "eligibility": {
+            "criteria": [
+                {"id": "a", "label": "A", "reference": "r", "rule": {"eq": [{"var": "age"}, 1]}},
+                {
+                    "id": "b",
+                    "label": "B",
+                    "reference": "r",
+                    "rule": {"==": [{"var": "housing.homeles"}, True]},
+                },
+            ]
+        },
+        "limits": [*plan["limits"], wider],
+    }

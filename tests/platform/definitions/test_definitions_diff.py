@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from lieu.platform.definitions.diff import diff_definitions
+import pytest
+
+from lieu.platform.definitions.diff import DifferentSupports, diff_definitions
 from lieu.platform.definitions.document import DefinitionRef
 from lieu.platform.definitions.library import Library
 from lieu.platform.definitions.steps import Step, StepKind
@@ -54,3 +56,22 @@ def test_steps_and_rates_appear_in_the_diff(library: Library) -> None:
 def test_identical_versions_have_no_changes(library: Library) -> None:
     v1 = library.definitions[DefinitionRef("dhcs", "respite", 1)]
     assert diff_definitions(v1, v1) == ["Respite Services: no changes"]
+
+
+def test_a_plan_version_against_its_baseline_lists_only_what_it_narrows(library: Library) -> None:
+    baseline = library.definitions[DefinitionRef("dhcs", "recuperative-care", 1)]
+    plan = library.in_force("demo-plan", "recuperative-care", date(2026, 3, 2))
+    assert diff_definitions(baseline, plan) == [
+        "Recuperative Care (Medical Respite): criterion added: Has a skilled need after discharge "
+        "(wound care, IV antibiotics, or PT/OT/speech therapy), effective 2026-01-01",
+        "Recuperative Care (Medical Respite): step added: presumptive authorization for 14 days, "
+        "effective 2026-01-01",
+        "Recuperative Care (Medical Respite): contracted rate set to $175, effective 2026-01-01",
+    ]
+
+
+def test_versions_of_two_supports_are_not_compared(library: Library) -> None:
+    respite = library.definitions[DefinitionRef("dhcs", "respite", 1)]
+    asthma = library.definitions[DefinitionRef("dhcs", "asthma-remediation", 1)]
+    with pytest.raises(DifferentSupports, match="compare two versions of one support"):
+        diff_definitions(respite, asthma)

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lieu.platform.definitions.library import Library
 from lieu.platform.definitions.loading import load_files
 from lieu.platform.definitions.problems import Severity, errors
 from lieu.platform.definitions.validation import validate_document
@@ -153,3 +154,64 @@ def test_a_baseline_with_one_junk_field_or_rule_gives_problems_never_exceptions(
     validate_document(document)
     document[key] = value
     validate_document(document)
+
+
+def test_every_broken_part_of_one_rule_is_reported_with_the_rest_still_checked() -> None:
+    document = json.loads((DEFINITIONS_ROOT / "dhcs/sobering-centers/v1.json").read_text())
+    document["eligibility"]["criteria"][0]["rule"] = {
+        "and": [
+            {"eq": [{"var": "public_intoxication.found"}, True]},
+            {"gte": [{"age_at": [{"var": "birth_date"}, {"var": "as_of"}]}, 18]},
+            {"==": [{"var": "public_intoxication.foud"}, True]},
+            {"==": [1]},
+        ]
+    }
+    found = [(p.code, p.pointer) for p in validate_document(document).problems]
+    at = "/eligibility/criteria/0/rule/and"
+    assert found == [
+        ("unknown-operator", f"{at}/0"),
+        ("unknown-operator", f"{at}/1"),
+        ("rule-malformed", f"{at}/3/=="),
+        ("undeclared-fact", f"{at}/2/==/0"),
+    ]
+    messages = " ".join(p.message for p in validate_document(document).problems)
+    assert "did you mean '=='?" in messages and "did you mean '>='?" in messages
+
+
+def baseline_limit(support: str) -> dict[str, object]:
+    """The first limit of a DHCS baseline, as written."""
+    document = json.loads((DEFINITIONS_ROOT / "dhcs" / support / "v1.json").read_text())
+    limit: dict[str, object] = document["limits"][0]
+    return limit
+
+
+def test_schema_problems_do_not_hide_rule_limit_and_narrowing_problems(library: Library) -> None:
+    document = json.loads((DEFINITIONS_ROOT / "demo-plan/housing-deposits/v1.json").read_text())
+    del document["reference"]  # a schema problem
+    wider = {**baseline_limit("housing-deposits"), "maximum": 2}  # the DHCS baseline's is 1
+    broken = {**document["limits"][0], "window": {"kind": "fortnightly"}}  # a schema problem
+    document["limits"] = [broken, wider]
+    document["eligibility"] = {
+        "criteria": [
+            {"id": "a", "label": "A", "rule": {"eq": [{"var": "housing.homeless"}, True]}},
+            {"id": "b", "label": "B", "rule": {"==": [{"var": "housing.homeles"}, True]}},
+        ]
+    }
+    baselines = {ref: d for ref, d in library.definitions.items() if d.extends is None}
+    found = {(p.code, p.pointer) for p in validate_document(document, baselines=baselines).problems}
+    assert found == {
+        ("schema-required", "/reference"),
+        ("schema-enum", "/limits/0/window/kind"),
+        ("schema-required", "/eligibility/criteria/0/reference"),
+        ("schema-required", "/eligibility/criteria/1/reference"),
+        ("unknown-operator", "/eligibility/criteria/0/rule"),
+        ("undeclared-fact", "/eligibility/criteria/1/rule/==/0"),
+        ("widens-baseline-limit", "/limits/1/maximum"),
+    }
+
+
+def test_checks_that_depend_on_a_broken_field_wait_for_it_to_be_fixed() -> None:
+    document = json.loads((BROKEN / "limit-negative.json").read_text())
+    document["support"] = "respit"
+    found = {(p.code, p.pointer) for p in validate_document(document).problems}
+    assert found == {("schema-enum", "/support"), ("limit-negative", "/limits/0/maximum")}

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from lieu.platform.db.migrate import check
 from lieu.platform.definitions.directory import Action, load_directory, publish_document
 from lieu.platform.definitions.errors import (
+    BaselineNotPublished,
     ContentConflict,
     InvalidDefinition,
     PublishedVersionImmutable,
@@ -26,6 +27,7 @@ from lieu.platform.definitions.versions import (
     create_draft,
     edit_draft,
     effective_in_force,
+    effective_version,
     history,
     list_versions,
     publish,
@@ -139,3 +141,61 @@ async def test_a_plan_definition_cannot_be_published_before_its_baseline(
     with pytest.raises(InvalidDefinition) as refused:
         await publish_document(session=session, document=plan, actor="lead")
     assert [p.code for p in refused.value.problems] == ["unknown-baseline"]
+
+
+async def test_a_draft_with_problems_is_saved_with_them_listed_and_never_published(
+    session: AsyncSession, broken_plan_draft: dict[str, Any]
+) -> None:
+    await load_directory(session=session, root=DEFINITIONS_ROOT, actor="dev")
+    loaded = await publish_document(session=session, document=broken_plan_draft, actor="lead")
+    assert loaded.action is Action.DRAFTED
+    codes = ["unknown-operator", "undeclared-fact", "widens-baseline-limit"]
+    assert [p.code for p in loaded.problems] == codes
+    with pytest.raises(InvalidDefinition, match="cannot be published") as refused:
+        await publish(
+            session=session, plan="demo-plan", support="housing-deposits", version=2, actor="lead"
+        )
+    assert [p.code for p in refused.value.problems] == codes
+
+
+async def test_a_document_the_schema_refuses_is_not_stored_and_all_its_problems_are_listed(
+    session: AsyncSession, broken_plan_draft: dict[str, Any]
+) -> None:
+    await load_directory(session=session, root=DEFINITIONS_ROOT, actor="dev")
+    document = dict(broken_plan_draft)
+    del document["title"]
+    with pytest.raises(InvalidDefinition, match="not stored") as refused:
+        await create_draft(session=session, document=document, actor="lead")
+    assert [p.code for p in refused.value.problems] == [
+        "schema-required",
+        "unknown-operator",
+        "undeclared-fact",
+        "widens-baseline-limit",
+    ]
+    stored = await list_versions(session=session, plan="demo-plan", support="housing-deposits")
+    assert [row.version for row in stored] == [1]
+
+
+async def test_a_stored_plan_version_is_compared_as_in_force_over_its_baseline(
+    session: AsyncSession,
+) -> None:
+    await load_directory(session=session, root=DEFINITIONS_ROOT, actor="dev")
+    plan = await effective_version(
+        session=session, plan="demo-plan", support="asthma-remediation", version=1
+    )
+    assert [c.id for c in plan.criteria] == [
+        "poorly-controlled-asthma",
+        "recent-trigger-assessment",
+    ]
+    assert plan.authorization is not None and plan.pricing is not None and plan.limits
+
+
+async def test_a_plan_version_whose_baseline_is_not_published_has_no_effective_form(
+    session: AsyncSession,
+) -> None:
+    plan = json.loads((DEFINITIONS_ROOT / "demo-plan/transitional-rent/v1.json").read_text())
+    await create_draft(session=session, document=plan, actor="lead")
+    with pytest.raises(BaselineNotPublished, match="publish that baseline first"):
+        await effective_version(
+            session=session, plan="demo-plan", support="transitional-rent", version=1
+        )

@@ -36,6 +36,17 @@ def test_misspelt_operator_gets_a_did_you_mean():
     assert "did you mean 'within_days'?" in error_of({"within_day": [1, 2, 3]}).message
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("eq", "=="), ("EQ", "=="), ("gte", ">="), ("not", "!"), ("contains", "in"),
+     ("older_than", "age_at"), ("days-since", "days_between"), ("<>", "!=")],
+)  # fmt: skip
+def test_an_operator_from_another_rule_language_suggests_lieus_name(written: str, meant: str):
+    error = error_of({"and": [{written: [{"var": "a"}, 1]}]})
+    assert (error.code, error.pointer) == ("unknown_operator", "/and/0")
+    assert f"unknown operator {written!r}; did you mean {meant!r}?" in error.message
+
+
 def test_operator_far_from_any_lists_the_allowed_ones():
     assert "use one of:" in error_of({"exec": "import os"}).message
 

@@ -30,9 +30,9 @@ def test_member_meeting_every_criterion_is_eligible_with_met_reasons():
     assert result.outcome is Outcome.ELIGIBLE
     assert result.missing == ()
     assert [r.text for r in result.reasons] == [
-        "Member is 18 or older: met (age 30)",
+        "Member is 18 or older: met (age: 30)",
         "Discharged from hospital within the last 30 days: met "
-        "(discharge.date 2024-05-20, as_of 2024-06-01)",
+        "(discharge.date: 20 May 2024; as_of: 1 June 2024)",
     ]
 
 
@@ -44,8 +44,7 @@ def test_missing_discharge_date_is_undetermined_not_eligible():
     assert reason.status is Status.UNDETERMINED
     assert reason.missing == ("discharge.date",)
     assert reason.text == (
-        "Discharged from hospital within the last 30 days: undetermined — missing fact "
-        "discharge.date"
+        "Discharged from hospital within the last 30 days: undetermined — missing: discharge.date"
     )
 
 
@@ -62,12 +61,29 @@ def test_null_compared_below_a_limit_passes_in_jsonlogic_but_not_in_eligibility(
     assert result.statuses == {"recent": Status.UNDETERMINED}
 
 
-def test_a_failed_criterion_makes_the_member_not_eligible_and_still_lists_missing_facts():
+def test_a_not_eligible_member_is_told_of_no_missing_fact_since_none_could_change_it():
     result = CRITERIA.assess({"age": 17}, as_of=AS_OF)
     assert result.outcome is Outcome.NOT_ELIGIBLE
-    assert result.missing == ("discharge.date",)
-    assert result.reasons[0].text == "Member is 18 or older: not met (age 17)"
+    assert result.missing == ()
     assert result.reasons[0].values_seen == {"age": 17}
+    assert result.reasons[1].missing == ("discharge.date",)  # it decides that criterion alone
+
+
+def test_a_failed_criterion_fails_whatever_its_own_missing_facts_turn_out_to_be():
+    rule = {"and": [{">=": [{"var": "age"}, 18]}, {"==": [{"var": "county"}, "Kern"]}]}
+    result = assess([Criterion("both", "Adult in Kern", rule)], {"age": 17}, as_of=AS_OF)
+    assert (result.outcome, result.missing) == (Outcome.NOT_ELIGIBLE, ())
+    assert result.reasons[0].missing == ()
+
+
+def test_a_failure_that_a_missing_fact_can_turn_lists_it_and_the_undetermined_facts():
+    known = Criterion("known", "Disability recorded", {"!": {"missing": ["disability"]}})
+    result = assess([known, DISCHARGED], {}, as_of=AS_OF)
+    assert result.statuses == {"known": Status.FAILED, "discharged": Status.UNDETERMINED}
+    assert result.missing == ("disability", "discharge.date")
+    assert result.reasons[0].missing == ("disability",)
+    also_adult = assess([known, DISCHARGED, ADULT], {"age": 17}, as_of=AS_OF)
+    assert also_adult.missing == ()  # being 17 fails whatever is supplied
 
 
 def test_false_and_unknown_is_false_and_true_or_unknown_is_true():
@@ -154,9 +170,9 @@ def test_explain_labels_clauses_by_pointer_and_describes_the_rest():
     rule = {"and": [{">=": [{"var": "age"}, 18]}, {"in": [{"var": "county"}, ["Kern", "Fresno"]]}]}
     reasons = explain(rule, {"age": 17}, labels={"/and/0": "Member is 18 or older"})
     assert [r.criterion_id for r in reasons] == ["/and/0", "/and/1"]
-    assert reasons[0].text == "Member is 18 or older: not met (age 17)"
-    assert reasons[1].text == 'county in ["Kern", "Fresno"]: undetermined — missing fact county'
-    assert reasons[1].label == 'county in ["Kern", "Fresno"]'
+    assert reasons[0].text == "Member is 18 or older: not met (age: 17)"
+    assert reasons[1].text == "county is one of Kern or Fresno: undetermined — missing: county"
+    assert reasons[1].label == "county is one of Kern or Fresno"
 
 
 def test_explain_treats_a_rule_that_is_not_an_and_as_one_clause():
@@ -164,7 +180,7 @@ def test_explain_treats_a_rule_that_is_not_an_and_as_one_clause():
     assert (reason.criterion_id, reason.status, reason.text) == (
         "/",
         Status.HELD,
-        "0 < n < 10: met (n 3)",
+        "n is more than 0 and less than 10: met (n: 3)",
     )
 
 

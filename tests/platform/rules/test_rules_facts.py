@@ -7,11 +7,14 @@ import pytest
 from lieu.platform.rules.errors import RuleError
 from lieu.platform.rules.facts import (
     Comparison,
+    Condition,
     comparisons,
+    conditions,
     dynamic_reads,
     facts_read,
     operators_used,
 )
+from lieu.platform.rules.syntax import parse
 
 RULE = {
     "and": [
@@ -70,3 +73,35 @@ def test_paths_computed_at_run_time_are_reported_by_pointer():
 def test_static_readers_reject_bad_rules_too():
     with pytest.raises(RuleError):
         facts_read({"nope": 1})
+
+
+def test_conditions_say_what_each_fact_is_tested_against_for_machines() -> None:
+    assert conditions(parse(RULE)) == (
+        Condition("birth_date", ">=", (18,), "age_at"),
+        Condition("address.county", "in", ("Kern", "Fresno")),
+        Condition("income", ">", (0,)),
+        Condition("income", "<", (2000,)),
+        Condition("conditions", "some", ("SMI",)),
+        Condition("housing_status", "missing"),
+        Condition("1", "==", ("x",)),
+    )
+
+
+def test_conditions_read_a_literal_on_the_left_with_the_fact_on_the_left() -> None:
+    rule = {
+        "or": [
+            {"<": [18, {"var": "age"}]},
+            {"in": ["ccs", {"var": "enrollments"}]},
+            {"var": "housing.homeless"},
+            {"!": {"var": "housing.at_risk"}},
+            {"within_days": [{"var": "discharge.date"}, 30, {"var": "as_of"}]},
+            {"==": [{"var": "a"}, {"var": "b"}]},
+        ]
+    }
+    assert conditions(parse(rule)) == (
+        Condition("age", ">", (18,)),
+        Condition("enrollments", "contains", ("ccs",)),
+        Condition("housing.homeless", "truthy"),
+        Condition("housing.at_risk", "falsy"),
+        Condition("discharge.date", "within_days", (30,)),
+    )

@@ -22,7 +22,7 @@ from lieu.platform.rules.coercion import truthy
 from lieu.platform.rules.compiler import compile_kleene
 from lieu.platform.rules.eligibility import Criterion, Outcome, compile_criteria
 from lieu.platform.rules.errors import EvaluationError, RuleError
-from lieu.platform.rules.facts import tree_reads
+from lieu.platform.rules.facts import absence_reads, tree_reads
 from lieu.platform.rules.reasons import Status
 from lieu.platform.rules.runtime import ABSENT, walk
 from lieu.platform.rules.syntax import parse
@@ -158,16 +158,22 @@ def reference(rules: list[object]) -> Callable[[dict[str, object]], Result]:
             outcome = Outcome.UNDETERMINED
         else:
             outcome = Outcome.ELIGIBLE
-        missing: dict[str, None] = {}
+        missing: dict[str, None] | None = {}
         reasons = []
         for index, (tree, status) in enumerate(zip(trees, statuses, strict=True)):
             paths = tree_reads(tree)
             gaps = [path for path in paths if _value(data, path) is None]
             seen = {path: _value(data, path) for path in paths if path not in gaps}
-            if status is not Status.HELD:
+            if status is Status.FAILED:  # only a fact tested for absence can turn a failure
+                gaps = [path for path in gaps if path in absence_reads(tree)]
+                if not gaps:
+                    missing = None
+            if status is not Status.HELD and missing is not None:
                 missing.update(dict.fromkeys(gaps))
             held = status is Status.HELD
             reasons.append((f"c{index}", status, seen, () if held else tuple(gaps)))
+        if outcome is Outcome.ELIGIBLE or missing is None:
+            missing = {}
         return outcome, statuses, tuple(missing), reasons
 
     return run
@@ -218,6 +224,23 @@ def test_specialized_and_generic_tri_state_code_agree(
 ) -> None:
     expected = outcome_or_error(reference, rules, data)
     assert outcome_or_error(specialized, rules, data) == expected, (rules, data)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rules=st.lists(rules(3), min_size=1, max_size=3), data=facts, fill=facts)
+def test_no_missing_fact_listed_for_not_eligible_means_supplying_facts_never_changes_it(
+    rules: list[object], data: dict[str, Any], fill: dict[str, Any]
+) -> None:
+    try:
+        criteria = compile_criteria([Criterion(f"c{i}", f"C{i}", r) for i, r in enumerate(rules)])
+        before = criteria.assess(data, as_of=AS_OF)
+        if before.outcome is not Outcome.NOT_ELIGIBLE or before.missing:
+            return
+        supplied = {**data, **{k: v for k, v in fill.items() if data.get(k) is None}}
+        after = criteria.assess(supplied, as_of=AS_OF)
+    except (RuleError, EvaluationError):
+        return
+    assert after.outcome is Outcome.NOT_ELIGIBLE, (rules, data, supplied)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -297,4 +320,4 @@ def test_later_changes_to_the_facts_do_not_change_missing_facts_or_reasons() -> 
     assessment = criteria.assess(facts, as_of=AS_OF)
     facts["age"] = 30
     assert assessment.missing == ("age",)
-    assert assessment.reasons[0].text == "Adult: undetermined — missing fact age"
+    assert assessment.reasons[0].text == "Adult: undetermined — missing: age"
