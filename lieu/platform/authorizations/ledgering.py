@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -123,8 +123,14 @@ async def release(
 async def consume(
     *, session: AsyncSession, definition: Definition, request: LedgerInput
 ) -> LedgerResult:
-    """Record service delivered against the holds; `LimitExceeded` when it does not fit."""
+    """Record service delivered against the holds; `LimitExceeded` when it does not fit. A late
+    report (after the end released what was unused) holds its quantity again first."""
     same, _episodes = _split(definition, request)
+    if request.late:
+        for spec in same:
+            hold = replace(request, key=f"{request.key}/late-hold")
+            posting = _posting(hold, spec, request.quantity, request.start, request.end)
+            await ledger.reserve(posting, spec, session=session)
     for spec in same:
         posting = _posting(request, spec, request.quantity, request.start, request.end)
         await ledger.consume(posting, spec, session=session)

@@ -90,6 +90,7 @@ class LedgerInput:
     reason: str = ""
     first: bool = False
     whole: bool = False
+    late: bool = False  # a consume after the end: what was released is held again first
 
 
 @dataclass(frozen=True)

@@ -234,6 +234,7 @@ class AuthorizationWorkflow:
             reason=command.reason if isinstance(command, Release) else "",
             first=command.first if isinstance(command, Reserve) else False,
             whole=command.whole if isinstance(command, Release) else False,
+            late=command.late if isinstance(command, Consume) else False,
         )
 
     # --- the one timer ---------------------------------------------------------------------

@@ -52,6 +52,7 @@ class Consume:
     end: date
     key: str
     actor: str
+    late: bool = False  # after the end: hold what was released again, then consume
 
 
 @dataclass(frozen=True)

@@ -333,6 +333,7 @@ def _activate(t: Turn) -> None:
         s.service_end = s.service_start + timedelta(days=period - 1)
     if s.service_end is None:
         s.service_end = s.service_start
+    s.period_end = s.service_end
     t.note("active", "lieu", texts.active(s.service_end))
     t.issue(Publish())
     t.issue(Project())
@@ -610,6 +611,7 @@ def report(t: Turn, service: ServiceReport) -> None:
             end=service.end,
             key=f"{s.authorization_id}/service/{service.report_id}",
             actor=service.reported_by,
+            late=s.phase is Phase.REPORTING,
         )
     )
 
@@ -795,6 +797,7 @@ def _renew(t: Turn) -> None:
     s.renewal = None
     s.phase = Phase.ACTIVE
     s.status = Status.ACTIVE
+    s.period_end = s.service_end
     t.note("renewed", "lieu", texts.renewed(s.service_end))
     t.issue(Publish())
     t.issue(Project())
@@ -822,8 +825,7 @@ def window_opened(t: Turn, event: WindowOpened) -> None:
     if not event.opened:
         s.phase = Phase.DONE
         return
-    last = s.service_end if s.quantity_approved is not None else s.presumptive_until
-    last = last or s.service_start
+    last = s.period_end or s.presumptive_until or s.service_start
     s.reports_until = last + timedelta(days=t.terms.authorization.reports_close_after_days)
     t.note("reports_open", "lieu", texts.reports_open(s.reports_until))
     t.issue(Project())

@@ -64,8 +64,7 @@ def _service_problem(state: Lifecycle, report: ServiceReport) -> str | None:
     if report.start < state.service_start:
         return f"service before the authorized start {state.service_start.isoformat()}"
     if late:
-        last = state.service_end if state.quantity_approved is not None else None
-        last = last or state.presumptive_until
+        last = state.period_end or state.presumptive_until
         if last is None or report.end > last:
             return "service after the authorized period" + (
                 f" (it ended {last.isoformat()})" if last else ""

@@ -109,6 +109,8 @@ class Lifecycle:
     quantity_reserved: Decimal = ZERO
     quantity_used: Decimal = ZERO
     service_end: date | None = None
+    period_end: date | None = None  # the authorized period's last day (service_end shrinks as
+    # unused days are released at the end; late reports are checked against this)
     presumptive_until: date | None = None
     served: bool = False  # service could be delivered (presumptive or approved) at some point
     review_deadline: datetime | None = None
