@@ -1,5 +1,6 @@
 """Operations' actions on workflows: retry a failed one (reset to its first workflow task) and
-send a signal. Both only on workflows of the caller's plan."""
+send a signal. Both only on workflows of the caller's plan; a retry only on a workflow that has
+failed or timed out (resetting a healthy one would run it again from the start)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from strawberry.types import Info
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.workflowservice.v1 import ResetWorkflowExecutionRequest
-from temporalio.client import WorkflowHandle
+from temporalio.client import WorkflowExecutionDescription, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
 from lieu.graphql.context import Context
@@ -22,10 +23,12 @@ from lieu.platform.access.roles import Role
 from lieu.workflows.search import PLAN
 
 OPERATIONS = allow(Role.OPERATIONS)
+RETRYABLE = {WorkflowExecutionStatus.FAILED, WorkflowExecutionStatus.TIMED_OUT}
+Owned = tuple[WorkflowHandle[object, object], WorkflowExecutionDescription]
 
 
-async def _own(context: Context, workflow_id: str) -> WorkflowHandle[object, object] | NotFound:
-    """The workflow's handle if it belongs to the caller's plan."""
+async def _own(context: Context, workflow_id: str) -> Owned | NotFound:
+    """The workflow's handle and description if it belongs to the caller's plan."""
     handle: WorkflowHandle[object, object] = context.runtime.temporal.get_workflow_handle(
         workflow_id
     )
@@ -42,7 +45,7 @@ async def _own(context: Context, workflow_id: str) -> WorkflowHandle[object, obj
     owner = plan or (
         workflow_id.removeprefix("elections-") if workflow_id.startswith("elections-") else None
     )
-    return handle if owner == context.caller.plan else hidden
+    return (handle, described) if owner == context.caller.plan else hidden
 
 
 @strawberry.type
@@ -57,10 +60,19 @@ class OperationsMutations:
     ) -> WorkflowActionResult:
         context = info.context
         target = f"workflow:{workflow_id}"
-        handle = await _own(context, workflow_id)
-        if isinstance(handle, NotFound):
+        owned = await _own(context, workflow_id)
+        if isinstance(owned, NotFound):
             context.audit("retryWorkflow", target, "not_found")
-            return handle
+            return owned
+        handle, described = owned
+        if described.status not in RETRYABLE:
+            status = described.status.name.lower() if described.status else "unknown"
+            context.audit("retryWorkflow", target, "refused", f"{status}, not failed")
+            return Conflict(
+                message=f"{workflow_id} is {status.replace('_', ' ')}, not failed; only a failed "
+                "or timed-out workflow is retried (cancel or signal a running one instead)",
+                code="not_failed",
+            )
         first_task = None
         async for event in handle.fetch_history_events():
             if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
@@ -94,10 +106,11 @@ class OperationsMutations:
     ) -> WorkflowActionResult:
         context = info.context
         target = f"workflow:{workflow_id}"
-        handle = await _own(context, workflow_id)
-        if isinstance(handle, NotFound):
+        owned = await _own(context, workflow_id)
+        if isinstance(owned, NotFound):
             context.audit("signalWorkflow", target, "not_found")
-            return handle
+            return owned
+        handle, _described = owned
         args = [] if payload is None else [payload]
         try:
             await handle.signal(signal, args=args)
