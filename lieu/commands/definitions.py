@@ -23,10 +23,17 @@ from lieu.platform.definitions.directory import Loaded, load_directory, publish_
 from lieu.platform.definitions.document import Definition, DefinitionRef, parse_definition
 from lieu.platform.definitions.eligibility import assess_member
 from lieu.platform.definitions.errors import DefinitionError, InvalidDefinition
+from lieu.platform.definitions.inheritance import effective
+from lieu.platform.definitions.library import load_library
 from lieu.platform.definitions.loading import load_files, read_json
 from lieu.platform.definitions.problems import Severity
 from lieu.platform.definitions.supports import BASELINE_PLAN, SUPPORTS, support_name
-from lieu.platform.definitions.versions import effective_in_force, get_version, list_versions
+from lieu.platform.definitions.versions import (
+    effective_in_force,
+    get_version,
+    list_versions,
+    with_baseline,
+)
 from lieu.platform.members.facts import member_problems
 from lieu.platform.rules.reasons import Status
 from lieu.settings import Settings, SettingsError
@@ -124,6 +131,18 @@ async def _stored(session: AsyncSession, text: str) -> Definition:
     return parse_definition(row.document)
 
 
+def _narrowed(definition: Definition, other: Definition) -> Definition:
+    """A plan's definition as it applies, onto its baseline: the other file, or the shipped one
+    (as written when neither is its baseline). Without this a plan's version would read as
+    removing every criterion, step and price it inherits."""
+    if definition.extends is None:
+        return definition
+    if other.ref == definition.extends:
+        return effective(other, definition)
+    shipped = load_library([_settings().definitions_dir]).definitions.get(definition.extends)
+    return definition if shipped is None else effective(shipped, definition)
+
+
 def _from_file(path: Path) -> Definition:
     source = load_files([path], root=_settings().definitions_dir)[0]
     if source.definition is None:
@@ -137,16 +156,20 @@ def diff(
     old: str = typer.Argument(..., help="A definition file, or a stored version plan/support/vN."),
     new: str = typer.Argument(..., help="The newer file or stored version."),
 ) -> None:
-    """Say in plain words what changed between two versions."""
+    """Say in plain words what changed between two versions (a plan's as it applies: narrowed
+    onto its baseline)."""
     if Path(old).is_file() and Path(new).is_file():
-        before, after = _from_file(Path(old)), _from_file(Path(new))
+        first, second = _from_file(Path(old)), _from_file(Path(new))
+        before, after = _narrowed(first, second), _narrowed(second, first)
     else:
         files = {text: _from_file(Path(text)) for text in (old, new) if Path(text).is_file()}
 
+        async def in_force(session: AsyncSession, text: str) -> Definition:
+            written = files[text] if text in files else await _stored(session, text)
+            return await with_baseline(session=session, definition=written) or written
+
         async def both(session: AsyncSession) -> tuple[Definition, Definition]:
-            first = files[old] if old in files else await _stored(session, old)
-            second = files[new] if new in files else await _stored(session, new)
-            return first, second
+            return await in_force(session, old), await in_force(session, new)
 
         before, after = with_session(both)
     for line in diff_definitions(before, after):

@@ -36,6 +36,7 @@ from lieu.platform.definitions.versions import (
     history,
     list_versions,
     stored_definition,
+    with_baseline,
 )
 
 PLAN_TEAM = allow(Role.PLAN_ADMIN)
@@ -143,7 +144,12 @@ class DefinitionQueries:
                 )
             except VersionNotFound as missing:
                 return NotFound(message=str(missing), what="definition", id=support)
-        changes = diff_definitions(parse_definition(old.document), parse_definition(new.document))
+            # a plan's versions as they apply (narrowed onto their baselines): as written, a
+            # version that leaves a part to its baseline would read as removing it
+            before, after = parse_definition(old.document), parse_definition(new.document)
+            before = await with_baseline(session=session, definition=before) or before
+            after = await with_baseline(session=session, definition=after) or after
+        changes = diff_definitions(before, after)
         return DefinitionDiff(
             support=support, from_version=from_version, to_version=to_version, changes=changes
         )
