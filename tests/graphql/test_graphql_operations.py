@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import update
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from lieu.platform.authorizations.models import AuthorizationRecord
 from lieu.platform.authorizations.status import Status
 from lieu.platform.db.engine import create_session_factory
-from tests.graphql.graphql_stack import RAY, TODAY, Api, project_authorization
+from lieu.workflows.client import connect
+from lieu.workflows.search import PLAN as PLAN_KEY
+from tests.graphql.graphql_stack import PLAN, RAY, TODAY, Api, project_authorization
 
 pytestmark = pytest.mark.temporal
 
@@ -107,3 +113,44 @@ async def test_workflows_by_status_come_from_temporal_for_the_plan_only(
     )
     assert "errors" not in answer, answer
     assert all(n["status"] == "FAILED" for n in answer["data"]["workflows"]["nodes"])
+
+
+RETRY = """mutation($id: String!) { retryWorkflow(workflowId: $id, reason: "retry it") {
+  __typename ... on WorkflowActed { runId } ... on Conflict { code message } } }"""
+
+
+async def _start_without_worker(seeded: Any, **options: Any) -> Any:
+    """A workflow of the seeded plan on a task queue no worker polls: it stays as started."""
+    client = await connect(seeded.settings)
+    return await client.start_workflow(
+        "Authorization",
+        id=f"A-OPS-{uuid.uuid4().hex[:12].upper()}",
+        task_queue=f"nobody-{uuid.uuid4().hex[:8]}",
+        search_attributes=TypedSearchAttributes([SearchAttributePair(PLAN_KEY, PLAN)]),
+        **options,
+    )
+
+
+async def test_a_running_workflow_is_not_retried_and_keeps_its_run(api: Api, seeded: Any) -> None:
+    handle = await _start_without_worker(seeded)
+    try:
+        answer = await api.call(seeded.tokens.operations, RETRY, {"id": handle.id})
+        refused = answer["data"]["retryWorkflow"]
+        assert refused["__typename"] == "Conflict" and refused["code"] == "not_failed", answer
+        assert "is running, not failed" in refused["message"]
+        described = await handle.describe()
+        assert described.status is WorkflowExecutionStatus.RUNNING
+        assert described.run_id == handle.result_run_id, "a refused retry resets nothing"
+    finally:
+        await handle.terminate("test over")
+
+
+async def test_a_timed_out_workflow_may_be_retried(api: Api, seeded: Any) -> None:
+    handle = await _start_without_worker(seeded, execution_timeout=timedelta(seconds=1))
+    for _ in range(100):
+        if (await handle.describe()).status is WorkflowExecutionStatus.TIMED_OUT:
+            break
+        await asyncio.sleep(0.1)
+    answer = await api.call(seeded.tokens.operations, RETRY, {"id": handle.id})
+    # past the status check: this one never ran a workflow task, so there is nothing to reset to
+    assert answer["data"]["retryWorkflow"]["code"] == "nothing_to_retry", answer

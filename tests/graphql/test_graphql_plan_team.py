@@ -159,3 +159,23 @@ async def test_diff_across_the_baseline_and_the_plan_compares_them_as_in_force(
         "toVersion: 1) { __typename } }",
     )
     assert foreign["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_plan_version_diffs_as_it_applies_not_as_its_document_reads(
+    api: Api, seeded: Any
+) -> None:
+    token = seeded.tokens.plan_admin
+    await api.call(token, CREATE, {"d": plan_respite()})
+    capped = {**plan_respite(version=2), "limits": [{**BASELINE["limits"][0], "maximum": 240}]}
+    created = (await api.call(token, CREATE, {"d": capped}))["data"]["createDraft"]
+    assert created["__typename"] == "Definition", created
+    answer = await api.call(
+        token,
+        '{ diffDefinitions(support: "respite", fromVersion: 1, toVersion: 2) '
+        "{ ... on DefinitionDiff { changes } ... on Error { message } } }",
+    )
+    # v1 leaves the cap to the baseline (336 hours): v2 lowers it, it does not add a limit
+    assert answer["data"]["diffDefinitions"]["changes"] == [
+        "Respite Services (demo plan): calendar-year cap lowered from 336 hours to 240 hours, "
+        "effective 2026-01-01"
+    ]

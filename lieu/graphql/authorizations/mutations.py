@@ -20,6 +20,7 @@ from lieu.graphql.context import Context
 from lieu.graphql.permissions import allow
 from lieu.platform.access.roles import Role
 from lieu.platform.authorizations.status import Decision, LoopReason
+from lieu.workflows.authorizations.service import AuthorizationRequestError
 from lieu.workflows.authorizations.types import (
     Cancel,
     CloseLoop,
@@ -169,7 +170,12 @@ class AuthorizationMutations:
         )
 
         async def call() -> ServiceReportResult:
-            reply = await act(context, authorization_id, report)
+            try:
+                reply = await act(context, authorization_id, report)
+            except AuthorizationRequestError as refused:
+                refused.details.setdefault("requested", input.quantity)
+                raise
+
             return ServiceReportResult(
                 report_id=reply.report_id,
                 accepted=reply.accepted,

@@ -42,8 +42,10 @@ def refused(error: AuthorizationRequestError, authorization_id: str = "") -> Ref
             message=error.message,
             limit_id=details.get("limit_id"),
             measure=str(details.get("measure", "")),
-            requested=Decimal(details.get("requested", 0)),
-            remaining=reply.remaining if reply is not None else details.get("remaining", 0),
+            requested=Decimal(str(details.get("requested", 0))),
+            remaining=(
+                reply.remaining if reply is not None else Decimal(str(details.get("remaining", 0)))
+            ),
         )
     return Conflict(message=error.message, code=error.code)
 

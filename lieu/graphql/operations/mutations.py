@@ -17,6 +17,7 @@ from lieu.graphql.context import Context
 from lieu.graphql.errors import Conflict, NotFound
 from lieu.graphql.operations.types import WorkflowActed, WorkflowActionResult
 from lieu.graphql.permissions import allow
+from lieu.platform.access.authorizations import find_authorization
 from lieu.platform.access.roles import Role
 from lieu.workflows.authorizations import service
 from lieu.workflows.authorizations.types import Retry
@@ -79,14 +80,14 @@ class OperationsMutations:
             return Conflict(message="say why you retry it (reason)", code="reason_required")
         described = await handle.describe()
         status = described.status
-        if status is WorkflowExecutionStatus.RUNNING and workflow_id.startswith("A-"):
+        if status is WorkflowExecutionStatus.RUNNING and await _stopped(context, workflow_id):
             return await _retry_step(context, workflow_id, reason, idempotency_key)
         if status not in RESETTABLE:
             words = status.name.lower().replace("_", " ") if status else "unknown"
             context.audit("retryWorkflow", target, "refused", f"workflow is {words}")
             return Conflict(
                 message=f"{workflow_id} is {words}, not failed: there is nothing to retry",
-                code="workflow_healthy",
+                code="not_failed",
             )
         first_task = None
         async for event in handle.fetch_history_events():
@@ -117,6 +118,16 @@ class OperationsMutations:
         )
 
 
+async def _stopped(context: Context, workflow_id: str) -> bool:
+    """Whether an authorization is stopped at a step that failed for good (its projection says
+    so; asking the workflow would wait for a worker that may be the very thing missing)."""
+    async with context.runtime.sessions() as session:
+        row = await find_authorization(
+            session=session, principal=context.caller, authorization_id=workflow_id
+        )
+    return row is not None and bool(row.problem)
+
+
 async def _retry_step(
     context: Context, workflow_id: str, reason: str, key: str | None
 ) -> WorkflowActionResult:
@@ -129,7 +140,7 @@ async def _retry_step(
         )
     except service.AuthorizationRequestError as refused:
         context.audit("retryWorkflow", target, "refused", refused.message)
-        code = "workflow_healthy" if refused.code == "nothing_to_retry" else refused.code
+        code = "not_failed" if refused.code == "nothing_to_retry" else refused.code
         return Conflict(message=f"{workflow_id}: {refused.message}", code=code)
     context.audit("retryWorkflow", target, "ok", reason)
     return WorkflowActed(id=workflow_id, action=reply.message, run_id=None)

@@ -36,22 +36,44 @@ def in_force(on: date) -> ColumnElement[bool]:
 async def offerings(
     *, session: AsyncSession, county: str, on: date, plan: str | None = None
 ) -> list[Offering]:
-    """The supports offered in `county` on `on`, by every plan or by one."""
+    """The supports offered in `county` on `on`, by every plan or by one, each with the plan
+    whose definition applies on that date (the plan's own when one is in force, as eligibility
+    and requests find it; the DHCS baseline otherwise)."""
     query = select(Election).where(Election.county == county, in_force(on))
     if plan is not None:
         query = query.where(Election.plan == plan)
-    rows = await session.scalars(query.order_by(Election.plan, Election.support))
+    rows = list(await session.scalars(query.order_by(Election.plan, Election.support)))
+    own = await _own_definitions_in_force(session, plans={row.plan for row in rows}, on=on)
     return [
         Offering(
             plan=row.plan,
             county=row.county,
             support=row.support,
-            definition_plan=row.definition_plan,
+            definition_plan=row.plan if (row.plan, row.support) in own else BASELINE_PLAN,
             effective_from=row.effective_from,
             effective_to=row.effective_to,
         )
         for row in rows
     ]
+
+
+async def _own_definitions_in_force(
+    session: AsyncSession, *, plans: set[str], on: date
+) -> set[tuple[str, str]]:
+    """(plan, support) pairs for which the plan has a published definition in force on `on`.
+
+    The election row records the definition offered when it was made; a plan that publishes
+    its own version later (or whose version starts later) is answered by date, not by that."""
+    if not plans:
+        return set()
+    found = await session.execute(
+        select(DefinitionVersion.plan, DefinitionVersion.support).where(
+            DefinitionVersion.plan.in_(plans),
+            DefinitionVersion.status == DefinitionStatus.PUBLISHED,
+            DefinitionVersion.effective_from <= on,
+        )
+    )
+    return {(owner, support) for owner, support in found}
 
 
 async def offered_supports(

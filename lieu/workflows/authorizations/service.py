@@ -257,7 +257,8 @@ def refusal_of(failure: WorkflowUpdateFailedError) -> AuthorizationRequestError:
     """An update's refusal as a typed error."""
     cause = failure.cause
     if isinstance(cause, ApplicationError):
-        return AuthorizationRequestError(cause.type or "refused", cause.message)
+        details = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
+        return AuthorizationRequestError(cause.type or "refused", cause.message, details=details)
     return AuthorizationRequestError("failed", str(failure))
 
 

@@ -278,7 +278,10 @@ class AuthorizationWorkflow:
         problem = machine.refusal(self._s, self._terms, self._keyed(action))
         if problem is not None:
             code, message = problem
-            raise ApplicationError(message, type=code)
+            left = {"remaining": str(self._s.remaining), "measure": self._s.measure}
+            raise ApplicationError(
+                message, *([left] if code == "limit_exceeded" else []), type=code
+            )
 
     async def _act(self, action: Any) -> Reply:
         action = self._keyed(action)

@@ -296,3 +296,53 @@ def test_a_plan_file_whose_baseline_is_nowhere_is_not_diffed_and_says_why(
         f"lieu: error: {plan} extends dhcs/housing-deposits/v1, which is not under {empty}, so "
         "what it inherits is unknown; give the baseline's file there, or publish it"
     )
+
+
+def test_diff_of_a_plan_file_against_its_baseline_names_only_what_the_plan_narrows(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    baseline = DEFINITIONS_ROOT / "dhcs/respite/v1.json"
+    limit = json.loads(baseline.read_text())["limits"][0]
+    plan = tmp_path / "demo-respite.json"
+    plan.write_text(
+        json.dumps(
+            {
+                "plan": "demo-plan",
+                "support": "respite",
+                "version": 1,
+                "title": "Respite Services",
+                "status": "draft",
+                "effective_from": "2027-01-01",
+                "reference": "test",
+                "extends": {"plan": "dhcs", "support": "respite", "version": 1},
+                "eligibility": {
+                    "criteria": [
+                        {
+                            "id": "two-adls",
+                            "label": "Needs help with two or more ADLs",
+                            "rule": {">=": [{"var": "function.adl_limitations"}, 2]},
+                            "reference": "test",
+                        }
+                    ]
+                },
+                "limits": [{**limit, "maximum": 240}],
+            }
+        )
+    )
+    narrowed = [
+        "Respite Services: criterion added: Needs help with two or more ADLs, effective 2027-01-01",
+        "Respite Services: calendar-year cap lowered from 336 hours to 240 hours, effective "
+        "2027-01-01",
+    ]
+    result = runner.invoke(definitions_app, ["diff", str(baseline), str(plan)], env=env)
+    assert result.exit_code == 0, result.output
+    # as written, the plan's file has no baseline criterion, steps or pricing: it inherits them
+    assert result.output.splitlines() == narrowed
+
+    for path in (baseline, plan):
+        published = runner.invoke(definitions_app, ["publish", str(path)], env=env)
+        assert published.exit_code == 0, published.output
+    stored = ["diff", "dhcs/respite/v1", "demo-plan/respite/v1"]
+    result = runner.invoke(definitions_app, stored, env=env)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == narrowed

@@ -8,10 +8,11 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lieu.platform.db.engine import create_session_factory
+from lieu.platform.definitions.models import DefinitionStatus, DefinitionVersion
 from lieu.platform.elections import history
 from lieu.platform.elections.changes import ChangeKind, ElectionChange
 from lieu.platform.elections.offerings import is_offered, offerings, published_for_plan
-from lieu.platform.elections.seed import SeedError, import_elections, read_seed
+from lieu.platform.elections.seed import SeedElection, SeedError, import_elections, read_seed
 from tests.platform.elections.conftest import publish_rows
 
 SEED = Path(__file__).resolve().parents[3] / "benefit_definitions" / "elections" / "demo-plan.json"
@@ -120,6 +121,38 @@ async def test_a_plans_own_published_definition_wins_over_the_baseline(engine: A
         found = await published_for_plan(session=session, plan="demo-plan")
     assert found["recuperative-care"] == ("demo-plan", 1)
     assert found["respite"] == ("dhcs", 1)
+
+
+async def test_an_offering_names_the_definition_that_applies_on_the_date_asked(
+    engine: AsyncEngine,
+) -> None:
+    sessions = create_session_factory(engine)
+    async with sessions.begin() as session:
+        await publish_rows(session, "dhcs")
+        fresno = SeedElection("fresno", "respite", date(2022, 1, 1), None)
+        await import_elections(session=session, plan="demo-plan", rows=[fresno], actor="seed")
+        # the plan publishes its own respite after electing it, in force from 2027
+        session.add(
+            DefinitionVersion(
+                plan="demo-plan",
+                support="respite",
+                version=1,
+                title="respite",
+                status=DefinitionStatus.PUBLISHED,
+                effective_from=date(2027, 1, 1),
+                document={"plan": "demo-plan", "support": "respite", "version": 1},
+                content_hash="1" * 64,
+                created_by="test",
+            )
+        )
+    async with sessions() as session:
+
+        async def applying(on: date) -> list[str]:
+            found = await offerings(session=session, county="fresno", on=on, plan="demo-plan")
+            return [o.definition_plan for o in found]
+
+        assert await applying(date(2026, 12, 31)) == ["dhcs"]
+        assert await applying(date(2027, 1, 1)) == ["demo-plan"]
 
 
 def test_a_bad_elections_file_names_the_entry_and_field(tmp_path: Path) -> None:

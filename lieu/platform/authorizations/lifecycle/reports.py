@@ -45,7 +45,8 @@ def problem(
     checked, so an old history replays as it ran."""
     served = _service_problem(state, report)
     if served is not None:
-        return Verdict("service_rejected", served)
+        over = state.phase is not Phase.REPORTING and served.startswith(f"{report.quantity} ")
+        return Verdict("limit_exceeded" if over else "service_rejected", served)
     if strict:
         missing = _billing_missing(report, pricing)
         if missing is not None:
