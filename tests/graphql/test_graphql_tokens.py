@@ -82,3 +82,34 @@ def test_a_provider_token_needs_an_organization_and_others_must_not_have_one() -
         check_scope(Role.REVIEWER, "demo-plan", "cbo-1")
     with pytest.raises(ScopeError, match="--plan"):
         check_scope(Role.OPERATIONS, "", None)
+
+
+async def test_a_reviewer_token_carries_its_review_roles_and_only_a_reviewer_has_them(
+    seeded_any: Any,
+) -> None:
+    async with create_session_factory(seeded_any.engine).begin() as session:
+        director = await issue_token(
+            session=session,
+            role=Role.REVIEWER,
+            plan="demo-plan",
+            actor="test",
+            review_roles=("medical_director",),
+        )
+        nurse = await issue_token(
+            session=session, role=Role.REVIEWER, plan="demo-plan", actor="test"
+        )
+        assert (await authenticate(session=session, secret=director.secret)).review_roles == (
+            "medical_director",
+        )
+        # a reviewer with none named reviews for utilization management, as every baseline asks
+        assert (await authenticate(session=session, secret=nurse.secret)).review_roles == (
+            "utilization_management",
+        )
+        with pytest.raises(ScopeError, match="review roles are for reviewer tokens"):
+            await issue_token(
+                session=session,
+                role=Role.OPERATIONS,
+                plan="demo-plan",
+                actor="test",
+                review_roles=("medical_director",),
+            )

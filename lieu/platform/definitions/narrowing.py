@@ -46,7 +46,13 @@ NARROWING_RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "widens-baseline-retroactive",
-        "A plan allows retroactive authorization only if the baseline does.",
+        "A plan allows retroactive authorization only if the baseline does, and at most as many "
+        "days after service as the baseline.",
+    ),
+    (
+        "widens-baseline-reports",
+        "A plan takes late service reports for at most as many days after the end as the "
+        "baseline (reports_close_after_days).",
     ),
 )
 

@@ -74,6 +74,10 @@ def test_per_authorization_counts_only_that_authorization() -> None:
     )
     assert fitting_amount(counted, Request(day, day, Decimal(20), "a1")) == 8
     assert counted.assess(Request(day, day, Decimal(168), "a2")).fits
+    # asked with no authorization (a request not yet made, a balance): a new one uses nothing.
+    # This raised, and medically tailored meals could not be requested at all.
+    unnamed = Counted(spec, [*counted.usage, Usage(day, day, Decimal(5), None)])
+    assert unnamed.remaining(day) == Decimal(168)
 
 
 def test_an_exception_raises_only_windows_it_meets(respite: LimitSpec) -> None:
