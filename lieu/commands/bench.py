@@ -47,6 +47,11 @@ def _load(name: str, folder: Path) -> ModuleType:
         raise CommandError(f"cannot load the benchmark {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses and pickling look the module up by name
+    # a benchmark may import its siblings (`from benchmarks.bare_workflow import …`) whatever
+    # the working directory `lieu` runs from
+    root = str(folder.parent)
+    if root not in sys.path:
+        sys.path.insert(0, root)
     spec.loader.exec_module(module)
     return module
 

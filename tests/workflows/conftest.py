@@ -8,8 +8,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
+
+from lieu.settings import Settings
+from tests.workflows.authorizations import World, world
 
 
 def installed(name: str) -> str:
@@ -32,3 +36,12 @@ async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
         yield env
     finally:
         await env.shutdown()
+
+
+@pytest.fixture
+async def w(
+    time_skipping: WorkflowEnvironment, sqlite_engine: AsyncEngine, settings: Settings
+) -> AsyncIterator[World]:
+    """Authorizations on the time-skipping server: lieu's worker over a SQLite database."""
+    async with world(time_skipping, sqlite_engine, settings) as running:
+        yield running

@@ -3,19 +3,15 @@ no second hold, no second review, no second charge (time-skipping server, real a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
-from temporalio.testing import WorkflowEnvironment
 
 from lieu.platform.authorizations.status import Decision, LoopReason, Status
 from lieu.platform.limits.models import LimitEntry as Entry
-from lieu.settings import Settings
 from lieu.workflows.authorizations.service import AuthorizationRequestError, act
 from lieu.workflows.authorizations.types import (
     Cancel,
@@ -25,17 +21,9 @@ from lieu.workflows.authorizations.types import (
     ReviewExtension,
 )
 from tests.workflows.acting import decision, report, state
-from tests.workflows.authorizations import World, cin, enroll, settle, world
+from tests.workflows.authorizations import World, cin, enroll, settle
 
 pytestmark = pytest.mark.temporal
-
-
-@pytest.fixture
-async def w(
-    time_skipping: WorkflowEnvironment, sqlite_engine: AsyncEngine, settings: Settings
-) -> AsyncIterator[World]:
-    async with world(time_skipping, sqlite_engine, settings) as running:
-        yield running
 
 
 async def entries(w: World, authorization_id: str) -> int:

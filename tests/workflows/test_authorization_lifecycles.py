@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
-from temporalio.testing import WorkflowEnvironment
 
 from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
 from lieu.platform.authorizations.status import Decision, LoopReason, Status
-from lieu.settings import Settings
 from lieu.workflows.authorizations.service import AuthorizationRequestError
 from lieu.workflows.authorizations.types import (
     Cancel,
@@ -21,17 +17,9 @@ from lieu.workflows.authorizations.types import (
     ReviewExtension,
 )
 from tests.workflows.acting import decision, report, send, state
-from tests.workflows.authorizations import World, cin, enroll, settle, world
+from tests.workflows.authorizations import World, cin, enroll, settle
 
 pytestmark = pytest.mark.temporal
-
-
-@pytest.fixture
-async def w(
-    time_skipping: WorkflowEnvironment, sqlite_engine: AsyncEngine, settings: Settings
-) -> AsyncIterator[World]:
-    async with world(time_skipping, sqlite_engine, settings) as running:
-        yield running
 
 
 def kinds(state: object) -> list[str]:

@@ -4,26 +4,22 @@ continues as new, carrying the lifecycle state, so no run's history grows with t
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
-from temporalio.testing import WorkflowEnvironment
 
 from lieu.platform.authorizations.models import AuthorizationEvent
 from lieu.platform.authorizations.status import Decision, Status
 from lieu.platform.db.engine import create_session_factory, for_writes
 from lieu.platform.definitions.directory import publish_document
-from lieu.settings import Settings
 from lieu.workflows.authorizations.types import ProviderResponse, ReauthorizationRequest
 from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
 from tests.workflows.acting import decision, report, send
-from tests.workflows.authorizations import DEFINITIONS, PLAN, World, cin, enroll, settle, world
+from tests.workflows.authorizations import DEFINITIONS, PLAN, World, cin, enroll, settle
 
 pytestmark = pytest.mark.temporal
 
@@ -35,14 +31,6 @@ REPORTS_PER_PERIOD = 3
 # run also holds the request's eligibility check, hold, review and the provider's acceptance.
 EVENTS_PER_RENEWAL_RUN = 50 + 20 * REPORTS_PER_PERIOD
 EVENTS_FIRST_RUN = EVENTS_PER_RENEWAL_RUN + 70
-
-
-@pytest.fixture
-async def w(
-    time_skipping: WorkflowEnvironment, sqlite_engine: AsyncEngine, settings: Settings
-) -> AsyncIterator[World]:
-    async with world(time_skipping, sqlite_engine, settings) as running:
-        yield running
 
 
 async def six_monthly_respite(w: World) -> None:

@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
-from temporalio.testing import WorkflowEnvironment
 
 from lieu.platform.authorizations.status import Decision, Status
 from lieu.platform.db.engine import create_session_factory, for_writes
 from lieu.platform.definitions.directory import publish_document
-from lieu.settings import Settings
 from tests.workflows.acting import decision, send
-from tests.workflows.authorizations import DEFINITIONS, World, cin, enroll, settle, world
+from tests.workflows.authorizations import DEFINITIONS, World, cin, enroll, settle
 
 pytestmark = pytest.mark.temporal
-
-
-@pytest.fixture
-async def w(
-    time_skipping: WorkflowEnvironment, sqlite_engine: AsyncEngine, settings: Settings
-) -> AsyncIterator[World]:
-    async with world(time_skipping, sqlite_engine, settings) as running:
-        yield running
 
 
 async def test_publishing_a_new_version_never_alters_a_running_authorization(w: World) -> None:

@@ -6,20 +6,17 @@ Each test publishes a demo-plan version with one term changed and runs an author
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
-from temporalio.testing import WorkflowEnvironment
 
 from lieu.platform.authorizations.status import Decision, Status
 from lieu.platform.db.engine import create_session_factory, for_writes
 from lieu.platform.definitions.directory import publish_document
 from lieu.platform.elections.models import Election
-from lieu.settings import Settings
 from lieu.workflows.authorizations.service import AuthorizationRequestError
 from lieu.workflows.authorizations.types import (
     AttachDocument,
@@ -35,18 +32,9 @@ from tests.workflows.authorizations import (
     cin,
     enroll,
     settle,
-    world,
 )
 
 pytestmark = pytest.mark.temporal
-
-
-@pytest.fixture
-async def w(
-    time_skipping: WorkflowEnvironment, sqlite_engine: AsyncEngine, settings: Settings
-) -> AsyncIterator[World]:
-    async with world(time_skipping, sqlite_engine, settings) as running:
-        yield running
 
 
 async def publish_changed(

@@ -19,6 +19,7 @@ from lieu.graphql.authorizations.updates import act, after, on_authorization
 from lieu.graphql.context import Context
 from lieu.graphql.permissions import allow
 from lieu.platform.access.roles import Role
+from lieu.platform.authorizations.lifecycle.actions import Action
 from lieu.platform.authorizations.status import Decision, LoopReason
 from lieu.workflows.authorizations.service import AuthorizationRequestError
 from lieu.workflows.authorizations.types import (
@@ -236,10 +237,10 @@ class AuthorizationMutations:
 
 
 async def _command(
-    context: Context, action: str, authorization_id: str, command: object
+    context: Context, action: str, authorization_id: str, command: Action
 ) -> AuthorizationResult:
     async def call() -> Authorization:
-        await act(context, authorization_id, command)  # type: ignore[arg-type]
+        await act(context, authorization_id, command)
         return await after(context, authorization_id)
 
     return await on_authorization(context, action, authorization_id, call)

@@ -10,6 +10,7 @@ from lieu.graphql.authorizations.locate import live_state, locate
 from lieu.graphql.authorizations.refusals import Refused, not_found, refused
 from lieu.graphql.authorizations.types import Authorization
 from lieu.graphql.context import Context
+from lieu.platform.authorizations.lifecycle.actions import Action
 from lieu.workflows.authorizations import service
 from lieu.workflows.authorizations.types import Reply
 
@@ -36,7 +37,7 @@ async def on_authorization(
     return result
 
 
-async def act(context: Context, authorization_id: str, command: service.Action) -> Reply:
+async def act(context: Context, authorization_id: str, command: Action) -> Reply:
     """Send `command` through the command API."""
     return await service.act(context.runtime.temporal, authorization_id, command)
 

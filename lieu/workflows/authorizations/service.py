@@ -19,6 +19,7 @@ from lieu.platform.access.eligibility_check import NoDefinitionInForce, definiti
 from lieu.platform.access.members import MemberNotVisible, visible_member
 from lieu.platform.access.roles import Principal
 from lieu.platform.authorizations.ledgering import limit_specs
+from lieu.platform.authorizations.lifecycle.actions import Action
 from lieu.platform.authorizations.lifecycle.machine import retroactive_problem
 from lieu.platform.authorizations.pinning import PinnedDefinitions
 from lieu.platform.authorizations.status import Urgency
@@ -44,17 +45,6 @@ from lieu.workflows.authorizations.types import (
 from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
 
 Handle = WorkflowHandle[AuthorizationWorkflow, AuthorizationState]
-Action = (
-    ReviewDecision
-    | ReviewExtension
-    | ProviderResponse
-    | ServiceReport
-    | ReauthorizationRequest
-    | CloseLoop
-    | Cancel
-    | AttachDocument
-    | Retry
-)
 UPDATES: dict[type, Any] = {
     ReviewDecision: AuthorizationWorkflow.decide,
     ReviewExtension: AuthorizationWorkflow.extend_review,
