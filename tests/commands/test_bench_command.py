@@ -51,3 +51,24 @@ def test_lieu_bench_eligibility_quick_prints_a_markdown_table() -> None:
     assert "| 2,000 |" in table and "| 6,000 |" in table
     assert "0 disagreement(s)" in table
     assert "rep 1/1" in done.stderr
+
+
+def test_a_benchmark_imports_its_sibling_modules_from_any_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    suite = tmp_path / "suite" / "benchmarks"
+    suite.mkdir(parents=True)
+    (suite / "__init__.py").write_text("", "utf-8")
+    (suite / "floor.py").write_text("RATE = 7\n", "utf-8")
+    (suite / "timed.py").write_text(
+        "from benchmarks.floor import RATE\n\ndef run(argv):\n    return f'| {RATE} |'\n", "utf-8"
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    # as from .venv/bin/lieu outside the checkout: neither the checkout nor the cwd on the path
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", os.getcwd())])
+    for name in [m for m in sys.modules if m == "benchmarks" or m.startswith("benchmarks.")]:
+        monkeypatch.delitem(sys.modules, name)
+    assert run_benchmark("timed", [], suite) == 0
+    assert capsys.readouterr().out.strip() == "| 7 |"

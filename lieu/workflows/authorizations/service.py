@@ -45,6 +45,8 @@ from lieu.workflows.authorizations.types import (
 from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
 
 Handle = WorkflowHandle[AuthorizationWorkflow, AuthorizationState]
+# Published versions never change (pinned by content hash): one cache for the process.
+DEFINITIONS = PinnedDefinitions()
 UPDATES: dict[type, Any] = {
     ReviewDecision: AuthorizationWorkflow.decide,
     ReviewExtension: AuthorizationWorkflow.extend_review,
@@ -204,16 +206,21 @@ async def request_authorization(
     (running or ended) and never starts a second."""
     number = authorization_number(request.plan, request.provider, request.idempotency_key)
     handle: Handle = client.get_workflow_handle_for(AuthorizationWorkflow.run, number)
-    if await _exists(handle):
-        return handle
-    async with sessions() as session:
-        start = await prepare(
-            session,
-            request,
-            received_at=received_at or datetime.now(UTC),
-            definitions=definitions,
-            principal=principal,
-        )
+    try:
+        async with sessions() as session:
+            start = await prepare(
+                session,
+                request,
+                received_at=received_at or datetime.now(UTC),
+                definitions=definitions or DEFINITIONS,
+                principal=principal,
+            )
+    except AuthorizationRequestError:
+        # a resend may no longer pass the checks it passed (a day later, a limit since used):
+        # the key still names the request it made
+        if await _exists(handle):
+            return handle
+        raise
     start = replace(start, search_attributes=search_attributes)
     try:
         return await client.start_workflow(

@@ -998,7 +998,7 @@ def begin(
 
 def advance(state: Lifecycle, terms: Terms, event: Event) -> Turn:
     """The state after `event` and the commands to carry out. `state` itself is not changed."""
-    s = copy.deepcopy(state)
+    s = _copy(state)
     key = event.key if isinstance(event, Acted) else ""
     t = Turn(s, terms, event.now, key)
     if key and key in s.answers:
@@ -1017,6 +1017,18 @@ def advance(state: Lifecycle, terms: Terms, event: Event) -> Turn:
     assert s.status in rule.leads_to, f"{rule.then.__name__} left status {s.status}"
     _settle(t)
     return t
+
+
+def _copy(state: Lifecycle) -> Lifecycle:
+    """A copy a turn may change: the value fields, and new containers for the ones handlers
+    append to (their items are frozen and shared)."""
+    s = copy.copy(state)
+    s.timeline = list(state.timeline)
+    s.documents = list(state.documents)
+    s.flagged_reports = list(state.flagged_reports)
+    s.reports = dict(state.reports)
+    s.answers = dict(state.answers)
+    return s
 
 
 def _settle(t: Turn) -> None:
