@@ -206,6 +206,8 @@ async def _measure_on(
             workflows=[*registry.workflows(), BareAuthorization],
             activities=[*registry.activities(deps), noop],
             max_concurrent_activities=concurrency * 2,
+            # as `lieu worker` runs them; the floor's module is passed through the same way
+            workflow_runner=registry.workflow_runner("benchmarks", "lieu_benchmarks"),
         ):
             warm = await _one_lieu(client, sessions, cins[-1], queue)
             _, activities = await _events(client, [warm])

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from temporalio.worker import WorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from lieu.platform.db.engine import create_session_factory, for_writes
 from lieu.settings import Settings
@@ -28,6 +30,15 @@ def dependencies(settings: Settings, engine: AsyncEngine) -> Dependencies:
         sessions=create_session_factory(engine),
         writes=create_session_factory(for_writes(engine)),
     )
+
+
+def workflow_runner(*also: str) -> WorkflowRunner:
+    """The sandbox lieu's workflows run in, with lieu's own modules passed through: they are
+    imported once per process, not again for each workflow run (they hold no mutable state and
+    the workflow code reads no clock or randomness but Temporal's). `also` passes more through
+    (a benchmark's floor workflow, to be run the same way)."""
+    restrictions = SandboxRestrictions.default.with_passthrough_modules("lieu", *also)
+    return SandboxedWorkflowRunner(restrictions=restrictions)
 
 
 def workflows() -> Sequence[type]:

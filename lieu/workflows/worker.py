@@ -46,6 +46,7 @@ def build_worker(client: Client, settings: Settings, deps: registry.Dependencies
         task_queue=settings.task_queue,
         workflows=list(registry.workflows()),
         activities=list(registry.activities(deps)),
+        workflow_runner=registry.workflow_runner(),
         graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
     )
 

@@ -171,5 +171,6 @@ async def world(
         task_queue=queue,
         workflows=list(registry.workflows()),
         activities=list(registry.activities(deps)),
+        workflow_runner=registry.workflow_runner(),
     ):
         yield World(env, engine, create_session_factory(engine), queue)
