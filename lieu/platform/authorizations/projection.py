@@ -1,77 +1,95 @@
-"""Copying workflow state to the database, so lists and searches never need Temporal."""
+"""Copying workflow state to the database, so lists and searches never need Temporal.
+
+Two statements per projection, whatever the retries: an upsert of the authorization's row that
+never goes back to an older projection (`seq`), and an insert of the new timeline entries that
+skips those already there (each entry is unique by authorization and `seq`).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
 from lieu.platform.authorizations.records import AuthorizationState
 from lieu.platform.db.base import utcnow
 
+RECORDS: Table = AuthorizationRecord.__table__  # type: ignore[assignment]
+EVENTS: Table = AuthorizationEvent.__table__  # type: ignore[assignment]
+
+
+def _row(state: AuthorizationState, seq: int) -> dict[str, Any]:
+    return {
+        "id": state.authorization_id,
+        "seq": seq,
+        "plan": state.plan,
+        "support": state.support,
+        "definition_plan": state.definition.plan,
+        "definition_version": state.definition.version,
+        "content_hash": state.definition.content_hash,
+        "member_cin": state.member_cin,
+        "provider": state.provider,
+        "county": state.county,
+        "status": state.status.value,
+        "urgency": state.urgency.value,
+        "measure": state.measure,
+        "quantity_requested": state.quantity_requested,
+        "quantity_approved": state.quantity_approved,
+        "quantity_reserved": state.quantity_reserved,
+        "quantity_used": state.quantity_used,
+        "service_start": state.service_start,
+        "service_end": state.service_end,
+        "presumptive_until": state.presumptive_until,
+        "review_deadline": state.review_deadline,
+        "escalated": state.escalated,
+        "loop_status": state.loop_status,
+        "loop_reason": state.loop_reason.value if state.loop_reason else None,
+        "renewals_used": state.renewals_used,
+        "requested_by": state.requested_by,
+        "phase": state.phase,
+        "problem": state.problem,
+        "reports_until": state.reports_until,
+        "flagged_reports": ",".join(state.flagged_reports),
+        "updated_at": utcnow(),
+    }
+
+
+def _insert(session: AsyncSession, table: Table) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+
 
 async def project(*, session: AsyncSession, state: AuthorizationState, seq: int) -> None:
     """Upsert the authorization row (ignoring a projection older than the stored one) and
     insert the timeline entries it carries (each once, whatever the retries)."""
-    record = await session.get(AuthorizationRecord, state.authorization_id, with_for_update=True)
-    if record is None:
-        record = AuthorizationRecord(
-            id=state.authorization_id, seq=-1, created_at=state.received_at
-        )
-        session.add(record)
-    if seq >= record.seq:
-        record.seq = seq
-        record.plan = state.plan
-        record.support = state.support
-        record.definition_plan = state.definition.plan
-        record.definition_version = state.definition.version
-        record.content_hash = state.definition.content_hash
-        record.member_cin = state.member_cin
-        record.provider = state.provider
-        record.county = state.county
-        record.status = state.status.value
-        record.urgency = state.urgency.value
-        record.measure = state.measure
-        record.quantity_requested = state.quantity_requested
-        record.quantity_approved = state.quantity_approved
-        record.quantity_reserved = state.quantity_reserved
-        record.quantity_used = state.quantity_used
-        record.service_start = state.service_start
-        record.service_end = state.service_end
-        record.presumptive_until = state.presumptive_until
-        record.review_deadline = state.review_deadline
-        record.escalated = state.escalated
-        record.loop_status = state.loop_status
-        record.loop_reason = state.loop_reason.value if state.loop_reason else None
-        record.renewals_used = state.renewals_used
-        record.requested_by = state.requested_by
-        record.phase = state.phase
-        record.problem = state.problem
-        record.reports_until = state.reports_until
-        record.flagged_reports = ",".join(state.flagged_reports)
-        record.updated_at = utcnow()
-    await session.flush()
-    if not state.timeline:
-        return
-    have = set(
-        await session.scalars(
-            select(AuthorizationEvent.seq).where(
-                AuthorizationEvent.authorization_id == state.authorization_id,
-                AuthorizationEvent.seq.in_([entry.seq for entry in state.timeline]),
-            )
+    row = _row(state, seq)
+    upsert = _insert(session, RECORDS).values(**row, created_at=state.received_at)
+    changed = {name: upsert.excluded[name] for name in row if name != "id"}
+    await session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=[RECORDS.c.id],
+            set_=changed,
+            where=RECORDS.c.seq <= upsert.excluded.seq,
         )
     )
-    for entry in state.timeline:
-        if entry.seq not in have:
-            session.add(
-                AuthorizationEvent(
-                    authorization_id=state.authorization_id,
-                    seq=entry.seq,
-                    at=entry.at,
-                    kind=entry.kind,
-                    actor=entry.actor,
-                    text=entry.text,
-                    data=dict(entry.data),
-                )
-            )
-    await session.flush()
+    if not state.timeline:
+        return
+    entries = [
+        {
+            "authorization_id": state.authorization_id,
+            "seq": entry.seq,
+            "at": entry.at,
+            "kind": entry.kind,
+            "actor": entry.actor,
+            "text": entry.text,
+            "data": dict(entry.data),
+        }
+        for entry in state.timeline
+    ]
+    insert = _insert(session, EVENTS).values(entries)
+    await session.execute(
+        insert.on_conflict_do_nothing(index_elements=[EVENTS.c.authorization_id, EVENTS.c.seq])
+    )
