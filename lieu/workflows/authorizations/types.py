@@ -2,9 +2,12 @@
 
 # No `from __future__ import annotations`: pydantic builds these types inside the workflow
 # sandbox, where string annotations cannot be resolved.
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+
+from pydantic import TypeAdapter
 
 from lieu.platform.authorizations.lifecycle.actions import (
     AttachDocument,
@@ -74,7 +77,25 @@ class AuthorizationInput:
     # False where the namespace lacks lieu's search attributes (the time-skipping test server).
     search_attributes: bool = True
     pricing: Pricing | None = None
-    carried: Lifecycle | None = None
+    # The lifecycle state a previous run continued as new with, as JSON (`carry`/`carried_state`):
+    # typed as a string so that decoding every new request's input stays cheap (the converter
+    # builds a schema for the input type in each workflow run).
+    carried: str | None = None
+
+
+@functools.cache
+def _lifecycle() -> TypeAdapter[Lifecycle]:
+    return TypeAdapter(Lifecycle)
+
+
+def carry(state: Lifecycle) -> str:
+    """The state as the next run's input carries it."""
+    return _lifecycle().dump_json(state).decode()
+
+
+def carried_state(request: AuthorizationInput) -> Lifecycle | None:
+    """The state a continued run starts from, or None for a new request."""
+    return None if request.carried is None else _lifecycle().validate_json(request.carried)
 
 
 # --- activity inputs and outputs -------------------------------------------------------------

@@ -58,6 +58,8 @@ with workflow.unsafe.imports_passed_through():
         ReviewDecision,
         ReviewExtension,
         ServiceReport,
+        carried_state,
+        carry,
     )
 
 TIMEOUT = timedelta(seconds=30)
@@ -82,7 +84,7 @@ class AuthorizationWorkflow:
     def __init__(self, request: AuthorizationInput) -> None:
         self._in = request
         self._terms = machine.Terms(request.terms, request.pricing)
-        self._s: Lifecycle = request.carried or machine.begin(
+        self._s: Lifecycle = carried_state(request) or machine.begin(
             authorization_id=request.authorization_id,
             plan=request.plan,
             definition=request.definition,
@@ -264,7 +266,9 @@ class AuthorizationWorkflow:
             timeline_dropped=s.timeline_dropped + len(s.timeline) - len(kept),
             continue_as_new=False,
         )
-        workflow.continue_as_new(replace(self._in, carried=carried, received_at=s.received_at))
+        workflow.continue_as_new(
+            replace(self._in, carried=carry(carried), received_at=s.received_at)
+        )
 
     # --- updates: each action goes through the machine, in the order received ---------------
 
