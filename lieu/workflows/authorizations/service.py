@@ -297,12 +297,6 @@ async def _answer_after_the_end(handle: Handle, authorization_id: str, key: str)
     )
 
 
-async def answered(client: Client, authorization_id: str, key: str) -> Reply | None:
-    """The answer a command with `key` got, if it was sent."""
-    handle: Handle = client.get_workflow_handle_for(AuthorizationWorkflow.run, authorization_id)
-    return await handle.query(AuthorizationWorkflow.answered, key)
-
-
 async def asked_documents(client: Client, authorization_id: str) -> list[str]:
     """The document ids the authorization's documentation steps ask for ([] when none)."""
     handle: Handle = client.get_workflow_handle_for(AuthorizationWorkflow.run, authorization_id)

@@ -875,7 +875,6 @@ def retry(t: Turn, action: Retry) -> None:
 
 # --- the table -----------------------------------------------------------------------------
 
-REVIEW_PHASES = frozenset({Phase.REVIEW})
 SERVING_STATUSES = _statuses(
     Status.PRESUMPTIVE,
     Status.AWAITING_DOCUMENTS,

@@ -141,10 +141,6 @@ def authorized_notice(support: str, provider: str) -> str:
     return f"Authorized: {support} with provider {provider}"
 
 
-def issued_notice(authorization_id: str) -> str:
-    return f"Authorization {authorization_id} issued"
-
-
 def referral_sent(due: datetime) -> str:
     return f"provider to accept by {due.date().isoformat()}"
 
