@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from lieu.platform.authorizations.models import AuthorizationRecord
 from lieu.platform.authorizations.status import Decision, LoopReason, Status
 from lieu.platform.limits.models import LimitEntry as Entry
 from lieu.workflows.authorizations.service import AuthorizationRequestError, act
@@ -69,6 +70,18 @@ async def test_a_decision_sent_again_decides_once(w: World) -> None:
     answer = await twice(w, handle, decision("um", Decision.MODIFY, "fewer", Decimal(20), key="d"))
     assert answer.accepted and answer.status is Status.AWAITING_PROVIDER
     assert (await state(handle)).quantity_reserved == Decimal(20)
+
+
+async def test_an_answer_comes_once_what_the_command_changed_is_written(w: World) -> None:
+    """Whoever has the answer reads its effects at once: the released hours on the ledger and
+    the new status in the database (a resend compared against a half-written ledger otherwise)."""
+    handle = await respite(w)
+    assert await entries(w, handle.id) == 1  # the hold
+    await act(w.client, handle.id, decision("um", Decision.MODIFY, "fewer", Decimal(20), key="d"))
+    assert await entries(w, handle.id) == 2  # the hold and the release of 20 hours
+    async with w.sessions() as session:
+        record = await session.get(AuthorizationRecord, handle.id)
+    assert record is not None and record.status == Status.AWAITING_PROVIDER.value
 
 
 async def test_an_extension_sent_again_extends_once(w: World) -> None:

@@ -67,6 +67,7 @@ RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=time
 # Patches: each names a change of commands; histories recorded before it replay the old way.
 REVIEW_OPENS_AT_ONCE = "review-opens-at-once"  # no projection before the review opens
 LATE_SERVICE_REPORTS = "late-service-reports"  # stay open for reports after the end
+ANSWER_AFTER_EFFECTS = "answer-after-effects"  # an answer waits for its command's activities
 KEPT_TIMELINE = 20  # timeline entries carried into the next run (all are projected already)
 
 
@@ -140,7 +141,8 @@ class AuthorizationWorkflow:
         """Advance the machine, then carry out its commands; a result feeds the next turn."""
         turn = machine.advance(self._s, self._terms, event)
         self._s = turn.state
-        if turn.waits and key:
+        if key and turn.commands and (turn.waits or workflow.patched(ANSWER_AFTER_EFFECTS)):
+            # the caller reads what it changed (ledger, projection) as soon as it has the answer
             self._held.add(key)
         self._disarm_if_stale()
         try:
