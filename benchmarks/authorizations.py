@@ -30,7 +30,6 @@ from pathlib import Path
 
 import asyncpg
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from benchmarks.bare_workflow import BareAuthorization, noop
@@ -50,6 +49,7 @@ from lieu.workflows.authorizations.types import (
     ProviderResponse,
     ReviewDecision,
 )
+from lieu.workflows.converter import data_converter
 from lieu.workflows.devserver import DevServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,7 +194,7 @@ async def _measure_on(
     await _prepare(url, cins)
     server = DevServer(port=free_port(), ui_port=None).start()
     try:
-        client = await Client.connect(server.address, data_converter=pydantic_data_converter)
+        client = await Client.connect(server.address, data_converter=data_converter)
         settings = Settings.from_env({"LIEU_DATA_DIR": tmp, "LIEU_DATABASE_URL": url})
         engine = create_engine(url)
         deps = registry.dependencies(settings, engine)

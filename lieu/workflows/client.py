@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from lieu.settings import Settings
+from lieu.workflows.converter import data_converter
 
 
 async def connect(settings: Settings, *, lazy: bool = False) -> Client:
@@ -14,7 +14,7 @@ async def connect(settings: Settings, *, lazy: bool = False) -> Client:
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         # Workflow and activity payloads are frozen dataclasses with dates; pydantic converts them.
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter,
         lazy=lazy,
     )
 

@@ -13,7 +13,6 @@ from decimal import Decimal
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.client import Client, WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from lieu.admin.session import COOKIE
@@ -26,6 +25,7 @@ from lieu.workflows import registry
 from lieu.workflows.authorizations.service import NewRequest, request_authorization
 from lieu.workflows.authorizations.types import AuthorizationState
 from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
+from lieu.workflows.converter import data_converter
 from lieu.workflows.devserver import DevServer
 from tests.serving import serve
 from tests.workflows.authorizations import PLAN, cin, enroll, prepare_database, settle
@@ -156,7 +156,7 @@ async def live_console(
         temporal_address=dev_server.address, task_queue=f"console-{uuid.uuid4().hex[:8]}"
     )
     sessions = await prepare_database(engine)
-    client = await Client.connect(dev_server.address, data_converter=pydantic_data_converter)
+    client = await Client.connect(dev_server.address, data_converter=data_converter)
     deps = registry.dependencies(ready, engine)
     async with (
         Worker(

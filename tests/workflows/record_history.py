@@ -19,7 +19,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from temporalio.client import WorkflowExecutionStatus, WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -29,6 +28,7 @@ from lieu.platform.db.engine import create_engine, create_session_factory, for_w
 from lieu.platform.elections.changes import ChangeKind, ElectionChange
 from lieu.settings import Settings
 from lieu.workflows.authorizations.types import ProviderResponse, ReauthorizationRequest
+from lieu.workflows.converter import data_converter
 from lieu.workflows.elections.activities import ElectionActivities
 from lieu.workflows.elections.client import ensure_election_workflow, submit_change
 from lieu.workflows.elections.workflow import ElectionCycleWorkflow
@@ -126,7 +126,7 @@ async def record(name: str) -> Path:
         engine = create_engine(url)
         await migrate.upgrade(engine)
         env = await WorkflowEnvironment.start_time_skipping(
-            data_converter=pydantic_data_converter,
+            data_converter=data_converter,
             test_server_existing_path=str(Path(sys.executable).parent / "temporal-test-server"),
         )
         settings = Settings.from_env({"LIEU_DATA_DIR": tmp, "LIEU_DATABASE_URL": url})

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from lieu.platform.authorizations.models import AuthorizationRecord
 from lieu.platform.authorizations.status import Decision, LoopReason, Status
@@ -23,6 +22,7 @@ from lieu.workflows.authorizations.types import (
     CloseLoop,
     ProviderResponse,
 )
+from lieu.workflows.converter import data_converter
 from lieu.workflows.devserver import DevServer, free_port
 from tests.workers import WorkerEnv, kill, spawn_worker, worker_process
 from tests.workflows.acting import decision, report
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.temporal
 
 
 async def connect(server: DevServer) -> Client:
-    return await Client.connect(server.address, data_converter=pydantic_data_converter)
+    return await Client.connect(server.address, data_converter=data_converter)
 
 
 async def test_an_authorization_survives_killed_workers_and_a_server_restart(

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from temporalio import workflow
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from lieu.workflows.authorizations.types import AuthorizationInput, AuthorizationState
 from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
+from lieu.workflows.converter import data_converter
 from lieu.workflows.elections.workflow import ElectionCycleWorkflow
 from tests.workflows.record_history import HISTORIES, HISTORY
 
@@ -46,7 +46,7 @@ async def test_a_committed_history_replays_deterministically(path: Path) -> None
     events = json.loads(text)["events"]
     started = events[0]["workflowExecutionStartedEventAttributes"]["workflowType"]["name"]
     history = WorkflowHistory.from_json(path.stem, text)
-    replayer = Replayer(workflows=[WORKFLOWS[started]], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[WORKFLOWS[started]], data_converter=data_converter)
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
     kinds = [event["eventType"] for event in events]
@@ -77,6 +77,6 @@ class ChangedAuthorization(AuthorizationWorkflow):
 
 async def test_a_workflow_whose_commands_changed_fails_the_replay() -> None:
     history = WorkflowHistory.from_json("recorded", HISTORY.read_text())
-    replayer = Replayer(workflows=[ChangedAuthorization], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[ChangedAuthorization], data_converter=data_converter)
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     assert result.replay_failure is not None
