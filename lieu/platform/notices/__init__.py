@@ -1,0 +1,1 @@
+"""Notices of action: what an authorization tells the member and the provider, as documents."""
