@@ -99,7 +99,7 @@ class DevServer:
         return cmd
 
     def start(self, *, timeout: float = 60.0) -> DevServer:
-        """Start the server and wait until its frontend accepts connections."""
+        """Start the server and wait until its frontend is healthy."""
         if port_is_open(self.host, self.port):
             raise DevServerError(
                 f"port {self.port} on {self.host} is already in use; stop what runs there or set "
@@ -121,7 +121,7 @@ class DevServer:
             if out is not None:
                 out.close()  # the child holds its own descriptor
         deadline = time.monotonic() + timeout
-        while not port_is_open(self.host, self.port):
+        while not (port_is_open(self.host, self.port) and self._serving()):
             if self.process.poll() is not None:
                 raise DevServerError(
                     f"the Temporal dev server exited with status {self.process.returncode}"
@@ -129,9 +129,34 @@ class DevServer:
                 )
             if time.monotonic() > deadline:
                 self.stop()
-                raise DevServerError(f"the Temporal dev server did not listen within {timeout}s")
+                raise DevServerError(
+                    f"the Temporal dev server did not answer its health check within {timeout}s"
+                    + (f"; see {self.log_file}" if self.log_file else "")
+                )
             time.sleep(0.1)
         return self
+
+    def _serving(self) -> bool:
+        """The frontend answers its health check: a listening port is not enough (a client that
+        connects then gets "Frontend is not healthy yet")."""
+        try:
+            checked = subprocess.run(
+                [
+                    str(temporal_binary()),
+                    "operator",
+                    "cluster",
+                    "health",
+                    "--address",
+                    self.address,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return False
+        return checked.returncode == 0 and "SERVING" in checked.stdout
 
     def stop(self, *, timeout: float = 15.0) -> None:
         """Stop the server (SIGTERM, then SIGKILL) and wait for it."""
