@@ -20,6 +20,7 @@ from lieu.platform.members.importing import MemberLine, import_members
 from lieu.platform.members.personas import moved_to, persona_files, read_personas
 from lieu.platform.members.population import COUNTIES
 from lieu.platform.members.synth import synthetic_members
+from lieu.platform.plans.settings import PlanSettingsError, read_settings, save_settings
 from lieu.settings import Settings
 from lieu.workflows.elections.client import ensure_election_workflow
 
@@ -38,18 +39,34 @@ def election_files(settings: Settings) -> list[Path]:
     return sorted(p for p in elections_dir(settings).glob("*.json") if p.name != "calendar.json")
 
 
+def plan_files(settings: Settings) -> list[Path]:
+    """Plans' settings files: `plans/<plan>.json` in the definitions directory."""
+    return sorted((settings.definitions_dir / "plans").glob("*.json"))
+
+
 async def publish_definitions(settings: Settings) -> str:
-    """Publish every definition under `settings.definitions_dir` not yet published; a summary."""
+    """Publish every definition under `settings.definitions_dir` not yet published, and store
+    each plan's settings file (`plans/<plan>.json`); a summary."""
+    try:
+        plans = [read_settings(path) for path in plan_files(settings)]
+    except PlanSettingsError as bad:
+        raise CommandError(str(bad)) from None
     engine = create_engine(settings.database_url)
     try:
         async with create_session_factory(for_writes(engine)).begin() as session:
             loaded = await load_directory(
                 session=session, root=settings.definitions_dir, actor="lieu-setup"
             )
+            changed = [
+                plan.plan
+                for plan in plans
+                if await save_settings(plan, session=session, actor="lieu-setup")
+            ]
     finally:
         await engine.dispose()
     counts = Counter(item.action.value for item in loaded)
-    return ", ".join(f"{counts[action]} {action}" for action in sorted(counts)) or "none found"
+    summary = ", ".join(f"{counts[action]} {action}" for action in sorted(counts)) or "none found"
+    return summary + (f"; plan settings stored: {', '.join(changed)}" if changed else "")
 
 
 async def seed_elections(settings: Settings) -> int:

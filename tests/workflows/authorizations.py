@@ -26,6 +26,7 @@ from lieu.platform.definitions.directory import load_directory
 from lieu.platform.definitions.supports import SUPPORTS
 from lieu.platform.elections.seed import SeedElection, import_elections
 from lieu.platform.members.service import upsert_member
+from lieu.platform.plans.calendar import CALIFORNIA
 from lieu.settings import Settings
 from lieu.workflows import registry
 from lieu.workflows.authorizations.service import NewRequest, request_authorization
@@ -101,7 +102,8 @@ class World:
         return self.env.client
 
     async def today(self) -> date:
-        return (await self.env.get_current_time()).astimezone(UTC).date()
+        """The plan's date on the server's clock (demo-plan works on California's)."""
+        return CALIFORNIA.local_date(await self.env.get_current_time())
 
     async def advance_to(self, day: date, hour: int = 12) -> None:
         target = datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
@@ -139,6 +141,7 @@ class World:
             ),
             task_queue=self.task_queue,
             search_attributes=self.search_attributes,
+            received_at=await self.env.get_current_time(),
         )
 
 

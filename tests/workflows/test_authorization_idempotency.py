@@ -3,7 +3,6 @@ no second hold, no second review, no second charge (time-skipping server, real a
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +12,7 @@ from sqlalchemy import func, select
 from lieu.platform.authorizations.models import AuthorizationRecord
 from lieu.platform.authorizations.status import Decision, LoopReason, Status
 from lieu.platform.limits.models import LimitEntry as Entry
+from lieu.platform.plans.calendar import CALIFORNIA
 from lieu.workflows.authorizations.service import AuthorizationRequestError, act
 from lieu.workflows.authorizations.types import (
     Cancel,
@@ -89,7 +89,8 @@ async def test_an_extension_sent_again_extends_once(w: World) -> None:
     deadline = (await state(handle)).review_deadline
     assert deadline is not None
     await twice(w, handle, ReviewExtension("um", "records", key="e"))
-    assert (await state(handle)).review_deadline == deadline + timedelta(days=14)
+    received = (await state(handle)).received_at
+    assert (await state(handle)).review_deadline == CALIFORNIA.add_calendar_days(received, 14)
 
 
 async def test_an_acceptance_sent_again_accepts_once(w: World) -> None:

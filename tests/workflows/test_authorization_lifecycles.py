@@ -9,6 +9,7 @@ import pytest
 
 from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
 from lieu.platform.authorizations.status import Decision, LoopReason, Status
+from lieu.platform.plans.calendar import CALIFORNIA
 from lieu.workflows.authorizations.service import AuthorizationRequestError
 from lieu.workflows.authorizations.types import (
     Cancel,
@@ -133,29 +134,38 @@ async def test_a_six_month_post_hospital_stay_is_reauthorized_after_a_second_rev
     assert result.quantity_reserved == Decimal(0)
 
 
-async def test_a_missed_review_deadline_is_escalated_not_decided(w: World) -> None:
+async def test_an_undecided_review_is_escalated_then_denied_at_its_deadline_and_reversible(
+    w: World,
+) -> None:
+    """42 CFR 438.404(c)(5): a decision not reached in time is a denial, at the deadline."""
     today = await w.today()
     ana = cin()
     await enroll(w.engine, ana, "ana", county="Los Angeles")
     handle = await w.request(ana, "respite", "60", measure="hours")
     pending = await settle(handle, lambda s: s.review_deadline is not None)
     assert pending.status is Status.PENDING_REVIEW and not pending.escalated
-    assert pending.review_deadline is not None
-    await w.advance_to(pending.review_deadline.date() + timedelta(days=1))
+    deadline, alert = pending.review_deadline, pending.escalate_at
+    assert deadline is not None and alert == deadline - timedelta(hours=24)
+    await w.advance(alert - await w.env.get_current_time() + timedelta(minutes=1))
     escalated = await settle(handle, lambda s: s.escalated)
-    assert escalated.status is Status.PENDING_REVIEW
-    assert "escalated" in kinds(escalated)
-    assert escalated.quantity_approved is None
+    assert escalated.status is Status.PENDING_REVIEW and "escalated" in kinds(escalated)
+
+    await w.advance(deadline - await w.env.get_current_time() + timedelta(minutes=1))
+    deemed = await settle(handle, lambda s: s.deemed)
+    assert deemed.status is Status.DENIED and deemed.phase == "deemed"
+    denial = next(e for e in deemed.timeline if e.kind == "deemed_denied")
+    assert timedelta(0) <= denial.at - deadline < timedelta(seconds=1)  # at the deadline
+    assert deemed.quantity_reserved == Decimal(0)  # the hold was given back
 
     await send(handle, decision("um-lead", Decision.MODIFY, "36 hours left this year", Decimal(36)))
     approved = await settle(handle, lambda s: s.status is Status.AWAITING_PROVIDER)
     assert approved.quantity_approved == Decimal(36)
     assert approved.quantity_reserved == Decimal(36)
-    assert not approved.escalated
+    assert "reversed" in kinds(approved) and not approved.deemed
     assert today <= approved.service_start
 
 
-async def test_the_one_review_extension_moves_the_deadline_and_a_second_is_refused(
+async def test_the_one_review_extension_ends_14_days_from_receipt_and_a_second_is_refused(
     w: World,
 ) -> None:
     ana = cin()
@@ -163,9 +173,10 @@ async def test_the_one_review_extension_moves_the_deadline_and_a_second_is_refus
     handle = await w.request(ana, "respite", "20", measure="hours")
     pending = await settle(handle, lambda s: s.review_deadline is not None)
     assert pending.review_deadline is not None
+    await w.advance(timedelta(days=2))
     await send(handle, ReviewExtension("um", "awaiting caregiver assessment"))
     extended = await state(handle)
-    assert extended.review_deadline == pending.review_deadline + timedelta(days=14)
+    assert extended.review_deadline == CALIFORNIA.add_calendar_days(pending.received_at, 14)
     with pytest.raises(AuthorizationRequestError) as again:
         await send(handle, ReviewExtension("um", "again"))
     assert again.value.code == "already_extended"

@@ -13,7 +13,11 @@ from lieu.platform.access.roles import Principal, Role
 from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
 from lieu.platform.authorizations.status import Status
 
-IN_REVIEW = (Status.PENDING_REVIEW.value, Status.PRESUMPTIVE.value)
+IN_REVIEW = (
+    Status.PENDING_REVIEW.value,
+    Status.PENDING_INFORMATION.value,
+    Status.PRESUMPTIVE.value,
+)
 IN_FORCE = (Status.APPROVED.value, Status.ACTIVE.value, Status.AWAITING_PROVIDER.value)
 
 

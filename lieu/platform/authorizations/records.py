@@ -66,6 +66,10 @@ class AuthorizationState:
     documents: list[str] = field(default_factory=list)  # requirement ids on file
     flagged_reports: list[str] = field(default_factory=list)
     reports_until: date | None = None  # late service reports are taken until this day
+    escalate_at: datetime | None = None  # operations are alerted then if no decision is in
+    deemed: bool = False  # denied because the review deadline passed; a late decision may come
+    late_until: datetime | None = None  # a late decision is taken until then
+    information_needed: list[str] = field(default_factory=list)  # asked of the provider
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ class Status(enum.StrEnum):
     REFUSED = "refused"  # not offered by the plan in the county on the date of service
     DENIED = "denied"
     PENDING_REVIEW = "pending_review"
+    PENDING_INFORMATION = "pending_information"  # the reviewer asked the provider for more
     PRESUMPTIVE = "presumptive"  # service may start while review runs
     AWAITING_DOCUMENTS = "awaiting_documents"  # named documents must be on file first
     AWAITING_PROVIDER = "awaiting_provider"  # closed-loop referral: provider to accept

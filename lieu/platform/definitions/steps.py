@@ -42,6 +42,15 @@ class Extension:
 
 
 @dataclass(frozen=True, slots=True)
+class AfterDeadline:
+    """What a review's missed deadline (a deemed denial) does: `hold` is release or keep, and a
+    late decision is taken for `late_decision_days` after the deadline."""
+
+    hold: str = "release"
+    late_decision_days: int = 30
+
+
+@dataclass(frozen=True, slots=True)
 class RequiredDocument:
     """A document a documentation step needs on file, by the id it is attached under."""
 
@@ -64,6 +73,8 @@ class Step:
     on: tuple[str, ...] = ()  # notice
     documents: tuple[RequiredDocument, ...] = ()  # documentation
     reference: str | None = None
+    escalate_before: Duration | None = None  # review (None: 24 hours)
+    after_deadline: AfterDeadline | None = None  # review (None: the defaults)
 
     def describe(self) -> str:
         """The step in plain words."""
@@ -135,6 +146,8 @@ def parse_step(raw: Mapping[str, Any]) -> Step:
     """A Step from one schema-valid `steps` item."""
     deadlines = raw.get("deadlines")
     extension = raw.get("extension")
+    lead = raw.get("escalate_before")
+    after = raw.get("after_deadline")
     return Step(
         kind=StepKind(raw["kind"]),
         days=raw.get("days"),
@@ -151,6 +164,8 @@ def parse_step(raw: Mapping[str, Any]) -> Step:
             RequiredDocument(item["id"], item["label"]) for item in raw.get("documents", ())
         ),
         reference=raw.get("reference"),
+        escalate_before=None if lead is None else _duration(lead),
+        after_deadline=None if after is None else AfterDeadline(**after),
     )
 
 

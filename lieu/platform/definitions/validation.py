@@ -14,6 +14,7 @@ from lieu.platform.definitions.checks import (
     limit_problems,
     step_problems,
 )
+from lieu.platform.definitions.clock_checks import clock_problems
 from lieu.platform.definitions.document import Definition, DefinitionRef, parse_definition
 from lieu.platform.definitions.inheritance import effective
 from lieu.platform.definitions.narrowing import narrowing_problems
@@ -88,6 +89,7 @@ def _semantic_problems(
             in_force = effective(baseline, definition)
     if in_force.authorization is not None:
         found += step_problems(in_force.authorization, in_force.limits)
+        found += clock_problems(in_force.authorization, definition.effective_from)
     return found
 
 

@@ -26,6 +26,7 @@ from lieu.platform.authorizations.status import Urgency
 from lieu.platform.elections.counties import county_slug
 from lieu.platform.limits.balances import balance
 from lieu.platform.members.service import MemberNotFound, get_member
+from lieu.platform.plans.settings import plan_settings
 from lieu.workflows.authorizations.search import initial_attributes
 from lieu.workflows.authorizations.types import (
     AttachDocument,
@@ -34,9 +35,11 @@ from lieu.workflows.authorizations.types import (
     Cancel,
     CloseLoop,
     DefinitionRef,
+    ProvideInformation,
     ProviderResponse,
     ReauthorizationRequest,
     Reply,
+    RequestInformation,
     Retry,
     ReviewDecision,
     ReviewExtension,
@@ -47,9 +50,13 @@ from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
 Handle = WorkflowHandle[AuthorizationWorkflow, AuthorizationState]
 # Published versions never change (pinned by content hash): one cache for the process.
 DEFINITIONS = PinnedDefinitions()
+RESOLVED_YEARS = 5  # years after receipt the workflow's calendar lists the holidays of
+
 UPDATES: dict[type, Any] = {
     ReviewDecision: AuthorizationWorkflow.decide,
     ReviewExtension: AuthorizationWorkflow.extend_review,
+    RequestInformation: AuthorizationWorkflow.request_information,
+    ProvideInformation: AuthorizationWorkflow.provide_information,
     ProviderResponse: AuthorizationWorkflow.respond,
     ServiceReport: AuthorizationWorkflow.report_service,
     ReauthorizationRequest: AuthorizationWorkflow.request_reauthorization,
@@ -129,7 +136,11 @@ async def prepare(
         raise AuthorizationRequestError("member_not_found", str(hidden)) from None
     if request.quantity <= 0:
         raise AuthorizationRequestError("bad_quantity", "the quantity must be positive")
-    start = request.service_start or received_at.astimezone(UTC).date()
+    settings = await plan_settings(request.plan, session=session)
+    year = settings.calendar.local_date(received_at).year
+    # the holidays a review, a renewal's review or an extension may count over
+    calendar = settings.calendar.resolved(year - 1, year + RESOLVED_YEARS)
+    start = request.service_start or calendar.local_date(received_at)
     try:
         ref, definition = await definition_in_force(
             session=session,
@@ -148,7 +159,7 @@ async def prepare(
         raise AuthorizationRequestError(
             "bad_measure", f"{request.support} is measured in {', '.join(measures)}, not {measure}"
         )
-    late = retroactive_problem(definition.authorization, start, received_at)
+    late = retroactive_problem(definition.authorization, start, received_at, calendar)
     if late is not None:
         raise AuthorizationRequestError("retroactive", late)
     for spec in specs:
@@ -188,6 +199,7 @@ async def prepare(
         urgency=request.urgency,
         received_at=received_at,
         pricing=definition.pricing,
+        calendar=calendar,
     )
 
 

@@ -13,8 +13,10 @@ from lieu.platform.authorizations.lifecycle.actions import (
     AttachDocument,
     Cancel,
     CloseLoop,
+    ProvideInformation,
     ProviderResponse,
     ReauthorizationRequest,
+    RequestInformation,
     Retry,
     ReviewDecision,
     ReviewExtension,
@@ -30,6 +32,7 @@ from lieu.platform.authorizations.records import (
 )
 from lieu.platform.authorizations.status import Urgency
 from lieu.platform.definitions.steps import Authorization
+from lieu.platform.plans.calendar import BEFORE_PLANS, PlanCalendar
 from lieu.platform.pricing.terms import Pricing
 
 __all__ = [
@@ -40,9 +43,11 @@ __all__ = [
     "DefinitionRef",
     "LedgerInput",
     "LedgerResult",
+    "ProvideInformation",
     "ProviderResponse",
     "ReauthorizationRequest",
     "Reply",
+    "RequestInformation",
     "Retry",
     "ReviewDecision",
     "ReviewExtension",
@@ -81,6 +86,8 @@ class AuthorizationInput:
     # typed as a string so that decoding every new request's input stays cheap (the converter
     # builds a schema for the input type in each workflow run).
     carried: str | None = None
+    # The plan's clock (time zone, working days); requests from before plans had one ran on UTC.
+    calendar: PlanCalendar = BEFORE_PLANS
 
 
 @functools.cache

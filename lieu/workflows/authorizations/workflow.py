@@ -51,9 +51,11 @@ with workflow.unsafe.imports_passed_through():
         CloseLoop,
         LedgerInput,
         Projection,
+        ProvideInformation,
         ProviderResponse,
         ReauthorizationRequest,
         Reply,
+        RequestInformation,
         Retry,
         ReviewDecision,
         ReviewExtension,
@@ -68,6 +70,9 @@ RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=time
 REVIEW_OPENS_AT_ONCE = "review-opens-at-once"  # no projection before the review opens
 LATE_SERVICE_REPORTS = "late-service-reports"  # stay open for reports after the end
 ANSWER_AFTER_EFFECTS = "answer-after-effects"  # an answer waits for its command's activities
+# A missed deadline is a denial, extensions count from receipt, adverse determinations issue
+# notices of action (Terms.managed_care_rules): asked once, at the start of each run.
+MANAGED_CARE_RULES = "managed-care-rules"
 KEPT_TIMELINE = 20  # timeline entries carried into the next run (all are projected already)
 
 
@@ -76,15 +81,16 @@ class AuthorizationWorkflow:
     """One authorization, pinned to a definition version.
 
     Updates (each answers a `Reply`, kept by the caller's idempotency key, which is also the
-    update id): `decide`, `extend_review`, `respond`, `report_service`,
-    `request_reauthorization`, `close_loop`, `cancel`, `attach_document`, `retry`.
+    update id): `decide`, `extend_review`, `request_information`, `provide_information`,
+    `respond`, `report_service`, `request_reauthorization`, `close_loop`, `cancel`,
+    `attach_document`, `retry`.
     Queries: `state`, `answered`.
     """
 
     @workflow.init
     def __init__(self, request: AuthorizationInput) -> None:
         self._in = request
-        self._terms = machine.Terms(request.terms, request.pricing)
+        self._terms = machine.Terms(request.terms, request.pricing, request.calendar)
         self._s: Lifecycle = carried_state(request) or machine.begin(
             authorization_id=request.authorization_id,
             plan=request.plan,
@@ -109,6 +115,7 @@ class AuthorizationWorkflow:
 
     @workflow.run
     async def run(self, request: AuthorizationInput) -> AuthorizationState:
+        self._terms = replace(self._terms, managed_care_rules=workflow.patched(MANAGED_CARE_RULES))
         if request.carried is None:
             await self._feed(Started(workflow.now()))
         while self._s.phase is not Phase.DONE:
@@ -314,6 +321,24 @@ class AuthorizationWorkflow:
     @extend_review.validator
     def _validate_extend(self, extension: ReviewExtension) -> None:
         self._check(extension)
+
+    @workflow.update
+    async def request_information(self, asking: RequestInformation) -> Reply:
+        """The reviewer asks the provider for what is needed to decide (with its notice)."""
+        return await self._act(asking)
+
+    @request_information.validator
+    def _validate_request_information(self, asking: RequestInformation) -> None:
+        self._check(asking)
+
+    @workflow.update
+    async def provide_information(self, information: ProvideInformation) -> Reply:
+        """The provider sends what the reviewer asked for."""
+        return await self._act(information)
+
+    @provide_information.validator
+    def _validate_provide_information(self, information: ProvideInformation) -> None:
+        self._check(information)
 
     @workflow.update
     async def respond(self, response: ProviderResponse) -> Reply:

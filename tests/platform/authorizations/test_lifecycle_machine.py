@@ -280,14 +280,26 @@ def test_the_review_deadline_is_counted_from_receipt_in_working_days() -> None:
     assert review.standard.unit == "working_days"
     assert run.state.review_deadline is not None
     assert run.state.review_deadline.weekday() < 5
-    assert machine.next_timer(run.state, RESPITE) == run.state.review_deadline
+    # operations are alerted a day before the deadline
+    alert = run.state.review_deadline - timedelta(hours=24)
+    assert machine.next_timer(run.state, RESPITE) == alert
 
 
-def test_a_missed_deadline_escalates_and_leaves_the_request_pending() -> None:
+def test_operations_are_alerted_before_the_deadline_and_the_request_stays_pending() -> None:
     run = in_review()
     run.timer()
     assert run.state.escalated and run.state.status is Status.PENDING_REVIEW
-    assert machine.next_timer(run.state, RESPITE) is None  # it waits for a person now
+    assert run.now < (run.state.review_deadline or run.now)
+    assert machine.next_timer(run.state, RESPITE) == run.state.review_deadline
+
+
+def test_a_history_from_before_the_managed_care_rules_only_escalates_at_the_deadline() -> None:
+    before = replace(RESPITE, managed_care_rules=False)
+    run = in_review(before)
+    assert machine.next_timer(run.state, before) == run.state.review_deadline
+    run.timer()
+    assert run.state.escalated and run.state.status is Status.PENDING_REVIEW
+    assert machine.next_timer(run.state, before) is None  # it waits for a person
     assert run.kinds[-1] == "escalated"
 
 
@@ -312,7 +324,7 @@ def test_the_extension_moves_the_deadline_once() -> None:
     deadline = run.state.review_deadline
     assert deadline is not None
     run.act(ReviewExtension("um", "records requested"))
-    assert run.state.review_deadline == deadline + timedelta(days=14)
+    assert run.state.review_deadline == MONDAY + timedelta(days=14)  # 14 days from receipt
     assert machine.refusal(run.state, RESPITE, ReviewExtension("um", "again", key="x")) == (
         "already_extended",
         texts.ALREADY_EXTENDED,
@@ -421,7 +433,7 @@ def test_the_reminder_comes_the_configured_days_before_the_end_then_it_expires()
     assert end is not None
     run.timer()
     assert run.kinds[-1] == "reauthorization_reminder"
-    assert run.now == machine.midnight_after(end) - timedelta(days=30)
+    assert run.now == RESPITE.calendar.day_ends(end) - timedelta(days=30)
     run.timer()
     assert run.state.status is Status.EXPIRED
     assert run.state.loop_reason is LoopReason.EXPIRED_WITHOUT_SERVICE

@@ -15,6 +15,7 @@ import pytest
 SCHEMA = Path(__file__).resolve().parents[3] / "benefit_definitions/schema/definition.schema.json"
 MACHINE = "tests.platform.authorizations.test_lifecycle_machine"
 WORKFLOW = "tests.workflows.test_authorization_terms"
+RULES = "tests.platform.authorizations.test_lifecycle_managed_care"
 SHOWN = "shown to people"  # words, not behaviour
 
 # term (a path into the schema) -> the tests that show it at work
@@ -59,9 +60,22 @@ TERMS: dict[str, tuple[str, ...]] = {
     ),
     "step.deadlines": (
         f"{MACHINE}::test_the_review_deadline_is_counted_from_receipt_in_working_days",
-        f"{MACHINE}::test_a_missed_deadline_escalates_and_leaves_the_request_pending",
+        f"{RULES}::test_a_friday_evening_receipt_counts_working_days_from_friday_skipping_the_holiday",
+        f"{RULES}::test_five_working_days_a_holiday_stretches_stop_at_the_federal_seven_days",
+        f"{RULES}::test_a_standard_review_missed_is_denied_at_the_deadline_with_the_members_notice",
     ),
-    "step.extension": (f"{MACHINE}::test_the_extension_moves_the_deadline_once",),
+    "step.extension": (
+        f"{MACHINE}::test_the_extension_moves_the_deadline_once",
+        f"{RULES}::test_the_extension_ends_fourteen_days_from_receipt_with_a_notice",
+    ),
+    "step.escalate_before": (
+        f"{RULES}::test_operations_are_alerted_the_configured_lead_before_the_deadline",
+    ),
+    "step.after_deadline": (
+        f"{RULES}::test_a_definition_may_keep_the_hold_while_a_late_decision_may_come",
+        f"{RULES}::test_no_late_decision_in_the_window_leaves_the_deemed_denial_standing",
+        f"{RULES}::test_no_late_decisions_ends_the_request_at_the_deemed_denial",
+    ),
     "step.deadline_days": (
         f"{MACHINE}::test_no_answer_from_the_provider_closes_the_loop_and_releases",
     ),

@@ -25,6 +25,7 @@ class ReviewDecision:
     quantity: Decimal | None = None
     roles: tuple[str, ...] = ()
     key: str = ""
+    reason_code: str = ""  # one of notices.facts.REASONS for a denial or a modification
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,26 @@ class ReviewExtension:
 
     reviewer: str
     reason: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class RequestInformation:
+    """The reviewer asks the provider for what is `needed` to decide (the clock keeps running:
+    the deadline stands unless the review is extended)."""
+
+    reviewer: str
+    needed: tuple[str, ...]
+    roles: tuple[str, ...] = ()
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class ProvideInformation:
+    """The provider sends what the reviewer asked for (documents are attached separately)."""
+
+    provider: str
+    note: str = ""
     key: str = ""
 
 
@@ -119,6 +140,8 @@ class Retry:
 Action = (
     ReviewDecision
     | ReviewExtension
+    | RequestInformation
+    | ProvideInformation
     | ProviderResponse
     | ServiceReport
     | ReauthorizationRequest

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from lieu.platform.authorizations.lifecycle.actions import Action
+from lieu.platform.notices.facts import NoticeFacts
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,23 @@ class LateReportsWindow:
     patch (a history recorded before it ended at once) and answers with `WindowOpened`."""
 
 
+@dataclass(frozen=True)
+class Notify:
+    """Issue a notice of action (rendered and stored as documents for the member and provider)."""
+
+    facts: NoticeFacts
+
+
 Command = (
-    Assess | Reserve | Release | Consume | Project | LegacyProject | Publish | LateReportsWindow
+    Assess
+    | Reserve
+    | Release
+    | Consume
+    | Project
+    | LegacyProject
+    | Publish
+    | LateReportsWindow
+    | Notify
 )
 RESULT_COMMANDS = (Assess, Reserve, Consume, LateReportsWindow)
 

@@ -11,18 +11,19 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from lieu.platform.authorizations.deadlines import deadline_after
 from lieu.platform.authorizations.lifecycle import reports, texts
 from lieu.platform.authorizations.lifecycle.actions import (
     AttachDocument,
     Cancel,
     CloseLoop,
+    ProvideInformation,
     ProviderResponse,
     ReauthorizationRequest,
+    RequestInformation,
     Retry,
     ReviewDecision,
     ReviewExtension,
@@ -40,6 +41,7 @@ from lieu.platform.authorizations.lifecycle.commands import (
     Failed,
     LateReportsWindow,
     LegacyProject,
+    Notify,
     Project,
     Publish,
     Release,
@@ -49,6 +51,7 @@ from lieu.platform.authorizations.lifecycle.commands import (
     TimerFired,
     WindowOpened,
 )
+from lieu.platform.authorizations.lifecycle.notices import criteria_of, notice_facts
 from lieu.platform.authorizations.lifecycle.state import (
     REVIEWING,
     WAITING_FOR_A_RESULT,
@@ -61,8 +64,11 @@ from lieu.platform.authorizations.lifecycle.state import (
     Reply,
 )
 from lieu.platform.authorizations.records import DefinitionRef, TimelineEntry
+from lieu.platform.authorizations.regulation import EXPEDITED, STANDARD, ceiling
 from lieu.platform.authorizations.status import Decision, LoopReason, Status, Urgency
-from lieu.platform.definitions.steps import Authorization, Step, StepKind
+from lieu.platform.definitions.steps import AfterDeadline, Authorization, Step, StepKind
+from lieu.platform.notices.facts import REASONS, NoticeKind, Reason
+from lieu.platform.plans.calendar import BEFORE_PLANS, PlanCalendar
 from lieu.platform.pricing.terms import Pricing
 
 ALL = frozenset(Phase) - {Phase.DONE}
@@ -82,10 +88,17 @@ REPORTABLE = frozenset(
 
 @dataclass(frozen=True)
 class Terms:
-    """What the pinned definition says about authorizing and paying for the support."""
+    """What the pinned definition says about authorizing and paying for the support, and the
+    plan's clock it counts on.
+
+    `managed_care_rules` is False only when replaying a history recorded before lieu applied
+    the rules of 42 CFR 438 as it now does (a missed deadline is a denial, an extension counts
+    from receipt, adverse determinations issue notices of action): such a run keeps its rules."""
 
     authorization: Authorization
     pricing: Pricing | None = None
+    calendar: PlanCalendar = BEFORE_PLANS
+    managed_care_rules: bool = True
 
     def step(self, kind: StepKind) -> Step | None:
         return self.authorization.step(kind)
@@ -107,6 +120,30 @@ class Turn:
 
     def issue(self, command: Command) -> None:
         self.commands.append(command)
+
+    def when(self, moment: datetime) -> str:
+        """A moment in the plan's words."""
+        return self.terms.calendar.words(moment)
+
+    def notify(self, kind: NoticeKind, **facts: Any) -> None:
+        """Issue a notice of action (not when replaying a history from before notices)."""
+        if not self.terms.managed_care_rules:
+            return
+        s = self.state
+        s.notices += 1
+        self.issue(
+            Notify(
+                notice_facts(
+                    s,
+                    self.terms.authorization,
+                    self.terms.calendar,
+                    self.now,
+                    kind,
+                    key=f"{s.authorization_id}/notice/{s.notices}",
+                    **facts,
+                )
+            )
+        )
 
     @property
     def waits(self) -> bool:
@@ -268,15 +305,22 @@ def _open_review(t: Turn, step: Step, phase: Phase, since: datetime, *, legacy: 
     assert span is not None, "a review step always has deadlines (validated)"
     if legacy:
         t.issue(LegacyProject())
-    s.review_deadline = deadline_after(since, span.amount, span.unit)
+    calendar = t.terms.calendar
+    configured = calendar.after(since, span.amount, span.unit)
+    clock = EXPEDITED if s.urgency is Urgency.EXPEDITED else STANDARD
+    latest = since + ceiling(clock, calendar.local_date(s.received_at)).longest
+    s.review_deadline = min(configured, latest)
+    s.review_since = since
+    s.escalate_at = _escalation(t, step, since, s.review_deadline)
     s.escalated = False
     s.phase = phase
     if phase is Phase.REVIEW and s.status is not Status.PRESUMPTIVE:
         s.status = Status.PENDING_REVIEW
+    capped = t.when(latest) if configured > latest else ""
     t.note(
         "review_requested",
         "lieu",
-        texts.review_requested(step, s.review_deadline, s.urgency.value, span),
+        texts.review_requested(step, t.when(s.review_deadline), s.urgency.value, span, capped),
     )
     t.issue(Publish())
     t.issue(Project())
@@ -292,7 +336,7 @@ def _open_second_review(t: Turn, step: Step) -> None:
     t.note(
         "review_requested",
         "lieu",
-        texts.second_review_requested(step.role, s.decided.reviewer, s.review_deadline),
+        texts.second_review_requested(step.role, s.decided.reviewer, t.when(s.review_deadline)),
     )
     t.issue(Publish())
     t.issue(Project())
@@ -309,6 +353,7 @@ def _decided(t: Turn) -> None:
     s.status = Status.APPROVED
     s.served = True
     s.review_deadline = None
+    s.information_needed = ()
     s.decision_told = True
     t.tell("decision", texts.authorized_notice(s.support, s.provider))
 
@@ -318,9 +363,11 @@ def _await_provider(t: Turn, step: Step) -> None:
     s.phase = Phase.PROVIDER
     s.status = Status.AWAITING_PROVIDER
     s.loop_status = "pending_acceptance"
-    s.acceptance_due = t.now + timedelta(days=step.deadline_days or 5)
-    t.note("referral_sent", "lieu", texts.referral_sent(s.acceptance_due))
-    t.tell("assignment", texts.referral_notice(s.provider, s.acceptance_due))
+    calendar = t.terms.calendar
+    s.acceptance_due = calendar.add_calendar_days(t.now, step.deadline_days or 5)
+    due = calendar.local_date(s.acceptance_due)
+    t.note("referral_sent", "lieu", texts.referral_sent(due))
+    t.tell("assignment", texts.referral_notice(s.provider, due))
     t.issue(Project())
 
 
@@ -359,14 +406,30 @@ def _end(t: Turn) -> None:
         s.phase = Phase.DONE
 
 
-def _deny(t: Turn, reason: str, actor: str) -> None:
+def _deny(
+    t: Turn,
+    reason: str,
+    actor: str,
+    code: str = Reason.OTHER.value,
+    explanation: tuple[str, ...] = (),
+) -> None:
     s = t.state
     _release(t, s.remaining, "denied")
     s.status = Status.DENIED
     s.review_deadline = None
+    s.information_needed = ()
+    s.deemed = False
     _close_loop(t, LoopReason.NOT_AUTHORIZED)
     t.note("denied", actor, texts.denied(reason, s.quantity_used, s.measure))
     t.tell("decision", texts.denied_notice(reason))
+    reference = t.terms.authorization.reference
+    t.notify(
+        NoticeKind.DENIAL,
+        reason_code=code or Reason.OTHER.value,
+        reason=reason,
+        decided_by=actor,
+        **({"criteria": criteria_of(explanation, reference)} if explanation else {}),
+    )
     _end(t)
 
 
@@ -401,26 +464,29 @@ def started(t: Turn, event: Started) -> None:
         s.loop_status = "sent"
     if not t.terms.has(StepKind.LIMIT_CHECK):
         s.quantity_reserved = s.quantity_requested
-    late = retroactive_problem(t.terms.authorization, s.service_start, s.received_at)
+    late = retroactive_problem(
+        t.terms.authorization, s.service_start, s.received_at, t.terms.calendar
+    )
     if late is not None:
         _refuse_request(t, late)
         return
     _walk(t)
 
 
-def _refuse_request(t: Turn, reason: str) -> None:
+def _refuse_request(t: Turn, reason: str, code: str = Reason.OTHER.value) -> None:
     s = t.state
     s.status = Status.REFUSED
     _close_loop(t, LoopReason.NOT_AUTHORIZED)
     t.note("refused", "lieu", reason)
     t.tell("decision", texts.refused(reason))
+    t.notify(NoticeKind.DENIAL, reason_code=code, reason=reason, decided_by="lieu")
     _end(t)
 
 
 def assessed(t: Turn, event: Assessed) -> None:
     s = t.state
     if not event.offered:
-        _refuse_request(t, event.refusal)
+        _refuse_request(t, event.refusal, Reason.NOT_OFFERED.value)
         return
     t.note(
         "eligibility",
@@ -431,7 +497,13 @@ def assessed(t: Turn, event: Assessed) -> None:
     if event.outcome == "undetermined" and t.terms.has(StepKind.REVIEW):
         t.note("eligibility_to_review", "lieu", texts.UNDETERMINED_TO_REVIEW)
     elif event.outcome != "eligible":
-        _deny(t, texts.not_eligible(event.explanation), "lieu")
+        _deny(
+            t,
+            texts.not_eligible(event.explanation),
+            "lieu",
+            Reason.CRITERIA_NOT_MET.value,
+            event.explanation,
+        )
         return
     s.step += 1
     _walk(t)
@@ -440,7 +512,7 @@ def assessed(t: Turn, event: Assessed) -> None:
 def reserved(t: Turn, event: Reserved) -> None:
     s = t.state
     if event.quantity <= ZERO:
-        _deny(t, texts.limit_reached(event.message), "lieu")
+        _deny(t, texts.limit_reached(event.message), "lieu", Reason.LIMIT_REACHED.value)
         return
     asked = s.quantity_approved or s.quantity_requested
     s.quantity_reserved += event.quantity
@@ -458,7 +530,7 @@ def decided(t: Turn, decision: ReviewDecision) -> None:
     s = t.state
     if decision.decision is Decision.DENY:
         t.message = texts.DECISION_WORDS["deny"]
-        _deny(t, decision.reason, decision.reviewer)
+        _deny(t, decision.reason, decision.reviewer, decision.reason_code)
         return
     base = s.quantity_reserved if _reserved_yet(t) else s.quantity_requested
     approved = base
@@ -468,6 +540,7 @@ def decided(t: Turn, decision: ReviewDecision) -> None:
         _release(t, s.quantity_reserved - approved, "modified by review")
     s.quantity_approved = approved
     s.escalated = False
+    s.information_needed = ()
     s.decided = Decided(decision.reviewer, decision.decision.value, approved)
     t.message = texts.DECISION_WORDS[decision.decision.value]
     t.note(
@@ -475,21 +548,36 @@ def decided(t: Turn, decision: ReviewDecision) -> None:
         decision.reviewer,
         texts.approved(decision.decision.value, approved, s.measure, decision.reason),
     )
+    _partly(t, decision, approved)
     s.step += 1
     _walk(t)
+
+
+def _partly(t: Turn, decision: ReviewDecision, approved: Decimal) -> None:
+    """Approving less than was asked is an adverse determination: its notice goes out."""
+    if approved < t.state.quantity_requested:
+        t.notify(
+            NoticeKind.PARTIAL_APPROVAL,
+            reason_code=decision.reason_code or Reason.LESS_IS_ENOUGH.value,
+            reason=decision.reason,
+            decided_by=decision.reviewer,
+            approved=approved,
+        )
 
 
 def second_decided(t: Turn, decision: ReviewDecision) -> None:
     s = t.state
     t.message = texts.DECISION_WORDS[decision.decision.value]
     if decision.decision is Decision.DENY:
-        _deny(t, decision.reason, decision.reviewer)
+        _deny(t, decision.reason, decision.reviewer, decision.reason_code)
         return
     approved = s.quantity_approved or s.quantity_reserved
     if decision.decision is Decision.MODIFY and decision.quantity is not None:
         lower = min(decision.quantity, approved)
         if _reserved_yet(t) and lower < s.quantity_reserved:
             _release(t, s.quantity_reserved - lower, "modified by second review")
+        if lower < approved:
+            _partly(t, decision, lower)
         approved = lower
     s.quantity_approved = approved
     s.escalated = False
@@ -502,10 +590,217 @@ def second_decided(t: Turn, decision: ReviewDecision) -> None:
     _walk(t)
 
 
-def escalate(t: Turn, event: TimerFired) -> None:
+def _escalation(t: Turn, step: Step, since: datetime, deadline: datetime) -> datetime | None:
+    """When operations are alerted: `escalate_before` (24 hours by default) before the deadline,
+    not before the review opens (None: at the deadline, as histories before the rules ran)."""
+    if not t.terms.managed_care_rules:
+        return None
+    lead = step.escalate_before
+    alert = (
+        deadline - timedelta(hours=24)
+        if lead is None
+        else _before(t.terms.calendar, deadline, lead.amount, lead.unit)
+    )
+    return max(alert, since)
+
+
+def _before(calendar: PlanCalendar, deadline: datetime, amount: int, unit: str) -> datetime:
+    if unit == "hours":
+        return deadline - timedelta(hours=amount)
+    # as many (working) days back as forward from the deadline's distance
+    moment = deadline
+    for _ in range(amount):
+        moment -= timedelta(days=1)
+        while unit == "working_days" and not calendar.is_working_day(calendar.local_date(moment)):
+            moment -= timedelta(days=1)
+    return moment
+
+
+def review_clock(t: Turn, event: TimerFired) -> None:
+    """The review's timer: operations are alerted first; at the deadline the request is denied
+    (42 CFR 438.404(c)(5)). Histories from before that rule only escalate, at the deadline."""
     s = t.state
-    s.escalated = True
-    t.note("escalated", "lieu", texts.ESCALATED)
+    assert s.review_deadline is not None
+    if not t.terms.managed_care_rules:
+        s.escalated = True
+        t.note("escalated", "lieu", texts.ESCALATED)
+        t.issue(Publish())
+        t.issue(Project())
+        return
+    if event.now < s.review_deadline:
+        s.escalated = True
+        t.note("escalated", "lieu", texts.escalated(t.when(s.review_deadline)))
+        t.issue(Publish())
+        t.issue(Project())
+        return
+    _deem(t)
+
+
+def _after_deadline(t: Turn) -> AfterDeadline:
+    step = t.terms.step(StepKind.REVIEW)
+    return (step.after_deadline if step is not None else None) or AfterDeadline()
+
+
+def _deem(t: Turn) -> None:
+    """No decision by the deadline: an adverse benefit determination at that instant."""
+    s = t.state
+    assert s.review_deadline is not None
+    due = t.when(s.review_deadline)
+    deemed_reason = texts.deemed_denied(due)
+    if s.phase is Phase.RENEWAL_REVIEW:
+        assert s.renewal is not None
+        _release(t, s.renewal.added, "reauthorization deemed denied")
+        s.service_end = s.renewal.end_before
+        s.renewal = None
+        s.escalated = False
+        s.review_deadline = None
+        s.phase = Phase.ACTIVE
+        t.note("reauthorization_denied", "lieu", texts.deemed_renewal_denied(due))
+        t.tell("decision", texts.DEEMED_NOTICE)
+        t.notify(
+            NoticeKind.DEEMED_DENIAL,
+            reason_code=Reason.TIMEFRAME_PASSED.value,
+            reason=texts.deemed_renewal_denied(due),
+            decided_by="lieu",
+        )
+        t.issue(Publish())
+        t.issue(Project())
+        return
+    after = _after_deadline(t)
+    s.deemed, s.deemed_phase = True, s.phase
+    s.status = Status.DENIED
+    s.escalated = False
+    t.note("deemed_denied", "lieu", deemed_reason)
+    t.tell("decision", texts.DEEMED_NOTICE)
+    t.notify(
+        NoticeKind.DEEMED_DENIAL,
+        reason_code=Reason.TIMEFRAME_PASSED.value,
+        reason=deemed_reason,
+        decided_by="lieu",
+    )
+    if after.hold == "release" and s.remaining > ZERO:
+        _release(t, s.remaining, "deemed denied")
+        s.hold_released = True
+    if after.late_decision_days <= 0:
+        s.deemed = False
+        _close_loop(t, LoopReason.NOT_AUTHORIZED)
+        _end(t)
+        return
+    s.phase = Phase.DEEMED
+    s.late_until = t.terms.calendar.add_calendar_days(s.review_deadline, after.late_decision_days)
+    t.note("late_decisions_open", "lieu", texts.late_decisions_until(t.when(s.late_until)))
+    t.issue(Publish())
+    t.issue(Project())
+
+
+def late_decided(t: Turn, decision: ReviewDecision) -> None:
+    """A decision after the deemed denial: a denial with its reason, or a reversal."""
+    s = t.state
+    if decision.decision is Decision.DENY:
+        t.message = texts.DECISION_WORDS["deny"]
+        _deny(t, decision.reason, decision.reviewer, decision.reason_code)
+        return
+    if s.hold_released:
+        s.late_decision = decision
+        s.phase = Phase.REINSTATING
+        quantity = (
+            decision.quantity
+            if decision.decision is Decision.MODIFY and decision.quantity is not None
+            else s.quantity_requested
+        )
+        _hold(t, min(quantity, s.quantity_requested), s.service_start, "reinstate")
+        return
+    _reverse(t, decision)
+
+
+def reinstated(t: Turn, event: Reserved) -> None:
+    s = t.state
+    decision = s.late_decision
+    assert decision is not None
+    if event.quantity <= ZERO:
+        s.late_decision = None
+        s.phase = Phase.DEEMED
+        t.note("reinstate_refused", "lieu", texts.limit_reached(event.message))
+        t.refuse("limit_exceeded", texts.limit_reached(event.message))
+        t.issue(Project())
+        return
+    s.quantity_reserved += event.quantity
+    s.hold_released = False
+    if s.service_end is None or event.end > s.service_end:
+        s.service_end = event.end
+    t.note("limit_reserved", "lieu", event.message, {"reserved": str(event.quantity)})
+    _reverse(t, decision)
+
+
+def _reverse(t: Turn, decision: ReviewDecision) -> None:
+    s = t.state
+    phase = s.deemed_phase or Phase.REVIEW
+    s.deemed, s.late_decision, s.late_until = False, None, None
+    s.phase = phase
+    s.status = Status.PENDING_REVIEW
+    quantity = decision.quantity if decision.decision is Decision.MODIFY else None
+    shown = min(quantity or s.quantity_requested, s.quantity_reserved or s.quantity_requested)
+    t.note(
+        "reversed",
+        decision.reviewer,
+        texts.reversed_(decision.decision.value, shown, s.measure, decision.reason),
+    )
+    t.tell("decision", texts.reversal_notice(s.support))
+    t.notify(
+        NoticeKind.REVERSAL,
+        reason=decision.reason,
+        decided_by=decision.reviewer,
+        approved=shown,
+    )
+    if phase is Phase.SECOND_REVIEW:
+        second_decided(t, decision)
+    else:
+        decided(t, decision)
+
+
+def late_closed(t: Turn, event: TimerFired) -> None:
+    s = t.state
+    s.deemed, s.late_until = False, None
+    t.note("late_decisions_closed", "lieu", texts.LATE_DECISIONS_CLOSED)
+    _close_loop(t, LoopReason.NOT_AUTHORIZED)
+    _end(t)
+
+
+def ask_information(t: Turn, asking: RequestInformation) -> None:
+    s = t.state
+    assert s.review_deadline is not None
+    needed = tuple(item.strip() for item in asking.needed)
+    s.information_needed = needed
+    if s.status is Status.PENDING_REVIEW:
+        s.status = Status.PENDING_INFORMATION
+    due = t.when(s.review_deadline)
+    t.note(
+        "information_requested",
+        asking.reviewer,
+        texts.information_requested(needed, due),
+        {"needed": "; ".join(needed)},
+    )
+    t.tell("information_requested", texts.information_notice(needed, due))
+    t.notify(
+        NoticeKind.INFORMATION_REQUEST,
+        needed=needed,
+        decide_by=s.review_deadline,
+        decided_by=asking.reviewer,
+    )
+    t.message = "information requested"
+    t.issue(Publish())
+    t.issue(Project())
+
+
+def information_in(t: Turn, information: ProvideInformation) -> None:
+    s = t.state
+    s.information_needed = ()
+    if s.status is Status.PENDING_INFORMATION:
+        s.status = Status.PENDING_REVIEW
+    t.note(
+        "information_received", information.provider, texts.information_received(information.note)
+    )
+    t.message = "information received"
     t.issue(Publish())
     t.issue(Project())
 
@@ -514,14 +809,30 @@ def extend(t: Turn, extension: ReviewExtension) -> None:
     s = t.state
     step = t.terms.step(StepKind.REVIEW)
     assert step is not None and step.extension is not None and s.review_deadline is not None
-    s.review_deadline += timedelta(days=step.extension.calendar_days)
+    s.review_deadline = _extended_deadline(s, t.terms, step)
     s.extension_used = True
     s.escalated = False
-    t.note(
-        "review_extended", extension.reviewer, texts.extended(s.review_deadline, extension.reason)
+    s.escalate_at = _escalation(t, step, t.now, s.review_deadline)
+    due = t.when(s.review_deadline)
+    t.note("review_extended", extension.reviewer, texts.extended(due, extension.reason))
+    t.tell("extension", texts.extension_notice(extension.reason, due))
+    t.notify(
+        NoticeKind.EXTENSION,
+        reason=extension.reason,
+        decided_by=extension.reviewer,
+        decide_by=s.review_deadline,
     )
-    t.tell("extension", texts.extension_notice(extension.reason, s.review_deadline))
     t.issue(Publish())
+
+
+def _extended_deadline(s: Lifecycle, terms: Terms, step: Step) -> datetime:
+    """The deadline an extension moves to: its days from receipt of the request (from the
+    deadline, for histories from before the managed-care rules)."""
+    assert step.extension is not None and s.review_deadline is not None
+    days = step.extension.calendar_days
+    if not terms.managed_care_rules:
+        return s.review_deadline + timedelta(days=days)
+    return terms.calendar.add_calendar_days(s.review_since or s.received_at, days)
 
 
 def attach(t: Turn, document: AttachDocument) -> None:
@@ -773,6 +1084,12 @@ def renewal_decided(t: Turn, decision: ReviewDecision) -> None:
         s.renewal = None
         t.note("reauthorization_denied", decision.reviewer, decision.reason)
         t.tell("decision", texts.reauthorization_denied_notice(decision.reason))
+        t.notify(
+            NoticeKind.DENIAL,
+            reason_code=decision.reason_code or Reason.OTHER.value,
+            reason=decision.reason,
+            decided_by=decision.reviewer,
+        )
         t.issue(Publish())
         t.issue(Project())
         return
@@ -783,6 +1100,13 @@ def renewal_decided(t: Turn, decision: ReviewDecision) -> None:
         and decision.quantity < added
     ):
         _release(t, added - decision.quantity, "modified by review")
+        t.notify(
+            NoticeKind.PARTIAL_APPROVAL,
+            reason_code=decision.reason_code or Reason.LESS_IS_ENOUGH.value,
+            reason=decision.reason,
+            decided_by=decision.reviewer,
+            approved=decision.quantity,
+        )
         added = decision.quantity
     s.renewal = replace(s.renewal, added=added)
     t.note("reauthorization_approved", decision.reviewer, decision.reason)
@@ -879,6 +1203,7 @@ SERVING_STATUSES = _statuses(
     Status.PRESUMPTIVE,
     Status.AWAITING_DOCUMENTS,
     Status.PENDING_REVIEW,
+    Status.PENDING_INFORMATION,
     Status.APPROVED,
     Status.AWAITING_PROVIDER,
     Status.ACTIVE,
@@ -918,8 +1243,22 @@ RULES: tuple[Rule, ...] = (
          "authorization.reauthorization.review_required", _statuses(Status.ACTIVE)),
     Rule(ReviewExtension,     REVIEWING,                  extend,
          "authorization.steps[review].extension", SERVING_STATUSES),
-    Rule(TimerFired,          REVIEWING,                  escalate,
-         "authorization.steps[review].deadlines", SERVING_STATUSES),
+    Rule(TimerFired,          REVIEWING,                  review_clock,
+         "authorization.steps[review].deadlines, escalate_before, after_deadline",
+         SERVING_STATUSES | _statuses(Status.DENIED)),
+    Rule(RequestInformation,  REVIEWING,                  ask_information,
+         "authorization.steps[review]", SERVING_STATUSES),
+    Rule(ProvideInformation,  REVIEWING,                  information_in,
+         "authorization.steps[review]", SERVING_STATUSES),
+    Rule(ReviewDecision,      _in(Phase.DEEMED),          late_decided,
+         "authorization.steps[review].after_deadline",
+         SERVING_STATUSES | _statuses(Status.DENIED)),
+    Rule(Reserved,            _in(Phase.REINSTATING),     reinstated,
+         "authorization.steps[review].after_deadline.hold; limits",
+         SERVING_STATUSES | _statuses(Status.DENIED)),
+    Rule(TimerFired,          _in(Phase.DEEMED),          late_closed,
+         "authorization.steps[review].after_deadline.late_decision_days",
+         _statuses(Status.DENIED)),
     Rule(ProviderResponse,    _in(Phase.PROVIDER),        responded,
          "authorization.steps[provider_acceptance]; authorization.closed_loop_referral",
          SERVING_STATUSES | _statuses(Status.DECLINED)),
@@ -1079,6 +1418,17 @@ def refusal(
             return _decision_refusal(s, terms, action)
         case ReviewExtension():
             return _extension_refusal(s, terms, action)
+        case RequestInformation():
+            if s.phase not in REVIEWING or s.review_deadline is None:
+                return ("not_pending_review", _not_now(s, ReviewDecision("", Decision.APPROVE, "")))
+            if not action.needed or not all(item.strip() for item in action.needed):
+                return ("needed_required", texts.NEEDED_REQUIRED)
+            return _role_refusal(s, terms, action.roles)
+        case ProvideInformation():
+            if s.phase not in REVIEWING or not s.information_needed:
+                return ("nothing_asked", texts.NO_INFORMATION_ASKED)
+            if action.provider != s.provider:
+                return ("not_allowed", texts.only_provider(s.provider))
         case ProviderResponse():
             if s.phase is not Phase.PROVIDER:
                 return ("not_awaiting_provider", _not_now(s, action))
@@ -1135,6 +1485,10 @@ def _decision_refusal(
         return ("bad_quantity", texts.MODIFY_NEEDS_QUANTITY)
     if not decision.reason.strip():
         return ("reason_required", texts.REASON_REQUIRED)
+    if decision.reason_code and decision.reason_code not in REASONS:
+        return ("bad_reason_code", texts.unknown_reason(decision.reason_code, REASONS))
+    if s.phase is Phase.DEEMED:
+        return _role_refusal(s, terms, decision.roles, decision.reviewer)
     if s.phase in WAITING_FOR_A_RESULT and s.phase is not Phase.RENEWING:
         ahead = terms.authorization.kinds()[s.step :]
         if StepKind.REVIEW in ahead:
@@ -1144,18 +1498,28 @@ def _decision_refusal(
             step = terms.authorization.steps[s.step]
             return ("documents_missing", texts.documents_missing(_missing_documents(s, step)))
         return ("not_pending_review", _not_now(s, decision))
-    kind = StepKind.SECOND_REVIEW if s.phase is Phase.SECOND_REVIEW else StepKind.REVIEW
+    return _role_refusal(s, terms, decision.roles, decision.reviewer)
+
+
+def _role_refusal(
+    s: Lifecycle, terms: Terms, roles: tuple[str, ...], reviewer: str = ""
+) -> tuple[str, str] | None:
+    """The review waiting (or deemed denied) is for another role, or a second review is asked
+    of the first reviewer."""
+    phase = s.deemed_phase if s.phase is Phase.DEEMED else s.phase
+    kind = StepKind.SECOND_REVIEW if phase is Phase.SECOND_REVIEW else StepKind.REVIEW
     reviewing = terms.step(kind)
     assert reviewing is not None and reviewing.role is not None
     role = reviewing.role
-    if decision.roles and role not in decision.roles:
-        return ("not_allowed", texts.wrong_role(role, decision.roles))
+    if roles and role not in roles:
+        return ("not_allowed", texts.wrong_role(role, roles))
     if (
         kind is StepKind.SECOND_REVIEW
+        and reviewer
         and s.decided is not None
-        and decision.reviewer == s.decided.reviewer
+        and reviewer == s.decided.reviewer
     ):
-        return ("not_allowed", texts.same_reviewer(decision.reviewer))
+        return ("not_allowed", texts.same_reviewer(reviewer))
     return None
 
 
@@ -1171,22 +1535,24 @@ def _extension_refusal(
         return ("already_extended", texts.ALREADY_EXTENDED)
     if not extension.reason.strip():
         return ("reason_required", texts.REASON_REQUIRED)
+    new = _extended_deadline(s, terms, step)
+    if new <= s.review_deadline:
+        calendar = terms.calendar
+        return (
+            "extension_too_short",
+            texts.extension_too_short(calendar.words(new), calendar.words(s.review_deadline)),
+        )
     return None
 
 
 # --- timers and terms read elsewhere -------------------------------------------------------
 
 
-def midnight_after(day: date) -> datetime:
-    """The moment a day ends (an authorization is in force through `day`)."""
-    return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
-
-
 def _reminder_at(s: Lifecycle, terms: Terms) -> datetime | None:
     days = terms.authorization.reauthorization.notice_days_before_expiry
     if days is None or s.service_end is None or s.reminded_for == s.service_end:
         return None
-    return midnight_after(s.service_end) - timedelta(days=days)
+    return terms.calendar.day_ends(s.service_end - timedelta(days=days))
 
 
 def next_timer(s: Lifecycle, terms: Terms) -> datetime | None:
@@ -1194,25 +1560,34 @@ def next_timer(s: Lifecycle, terms: Terms) -> datetime | None:
     if s.failure is not None:
         return None
     if s.phase in REVIEWING:
-        return None if s.escalated else s.review_deadline
+        if not terms.managed_care_rules:
+            return None if s.escalated else s.review_deadline
+        if not s.escalated and s.escalate_at is not None and s.review_deadline is not None:
+            return min(s.escalate_at, s.review_deadline)
+        return s.review_deadline
+    if s.phase is Phase.DEEMED:
+        return s.late_until
     if s.phase is Phase.PROVIDER:
         return s.acceptance_due
     if s.phase is Phase.ACTIVE:
         assert s.service_end is not None
-        expiry = midnight_after(s.service_end)
+        expiry = terms.calendar.day_ends(s.service_end)
         reminder = _reminder_at(s, terms)
         return min(reminder, expiry) if reminder is not None else expiry
     if s.phase is Phase.REPORTING and s.reports_until is not None:
-        return midnight_after(s.reports_until)
+        return terms.calendar.day_ends(s.reports_until)
     return None
 
 
 def retroactive_problem(
-    authorization: Authorization, service_start: date, received_at: datetime
+    authorization: Authorization,
+    service_start: date,
+    received_at: datetime,
+    calendar: PlanCalendar = BEFORE_PLANS,
 ) -> str | None:
-    """Why a request for service from `service_start`, received at `received_at`, is too late
-    for the definition's `retroactive` term; None when it is not."""
-    today = received_at.astimezone(UTC).date()
+    """Why a request for service from `service_start`, received at `received_at` (a local date
+    on the plan's clock), is too late for the definition's `retroactive` term; None if not."""
+    today = calendar.local_date(received_at)
     if service_start >= today:
         return None
     retro = authorization.retroactive

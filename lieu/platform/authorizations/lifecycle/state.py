@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from lieu.platform.authorizations.lifecycle.actions import ServiceReport
+from lieu.platform.authorizations.lifecycle.actions import ReviewDecision, ServiceReport
 from lieu.platform.authorizations.lifecycle.commands import Release, Reserve
 from lieu.platform.authorizations.records import DefinitionRef, TimelineEntry
 from lieu.platform.authorizations.status import LoopReason, Status, Urgency
@@ -31,11 +31,15 @@ class Phase(enum.StrEnum):
     ACTIVE = "active"  # service runs to the end of the period
     RENEWING = "renewing"  # a renewal is being held against the limits
     RENEWAL_REVIEW = "renewal_review"  # a reviewer decides a renewal
+    DEEMED = "deemed"  # denied when the review deadline passed; a late decision may come
+    REINSTATING = "reinstating"  # a late approval holds again what the deemed denial released
     REPORTING = "reporting"  # ended; service inside the period may still be reported
     DONE = "done"  # nothing more happens
 
 
-WAITING_FOR_A_RESULT = frozenset({Phase.ASSESSING, Phase.RESERVING, Phase.RENEWING})
+WAITING_FOR_A_RESULT = frozenset(
+    {Phase.ASSESSING, Phase.RESERVING, Phase.RENEWING, Phase.REINSTATING}
+)
 REVIEWING = frozenset({Phase.REVIEW, Phase.SECOND_REVIEW, Phase.RENEWAL_REVIEW})
 
 
@@ -114,7 +118,16 @@ class Lifecycle:
     presumptive_until: date | None = None
     served: bool = False  # service could be delivered (presumptive or approved) at some point
     review_deadline: datetime | None = None
+    review_since: datetime | None = None  # when the review's clock started (receipt, renewal)
+    escalate_at: datetime | None = None  # when operations are alerted (before the deadline)
     escalated: bool = False
+    deemed: bool = False  # denied because the deadline passed (a late decision may reverse it)
+    deemed_phase: Phase | None = None  # the review the deadline passed in
+    late_until: datetime | None = None  # a late decision is taken until then
+    hold_released: bool = False  # the deemed denial gave back what the request held
+    late_decision: ReviewDecision | None = None  # a late approval waiting for its hold
+    information_needed: tuple[str, ...] = ()  # asked of the provider, not yet received
+    notices: int = 0  # notices of action issued (their keys count them)
     extension_used: bool = False
     decided: Decided | None = None
     decision_told: bool = False

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 from lieu.platform.definitions.steps import Duration, Step
 
-
-def when(moment: datetime) -> str:
-    """A deadline as people read it: 2026-11-30 17:00 UTC."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+# Moments come in already in the plan's words (`PlanCalendar.words`: 2026-12-11 17:30 PST).
 
 
 def amount(quantity: Decimal, measure: str) -> str:
@@ -86,12 +83,13 @@ def document_attached(label: str, filename: str) -> str:
     return f"{label} on file ({filename})"
 
 
-def review_requested(step: Step, deadline: datetime, urgency: str, span: Duration) -> str:
-    return f"review by {step.role}; decision due {when(deadline)} ({urgency}, {span})"
+def review_requested(step: Step, due: str, urgency: str, span: Duration, capped: str) -> str:
+    limit = f"; capped at the federal limit: {capped}" if capped else ""
+    return f"review by {step.role}; decision due {due} ({urgency}, {span}{limit})"
 
 
-def second_review_requested(role: str, first: str, deadline: datetime) -> str:
-    return f"second review by {role} (not {first}); decision due {when(deadline)}"
+def second_review_requested(role: str, first: str, due: str) -> str:
+    return f"second review by {role} (not {first}); decision due {due}"
 
 
 ESCALATED = (
@@ -100,12 +98,59 @@ ESCALATED = (
 )
 
 
-def extended(deadline: datetime, reason: str) -> str:
-    return f"deadline extended to {when(deadline)}: {reason}"
+def escalated(due: str) -> str:
+    return f"no decision yet; the deadline is {due}: escalated to operations"
 
 
-def extension_notice(reason: str, deadline: datetime) -> str:
-    return f"Decision deferred to {when(deadline)}: {reason}"
+def deemed_denied(due: str) -> str:
+    return (
+        f"no decision by the deadline ({due}): the request is denied as of then (42 CFR "
+        "438.404(c)(5)); the member's notice is issued, and a late decision is recorded as a "
+        "reversal or a denial"
+    )
+
+
+def deemed_renewal_denied(due: str) -> str:
+    return f"no decision on the reauthorization by the deadline ({due}): it is denied"
+
+
+def late_decisions_until(until: str) -> str:
+    return f"a reviewer's late decision is taken until {until}"
+
+
+LATE_DECISIONS_CLOSED = "no late decision came; the deemed denial stands"
+DEEMED_NOTICE = "Request denied: no decision was made in time"
+
+
+def reversed_(decision: str, quantity: Decimal, measure: str, reason: str) -> str:
+    return (
+        f"late decision reverses the deemed denial: {DECISION_WORDS[decision]} for "
+        f"{amount(quantity, measure)}: {reason}"
+    )
+
+
+def reversal_notice(support: str) -> str:
+    return f"Decision reversed: {support} is approved after all"
+
+
+def extended(due: str, reason: str) -> str:
+    return f"deadline extended to {due}: {reason}"
+
+
+def extension_notice(reason: str, due: str) -> str:
+    return f"Decision deferred to {due}: {reason}"
+
+
+def information_requested(needed: tuple[str, ...], due: str) -> str:
+    return f"information requested: {'; '.join(needed)}; the decision is still due {due}"
+
+
+def information_notice(needed: tuple[str, ...], due: str) -> str:
+    return f"Information needed before {due}: {'; '.join(needed)}"
+
+
+def information_received(note: str) -> str:
+    return f"information received: {note}".rstrip(": ")
 
 
 DECISION_WORDS = {"approve": "approved", "modify": "modified", "deny": "denied"}
@@ -141,12 +186,12 @@ def authorized_notice(support: str, provider: str) -> str:
     return f"Authorized: {support} with provider {provider}"
 
 
-def referral_sent(due: datetime) -> str:
-    return f"provider to accept by {due.date().isoformat()}"
+def referral_sent(due: date) -> str:
+    return f"provider to accept by {due.isoformat()}"
 
 
-def referral_notice(provider: str, due: datetime) -> str:
-    return f"Referral sent to {provider}; to be accepted by {due.date().isoformat()}"
+def referral_notice(provider: str, due: date) -> str:
+    return f"Referral sent to {provider}; to be accepted by {due.isoformat()}"
 
 
 ACCEPTED = "referral accepted"
@@ -259,6 +304,21 @@ ONLY_ACTIVE_REAUTHORIZED = "only an active authorization can be reauthorized"
 ONLY_ACTIVE_CLOSED = "only an active authorization's loop can be closed (cancel it otherwise)"
 NO_REVIEW_TO_EXTEND = "there is no review to extend"
 NO_EXTENSION = "this definition allows no extension"
+NO_INFORMATION_ASKED = "no information was asked for; nothing is awaited"
+NEEDED_REQUIRED = "say what information is needed (at least one item)"
+
+
+def extension_too_short(new: str, due: str) -> str:
+    return (
+        f"the extension runs to {new} (its days count from receipt), which is not after the "
+        f"deadline {due}; the deadline stays"
+    )
+
+
+def unknown_reason(code: str, known: tuple[str, ...]) -> str:
+    return f"unknown reason code {code!r}; use one of {', '.join(known)}"
+
+
 ALREADY_EXTENDED = "the review was extended once already"
 REASON_REQUIRED = "give a reason"
 MODIFY_NEEDS_QUANTITY = "a modification needs a positive quantity"

@@ -43,4 +43,8 @@ def snapshot(s: Lifecycle, timeline: list[TimelineEntry] | None = None) -> Autho
         documents=list(s.documents),
         flagged_reports=list(s.flagged_reports),
         reports_until=s.reports_until,
+        escalate_at=s.escalate_at,
+        deemed=s.deemed,
+        late_until=s.late_until,
+        information_needed=list(s.information_needed),
     )

@@ -1,0 +1,1 @@
+"""A plan's own configuration: its clock (time zone, working days) and its notice languages."""
