@@ -20,6 +20,7 @@ from lieu.platform.members.importing import MemberLine, import_members
 from lieu.platform.members.personas import moved_to, persona_files, read_personas
 from lieu.platform.members.population import COUNTIES
 from lieu.platform.members.synth import synthetic_members
+from lieu.platform.plans.calendar import CALIFORNIA
 from lieu.platform.plans.settings import PlanSettingsError, read_settings, save_settings
 from lieu.settings import Settings
 from lieu.workflows.elections.client import ensure_election_workflow
@@ -89,10 +90,17 @@ async def start_election_workflows(settings: Settings, client: Client) -> list[s
     """Make sure every plan with an elections file has its election workflow running."""
     calendar = ElectionCalendar.load(elections_dir(settings) / "calendar.json")
     started = []
+    zones = {
+        plan.plan: plan.calendar.time_zone for plan in map(read_settings, plan_files(settings))
+    }
     for path in election_files(settings):
         plan, _rows = read_seed(path)
         handle = await ensure_election_workflow(
-            client, plan=plan, calendar=calendar, task_queue=settings.task_queue
+            client,
+            plan=plan,
+            calendar=calendar,
+            task_queue=settings.task_queue,
+            time_zone=zones.get(plan, CALIFORNIA.time_zone),
         )
         started.append(handle.id)
     return started

@@ -16,6 +16,7 @@ from lieu.platform.db.engine import create_session_factory, for_writes
 from lieu.platform.elections.calendar import ElectionCalendar
 from lieu.platform.elections.changes import ChangeKind, ElectionChange, Refusal
 from lieu.platform.elections.offerings import offered_supports
+from lieu.platform.plans.calendar import CALIFORNIA
 from lieu.workflows.elections.activities import ElectionActivities
 from lieu.workflows.elections.client import ensure_election_workflow, submit_change
 from lieu.workflows.elections.workflow import ElectionCycleWorkflow
@@ -117,3 +118,30 @@ async def test_two_years_of_cycles_add_in_january_and_july_remove_only_in_januar
         described = await env.client.get_workflow_handle(handle.id).describe()
         assert described.history_length < 60
         await handle.terminate("test over")
+
+
+async def test_a_window_opens_at_midnight_in_the_plans_time_zone_not_utcs(
+    time_skipping: WorkflowEnvironment, sqlite_engine: AsyncEngine
+) -> None:
+    env = time_skipping
+    activities = ElectionActivities(
+        create_session_factory(sqlite_engine), create_session_factory(for_writes(sqlite_engine))
+    )
+    queue = f"elections-{uuid.uuid4().hex[:8]}"
+    async with Worker(
+        env.client, task_queue=queue, workflows=[ElectionCycleWorkflow], activities=activities.all()
+    ):
+        handle: WorkflowHandle[ElectionCycleWorkflow, None] = await ensure_election_workflow(
+            env.client,
+            plan="zone-plan",
+            calendar=CALENDAR,
+            task_queue=queue,
+            search_attributes=False,
+            time_zone="America/Los_Angeles",
+        )
+        opens = (await handle.query(ElectionCycleWorkflow.state)).cycle.window_opens
+        midnight = CALIFORNIA.day_starts(opens)  # 08:00 UTC in winter, 07:00 in summer
+        await env.sleep(midnight - timedelta(minutes=1) - await env.get_current_time())
+        assert (await handle.query(ElectionCycleWorkflow.state)).phase == "waiting"
+        await env.sleep(timedelta(minutes=2))
+        assert (await handle.query(ElectionCycleWorkflow.state)).phase == "open"

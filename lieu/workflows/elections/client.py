@@ -30,6 +30,7 @@ async def ensure_election_workflow(
     calendar: ElectionCalendar,
     task_queue: str,
     search_attributes: bool = True,
+    time_zone: str = "America/Los_Angeles",
 ) -> WorkflowHandle[ElectionCycleWorkflow, None]:
     """Start the plan's election workflow unless it already runs (safe to call at every start).
 
@@ -38,7 +39,7 @@ async def ensure_election_workflow(
     """
     return await client.start_workflow(
         ElectionCycleWorkflow.run,
-        ElectionCycleInput(plan=plan, calendar=calendar),
+        ElectionCycleInput(plan=plan, calendar=calendar, time_zone=time_zone),
         id=election_workflow_id(plan),
         task_queue=task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,

@@ -17,6 +17,9 @@ class ElectionCycleInput:
     calendar: ElectionCalendar
     cycle: Cycle | None = None
     cycles_completed: int = 0
+    # The plan's time zone: windows open and close at its midnight (UTC for workflows started
+    # before plans had a clock).
+    time_zone: str = "UTC"
 
 
 @dataclass(frozen=True)

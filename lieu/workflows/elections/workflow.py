@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -12,6 +12,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from lieu.platform.elections.calendar import Cycle
     from lieu.platform.elections.changes import ElectionChange, Refusal, check_calendar
+    from lieu.platform.plans.calendar import PlanCalendar
     from lieu.workflows.elections.activities import ElectionActivities
     from lieu.workflows.elections.types import (
         ChangeAccepted,
@@ -44,7 +45,7 @@ class ElectionCycleWorkflow:
     @workflow.init
     def __init__(self, start: ElectionCycleInput) -> None:
         self._input = start
-        self._cycle: Cycle = start.cycle or start.calendar.next_open_cycle(_today())
+        self._cycle: Cycle = start.cycle or start.calendar.next_open_cycle(_today(start.time_zone))
         self._phase = "waiting"
         self._pending: list[ElectionChange] = []
         self._lock = asyncio.Lock()
@@ -52,9 +53,9 @@ class ElectionCycleWorkflow:
     @workflow.run
     async def run(self, start: ElectionCycleInput) -> None:
         cycle = self._cycle
-        await _sleep_until(cycle.window_opens)
+        await _sleep_until(cycle.window_opens, start.time_zone)
         self._phase = "open"
-        await _sleep_until(cycle.window_closes)
+        await _sleep_until(cycle.window_closes, start.time_zone)
         self._phase = "closed"
         await workflow.wait_condition(workflow.all_handlers_finished)
         step = CycleStep(plan=start.plan, cycle_start=cycle.start)
@@ -65,7 +66,7 @@ class ElectionCycleWorkflow:
             retry_policy=RETRY,
         )
         self._phase = "scheduled"
-        await _sleep_until(cycle.start)
+        await _sleep_until(cycle.start, start.time_zone)
         await workflow.execute_activity_method(
             ElectionActivities.mark_effective,
             step,
@@ -78,6 +79,7 @@ class ElectionCycleWorkflow:
                 calendar=start.calendar,
                 cycle=start.calendar.next_open_cycle(cycle.start),
                 cycles_completed=start.cycles_completed + 1,
+                time_zone=start.time_zone,
             )
         )
 
@@ -129,7 +131,7 @@ class ElectionCycleWorkflow:
             check_calendar(
                 change,
                 cycle=self._cycle,
-                today=_today(),
+                today=_today(self._input.time_zone),
                 calendar=self._input.calendar,
                 pending=self._pending,
             )
@@ -148,13 +150,13 @@ class ElectionCycleWorkflow:
         )
 
 
-def _today() -> date:
-    return workflow.now().astimezone(UTC).date()
+def _today(time_zone: str) -> date:
+    return PlanCalendar(time_zone).local_date(workflow.now())
 
 
-async def _sleep_until(day: date) -> None:
-    """Sleep until midnight UTC starting `day` (no-op when it has passed)."""
-    target = datetime(day.year, day.month, day.day, tzinfo=UTC)
+async def _sleep_until(day: date, time_zone: str) -> None:
+    """Sleep until the plan's midnight starting `day` (no-op when it has passed)."""
+    target = PlanCalendar(time_zone).day_starts(day)
     delay = target - workflow.now()
     if delay > timedelta(0):
         await workflow.sleep(delay)
