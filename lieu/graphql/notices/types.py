@@ -64,6 +64,9 @@ class Notice:
         description="An adverse benefit determination (the notice gives the appeal rights)."
     )
     language: str = strawberry.field(description="A BCP 47 tag: `en`, `es`, `vi`…")
+    copy_of: strawberry.ID | None = strawberry.field(
+        description="For a copy the plan keeps in another language: the member's notice."
+    )
     issued_at: datetime
     reason_code: str = strawberry.field(description="A coded reason, e.g. `limit_reached`.")
     html_url: str = strawberry.field(description="A path on this server; GET it with your token.")
@@ -89,6 +92,7 @@ class Notice:
             kind=Kind(row.kind),
             adverse=Kind(row.kind).adverse,
             language=row.language,
+            copy_of=None if row.copy_of is None else strawberry.ID(row.copy_of),
             issued_at=row.issued_at,
             reason_code=row.reason_code,
             html_url=HTML_PATH.format(id=row.id),

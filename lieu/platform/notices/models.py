@@ -53,6 +53,8 @@ class Notice(Base):
     kind: Mapped[str] = mapped_column(String(32))
     reason_code: Mapped[str] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(16))
+    # A copy the plan keeps in another language (e.g. English) names the member's notice.
+    copy_of: Mapped[str | None] = mapped_column(String(40))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
     facts: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     html: Mapped[str] = mapped_column(Text)

@@ -97,27 +97,33 @@ def render_pdf(html: str, *, title: str, language: str, fonts: Mapping[str, Path
     """The PDF of a notice's HTML, in the plan's font (else Source Sans Pro), US Letter."""
     files = dict(fonts) or shipped_fonts()
     pdf = _NoticePDF(format="letter")
-    pdf.set_margins(22, 20, 22)
-    pdf.set_auto_page_break(auto=True, margin=20)
-    for style, file in files.items():
-        pdf.add_font(FAMILY, style, str(file))
-    for style in ("B", "I", "BI"):  # a plan font with one file draws every style with it
-        if style not in files:
-            pdf.add_font(FAMILY, style, str(files[""]))
-    _check_glyphs(pdf, html, files[""])
-    pdf.set_title(title)
-    pdf.set_lang(language)
-    pdf.set_creator("lieu")
-    pdf.set_font(FAMILY, size=10.5)
-    pdf.add_page()
-    pdf.write_html(
-        html,
-        tag_styles=HEADINGS,
-        font_family=FAMILY,
-        ul_bullet_char="\u2022",
-        table_line_separators=True,
-    )
-    return bytes(pdf.output())
+    try:
+        pdf.set_margins(22, 20, 22)
+        pdf.set_auto_page_break(auto=True, margin=20)
+        for style, file in files.items():
+            pdf.add_font(FAMILY, style, str(file))
+        for style in ("B", "I", "BI"):  # a plan font with one file draws every style with it
+            if style not in files:
+                pdf.add_font(FAMILY, style, str(files[""]))
+        _check_glyphs(pdf, html, files[""])
+        pdf.set_title(title)
+        pdf.set_lang(language)
+        pdf.set_creator("lieu")
+        pdf.set_font(FAMILY, size=10.5)
+        pdf.add_page()
+        pdf.write_html(
+            html,
+            tag_styles=HEADINGS,
+            font_family=FAMILY,
+            ul_bullet_char="\u2022",
+            table_line_separators=True,
+        )
+        return bytes(pdf.output())
+    finally:
+        # fontTools reads a font's file lazily and keeps it open until told.
+        for font in pdf.fonts.values():
+            if isinstance(font, TTFFont):
+                font.close()
 
 
 def _check_glyphs(pdf: FPDF, html: str, regular: Path) -> None:

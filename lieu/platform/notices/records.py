@@ -23,6 +23,8 @@ from lieu.platform.notices.rendering import Rendered
 
 NOTICE_PREFIX = "N-"
 PREFERRED_LANGUAGE = "preferred_language"  # the member fact (member-facts.schema.json)
+# The notices of one key in the order they were issued: the member's, then the plan's copies.
+MEMBERS_FIRST = (Notice.copy_of.is_not(None), Notice.language)
 
 
 @functools.cache
@@ -64,7 +66,7 @@ class Issued:
 async def issued_for(*, session: AsyncSession, key: str) -> list[Notice]:
     """The notices a facts key issued, in the order they were issued (none if it issued none)."""
     rows = await session.scalars(
-        _without_content().where(Notice.key == key).order_by(Notice.created_at, Notice.id)
+        _without_content().where(Notice.key == key).order_by(*MEMBERS_FIRST)
     )
     return list(rows)
 
@@ -94,9 +96,10 @@ async def store_notices(
         return replayed(facts, first)
     document = facts_document(facts)
     now = utcnow()
+    ids = [f"{NOTICE_PREFIX}{uuid.uuid4().hex.upper()}" for _ in renderings]
     rows = [
         Notice(
-            id=f"{NOTICE_PREFIX}{uuid.uuid4().hex.upper()}",
+            id=notice_id,
             key=facts.key,
             plan=facts.plan,
             authorization_id=facts.authorization_id,
@@ -106,13 +109,14 @@ async def store_notices(
             kind=facts.kind.value,
             reason_code=facts.reason_code,
             language=rendered.language,
+            copy_of=None if notice_id == ids[0] else ids[0],
             issued_at=facts.issued_at,
             facts=document,
             html=rendered.html,
             pdf=rendered.pdf,
             created_at=now,
         )
-        for rendered in renderings
+        for notice_id, rendered in zip(ids, renderings, strict=True)
     ]
     try:
         async with session.begin_nested():
@@ -137,7 +141,7 @@ async def notices_of(
     rows = await session.scalars(
         _without_content()
         .where(Notice.authorization_id.in_(list(authorization_ids)))
-        .order_by(Notice.issued_at, Notice.created_at, Notice.id)
+        .order_by(Notice.issued_at, Notice.key, *MEMBERS_FIRST)
     )
     for row in rows:
         found[row.authorization_id].append(row)
@@ -151,7 +155,9 @@ async def member_notices(
     query = _without_content().where(Notice.plan == plan, Notice.member_cin == cin)
     if provider is not None:
         query = query.where(Notice.provider == provider)
-    rows = await session.scalars(query.order_by(Notice.issued_at.desc(), Notice.id))
+    rows = await session.scalars(
+        query.order_by(Notice.issued_at.desc(), Notice.key, *MEMBERS_FIRST)
+    )
     return list(rows)
 
 

@@ -28,6 +28,7 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
+    UndefinedError,
     pass_context,
 )
 from jinja2.runtime import Context
@@ -168,7 +169,7 @@ class NoticeTemplates:
         message = error.message or type(error).__name__
         if isinstance(error, TemplateNotFound):
             message = f"it includes or extends {error.name!r}, which is not there"
-        elif "undefined" in message:
+        elif isinstance(error, UndefinedError):
             message += " (a notice template may use only the variables docs/notices.md lists)"
         return NoticeTemplateError(where, f"{message}; " + HOW_TO)
 

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("reason_code", sa.String(length=32), nullable=False),
         sa.Column("language", sa.String(length=16), nullable=False),
+        sa.Column("copy_of", sa.String(length=40), nullable=True),
         sa.Column("issued_at", lieu.platform.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column(
             "facts",
