@@ -20,9 +20,10 @@ from lieu.platform.notices.deliveries import (
     latest,
     record_delivery,
 )
-from lieu.platform.notices.facts import NoticeKind
+from lieu.platform.notices.facts import NoticeFacts, NoticeKind
 from lieu.platform.notices.models import Notice
 from lieu.platform.notices.records import (
+    Issued,
     KeyReused,
     facts_of,
     find_notice,
@@ -39,7 +40,10 @@ from tests.platform.notices.notice_cases import facts
 DEMO = NoticeTemplates(PACKAGE_PARENT / "benefit_definitions" / "notices")
 
 
-async def _issue(engine: AsyncEngine, notice_facts=facts(), preferred: str | None = "es"):  # type: ignore[no-untyped-def]
+async def _issue(
+    engine: AsyncEngine, notice_facts: NoticeFacts | None = None, preferred: str | None = "es"
+) -> Issued:
+    notice_facts = notice_facts or facts()
     renderings = render_for_member(DEMO, notice_facts, preferred)
     async with create_session_factory(for_writes(engine)).begin() as session:
         return await store_notices(session=session, facts=notice_facts, renderings=renderings)

@@ -4,7 +4,6 @@ and each missing or broken file is refused naming the file, what is wrong and ho
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
