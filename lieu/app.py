@@ -1,4 +1,5 @@
-"""The ASGI application: /graphql, /documents, /admin, /healthz and /metrics over one runtime."""
+"""The ASGI application: /graphql, /documents, /notices, /admin, /healthz and /metrics over one
+runtime."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from lieu.graphql.documents.download import download_document
 from lieu.graphql.documents.types import DOWNLOAD_PATH
 from lieu.graphql.explorer.page import ASSETS_URL, explorer_assets
 from lieu.graphql.http import LieuGraphQL
+from lieu.graphql.notices.download import routes as notice_routes
 from lieu.graphql.schema import build_schema
 from lieu.health import check_all
 from lieu.metrics import HttpMetrics, MetricsMiddleware
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Mount(ASSETS_URL, explorer_assets(), name="graphql-explorer"),
             Route(DOWNLOAD_PATH, download_document, methods=["GET"]),
+            *notice_routes(),
             Mount("/admin", routes=admin_routes(), name="admin"),
             Route("/healthz", healthz),
             Route("/metrics", metrics),

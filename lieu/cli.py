@@ -35,6 +35,7 @@ from lieu.commands.errors import (
     temporal_unreachable,
 )
 from lieu.commands.members import members_app
+from lieu.commands.notices import notices_app
 from lieu.commands.screen import screen
 from lieu.commands.tokens import tokens_app
 from lieu.settings import Settings, SettingsError
@@ -63,6 +64,7 @@ app.add_typer(members_app, name="members")
 app.command()(screen)
 app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(bench)
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(notices_app, name="notices")
 
 DOMAIN_ERRORS = (CommandError, SettingsError, DevServerError)
 

@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 
 from lieu.admin.database import is_busy, reads, runtime_of, writes
 from lieu.admin.display import amount
+from lieu.admin.notice_lines import NoticeLine, authorization_notices
 from lieu.admin.pages import busy_page, page
 from lieu.admin.session import NotSignedIn, principal_of, same_origin
 from lieu.platform.access.audit import AuditRecord, Origin, record
@@ -64,6 +65,7 @@ def authorization_page(
     events: Sequence[AuthorizationEvent],
     *,
     number: str,
+    notices: Sequence[NoticeLine] = (),
     sent: Sent | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -78,6 +80,7 @@ def authorization_page(
         {
             "row": row,
             "events": events,
+            "notices": notices,
             "held": _held(row),
             "can_cancel": principal.role is Role.OPERATIONS and not Status(row.status).is_final,
             "can_decide": principal.role is Role.REVIEWER
@@ -202,8 +205,16 @@ async def _again(
             session=session, principal=principal, authorization_id=number
         )
         events = (await timelines(session=session, authorization_ids=[number]))[number]
+        notices = await authorization_notices(session=session, authorization_id=number)
     return authorization_page(
-        request, principal, row, events, number=number, sent=sent, status_code=status_code
+        request,
+        principal,
+        row,
+        events,
+        number=number,
+        notices=notices if row is not None else (),
+        sent=sent,
+        status_code=status_code,
     )
 
 

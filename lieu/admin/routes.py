@@ -12,6 +12,8 @@ from starlette.staticfiles import StaticFiles
 
 from lieu.admin.actions import act, authorization_page, origin_of
 from lieu.admin.database import reads, runtime_of, writes
+from lieu.admin.notice_lines import authorization_notices, notices_for_member
+from lieu.admin.notices import routes as notice_routes
 from lieu.admin.pages import HERE, answers_when_busy, page
 from lieu.admin.session import COOKIE, NotSignedIn, check_token, principal_of
 from lieu.health import check_all
@@ -165,7 +167,11 @@ async def authorizations(request: Request) -> Response:
             offset=(page_number - 1) * PAGE_SIZE,
             limit=PAGE_SIZE + 1,
         )
+        member_notices = []
         if where.member_cin:
+            member_notices = await notices_for_member(
+                session=session, principal=principal, cin=where.member_cin
+            )
             target = f"member:{principal.plan}/{where.member_cin}"
             audit = AuditRecord(
                 principal, "console.search_member", target, "ok", origin_of(request)
@@ -177,6 +183,7 @@ async def authorizations(request: Request) -> Response:
         "authorizations.html",
         {
             "rows": rows[:PAGE_SIZE],
+            "member_notices": member_notices,
             "where": where,
             "statuses": [s.value for s in Status],
             "page_number": page_number,
@@ -199,6 +206,9 @@ async def authorization(request: Request) -> Response:
             session=session, principal=principal, authorization_id=number
         )
         events = (await timelines(session=session, authorization_ids=[number]))[number]
+        notices = (
+            await authorization_notices(session=session, authorization_id=number) if row else []
+        )
         outcome = "ok" if row else "not_found"
         audit = AuditRecord(
             principal,
@@ -208,7 +218,7 @@ async def authorization(request: Request) -> Response:
             origin_of(request),
         )
         record(session, [audit])
-    return authorization_page(request, principal, row, events, number=number)
+    return authorization_page(request, principal, row, events, number=number, notices=notices)
 
 
 def _safe_next(request: Request, given: str | None = None) -> str:
@@ -235,5 +245,6 @@ def routes() -> list[Route | Mount]:
             methods=["POST"],
             name="admin-act",
         ),
+        *notice_routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="admin-static"),
     ]

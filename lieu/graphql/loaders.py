@@ -1,5 +1,5 @@
-"""DataLoaders: one query for the timelines (members, documents) of every authorization in a
-list."""
+"""DataLoaders: one query for the timelines (members, documents, notices) of every authorization
+in a list, and for the deliveries of every notice."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from lieu.platform.authorizations.models import AuthorizationEvent
 from lieu.platform.documents.models import AuthorizationDocument
 from lieu.platform.documents.records import documents_of
 from lieu.platform.members.models import Member
+from lieu.platform.notices.deliveries import deliveries_of
+from lieu.platform.notices.models import Notice, NoticeDelivery
+from lieu.platform.notices.records import notices_of
 
 MemberKey = tuple[str, str]  # (plan, CIN)
 
@@ -26,6 +29,8 @@ class Loaders:
     timeline: DataLoader[str, list[AuthorizationEvent]]
     member: DataLoader[MemberKey, Member | None]
     documents: DataLoader[str, list[AuthorizationDocument]]
+    notices: DataLoader[str, list[Notice]]
+    deliveries: DataLoader[str, list[NoticeDelivery]]
 
 
 def build_loaders(sessions: async_sessionmaker[AsyncSession]) -> Loaders:
@@ -46,8 +51,20 @@ def build_loaders(sessions: async_sessionmaker[AsyncSession]) -> Loaders:
             found = await documents_of(session=session, authorization_ids=ids)
         return [found[i] for i in ids]
 
+    async def load_notices(ids: Sequence[str]) -> list[list[Notice]]:
+        async with sessions() as session:
+            found = await notices_of(session=session, authorization_ids=ids)
+        return [found[i] for i in ids]
+
+    async def load_deliveries(ids: Sequence[str]) -> list[list[NoticeDelivery]]:
+        async with sessions() as session:
+            found = await deliveries_of(session=session, notice_ids=ids)
+        return [found[i] for i in ids]
+
     return Loaders(
         timeline=DataLoader(load_fn=load_timelines),
         member=DataLoader(load_fn=load_members),
         documents=DataLoader(load_fn=load_documents),
+        notices=DataLoader(load_fn=load_notices),
+        deliveries=DataLoader(load_fn=load_deliveries),
     )

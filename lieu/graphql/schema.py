@@ -21,6 +21,7 @@ from lieu.graphql.elections.queries import ElectionQueries
 from lieu.graphql.guards import guards
 from lieu.graphql.members.mutations import MemberMutations
 from lieu.graphql.members.queries import MemberQueries
+from lieu.graphql.notices.mutations import NoticeMutations
 from lieu.graphql.operations.mutations import OperationsMutations
 from lieu.graphql.operations.queries import OperationsQueries
 from lieu.graphql.scalars import DecimalScalar
@@ -43,6 +44,7 @@ class Mutation(
     RequestMutations,
     AuthorizationMutations,
     DocumentMutations,
+    NoticeMutations,
     MemberMutations,
     DefinitionMutations,
     ElectionMutations,

@@ -13,6 +13,8 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from lieu.platform.db.engine import create_session_factory, for_writes
 from lieu.settings import Settings
 
+NOTICES_FOLDER = "notices"  # a plan's notice templates: <definitions>/notices/<plan>/
+
 
 @dataclass(frozen=True, slots=True)
 class Dependencies:
@@ -51,9 +53,13 @@ def workflows() -> Sequence[type]:
 
 def activities(deps: Dependencies) -> Sequence[Callable[..., Any]]:
     """Every activity, bound to its dependencies."""
+    from lieu.platform.notices.templates import NoticeTemplates
     from lieu.workflows.authorizations.activities import AuthorizationActivities
     from lieu.workflows.elections.activities import ElectionActivities
+    from lieu.workflows.notices.activities import NoticeActivities
 
     authorizations = AuthorizationActivities(deps.sessions, deps.writes)
     elections = ElectionActivities(deps.sessions, deps.writes)
-    return [*authorizations.all(), *elections.all()]
+    templates = NoticeTemplates(deps.settings.definitions_dir / NOTICES_FOLDER)
+    notices = NoticeActivities(deps.sessions, deps.writes, templates)
+    return [*authorizations.all(), *elections.all(), *notices.all()]

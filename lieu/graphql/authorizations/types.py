@@ -14,6 +14,7 @@ from lieu.graphql.context import Context
 from lieu.graphql.documents.types import Document
 from lieu.graphql.errors import Conflict, LimitExceeded, NotAllowed, NotFound, ValidationErrors
 from lieu.graphql.members.types import Member
+from lieu.graphql.notices.types import Notice
 from lieu.graphql.pagination import Connection
 from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
 from lieu.platform.authorizations.records import AuthorizationState, TimelineEntry
@@ -104,6 +105,13 @@ class Authorization:
     async def documents(self, info: Info[Context, None]) -> list[Document]:
         rows = await info.context.loaders.documents.load(str(self.id))
         return [Document.of(row) for row in rows]
+
+    @strawberry.field(
+        description="The notices of action sent about it (each in one language), oldest first."
+    )
+    async def notices(self, info: Info[Context, None]) -> list[Notice]:
+        rows = await info.context.loaders.notices.load(str(self.id))
+        return [Notice.of(row) for row in rows]
 
     @strawberry.field(description="The member's facts (a read of member data: audited).")
     async def member(self, info: Info[Context, None]) -> Member | None:

@@ -8,13 +8,19 @@ from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.types import Info
 
+from lieu.graphql.context import Context
 from lieu.graphql.errors import NotFound, ValidationErrors
+from lieu.graphql.notices.types import Notice
+from lieu.graphql.permissions import STAFF, allow
 from lieu.platform.access.balances import LimitBalance
 from lieu.platform.access.eligibility_check import EligibilityCheck
+from lieu.platform.access.roles import Role
 from lieu.platform.definitions.eligibility import fact_wording
 from lieu.platform.elections.answers import Answer
 from lieu.platform.members.models import Member as MemberRow
+from lieu.platform.notices.records import member_notices
 from lieu.platform.rules.facts import Condition as RuleCondition
 from lieu.platform.rules.reasons import Reason as RuleReason
 from lieu.platform.rules.wording import label_of
@@ -34,6 +40,22 @@ class Member:
     plan: str
     facts: JSON
     updated_at: datetime
+
+    @strawberry.field(
+        description="The notices of action sent to the member, newest first (providers: those "
+        "about their own authorizations). A read of member data: audited.",
+        extensions=allow(Role.PROVIDER, *STAFF),
+    )
+    async def notices(self, info: Info[Context, None]) -> list[Notice]:
+        context = info.context
+        caller = context.caller
+        provider = caller.provider if caller.role is Role.PROVIDER else None
+        async with context.runtime.sessions() as session:
+            rows = await member_notices(
+                session=session, plan=self.plan, cin=self.cin, provider=provider
+            )
+        context.audit("member.notices", f"member:{self.plan}/{self.cin}", detail=f"{len(rows)}")
+        return [Notice.of(row) for row in rows]
 
     @classmethod
     def of(cls, row: MemberRow) -> Member:

@@ -19,6 +19,9 @@ DEFINITIONS_ROOT = Path(__file__).resolve().parents[3] / "benefit_definitions"
 MEMBER_FACTS_SCHEMA = DEFINITIONS_ROOT / "schema" / "member-facts.schema.json"
 # Supplied by the engine at evaluation time, not by the member.
 AS_OF = "as_of"
+# Facts about the member that no rule may read: an identifier, and the language notices go out
+# in (eligibility never depends on a member's language).
+NOT_FOR_RULES = frozenset({"member_id", "preferred_language"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,7 @@ def _kind(node: Mapping[str, Any]) -> str:
 
 def _walk(node: Mapping[str, Any], prefix: str) -> Iterator[FactType]:
     for name, child in node.get("properties", {}).items():
-        if name.startswith("$") or name == "member_id":
+        if name.startswith("$") or name in NOT_FOR_RULES:
             continue
         path = f"{prefix}{name}"
         kind = _kind(child)

@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
         Failed,
         LateReportsWindow,
         LegacyProject,
+        Notify,
         Project,
         Publish,
         Release,
@@ -63,6 +64,7 @@ with workflow.unsafe.imports_passed_through():
         carried_state,
         carry,
     )
+    from lieu.workflows.notices.activities import NoticeActivities
 
 TIMEOUT = timedelta(seconds=30)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
@@ -197,6 +199,8 @@ class AuthorizationWorkflow:
                         workflow.upsert_search_attributes(
                             status_attributes(self._s.status, self._s.review_deadline)
                         )
+                case Notify():
+                    await self._activity(NoticeActivities.issue, command.facts)
                 case LateReportsWindow():
                     return WindowOpened(workflow.now(), workflow.patched(LATE_SERVICE_REPORTS))
         except ActivityError as failure:

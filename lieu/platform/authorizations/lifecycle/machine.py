@@ -1169,6 +1169,7 @@ def failed(t: Turn, event: Failed) -> None:
         event.message,
         reserve=event.command if isinstance(event.command, Reserve) else None,
         release=event.command if isinstance(event.command, Release) else None,
+        notify=event.command if isinstance(event.command, Notify) else None,
     )
     t.note("failed", "lieu", texts.failed(name, event.message))
     if s.pending:
@@ -1192,6 +1193,10 @@ def retry(t: Turn, action: Retry) -> None:
         case "release":
             assert failure.release is not None
             t.issue(failure.release)
+            t.issue(Project())
+        case "notify":
+            assert failure.notify is not None
+            t.issue(failure.notify)
             t.issue(Project())
         case _:
             t.issue(Project())

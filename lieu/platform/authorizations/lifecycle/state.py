@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from lieu.platform.authorizations.lifecycle.actions import ReviewDecision, ServiceReport
-from lieu.platform.authorizations.lifecycle.commands import Release, Reserve
+from lieu.platform.authorizations.lifecycle.commands import Notify, Release, Reserve
 from lieu.platform.authorizations.records import DefinitionRef, TimelineEntry
 from lieu.platform.authorizations.status import LoopReason, Status, Urgency
 
@@ -83,10 +83,11 @@ class Renewal:
 class Failure:
     """A step that failed in a way retrying cannot fix, until operations retry it."""
 
-    command: str  # the command's name (assess, reserve, release, project)
+    command: str  # the command's name (assess, reserve, release, project, notify)
     message: str
     reserve: Reserve | None = None  # what to run again (assess and project need nothing)
     release: Release | None = None
+    notify: Notify | None = None
 
 
 @dataclass
