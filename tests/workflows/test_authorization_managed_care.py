@@ -4,12 +4,16 @@ before the deadline and the deemed denial at it."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
 
 from lieu.platform.authorizations.status import Status
+from lieu.platform.notices.models import Notice
 from lieu.platform.plans.calendar import CALIFORNIA
 from tests.workflows.acting import state
 from tests.workflows.authorizations import World, cin, enroll, settle
@@ -62,3 +66,13 @@ async def test_a_missed_standard_review_is_a_denial_on_the_deadline_day(w: World
     entry = next(e for e in deemed.timeline if e.kind == "deemed_denied")
     assert CALIFORNIA.local_date(entry.at) == CALIFORNIA.local_date(deadline)
     assert (await state(handle)).late_until is not None
+    # the member's notice of the adverse determination is issued at the deadline
+    async with w.sessions() as session:
+        issued = (
+            await session.scalars(select(Notice).where(Notice.authorization_id == handle.id))
+        ).all()
+    (notice,) = [n for n in issued if n.copy_of is None]
+    assert notice.kind == "deemed_denial" and notice.reason_code == "timeframe_passed"
+    assert timedelta(0) <= notice.issued_at - deadline < timedelta(seconds=1)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(notice.pdf)).pages)
+    assert "60" in text and "State Fair Hearing" in text

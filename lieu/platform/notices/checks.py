@@ -25,7 +25,7 @@ def zone_of(name: str) -> ZoneInfo | None:
     """The time zone of that IANA name, or None when there is none."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Pacific" is a directory
         return None
 
 
