@@ -78,6 +78,28 @@ DECIDE = gql(
     }
     """
 )
+ASK = gql(
+    """
+    mutation Ask($input: InformationRequestInput!) {
+      requestInformation(input: $input) {
+        __typename
+        ... on Authorization { status reviewDeadline }
+        ... on Error { message }
+      }
+    }
+    """
+)
+PROVIDE = gql(
+    """
+    mutation Provide($input: InformationInput!) {
+      provideInformation(input: $input) {
+        __typename
+        ... on Authorization { status }
+        ... on Error { message }
+      }
+    }
+    """
+)
 RESPOND = gql(
     """
     mutation Respond($input: ReferralResponseInput!) {
@@ -207,6 +229,23 @@ async def test_provider_checks_requests_reviewer_approves_provider_reports_balan
     await _until(pending, "the request to wait for review")
     queue = (await reviewer(QUEUE))["reviewQueue"]["nodes"]
     assert number in [item["id"] for item in queue]
+
+    # the reviewer asks for the caregiver's schedule; the provider sends it; the clock runs on
+    asked = (
+        await reviewer(
+            ASK,
+            input={"authorizationId": number, "idempotencyKey": "ask-1", "needed": ["schedule"]},
+        )
+    )["requestInformation"]
+    assert asked["status"] == "PENDING_INFORMATION", asked
+    assert number in [item["id"] for item in (await reviewer(QUEUE))["reviewQueue"]["nodes"]]
+    sent = (
+        await provider(
+            PROVIDE,
+            input={"authorizationId": number, "idempotencyKey": "sent-1", "note": "attached"},
+        )
+    )["provideInformation"]
+    assert sent["status"] == "PENDING_REVIEW", sent
 
     decided = (
         await reviewer(

@@ -75,6 +75,8 @@ OPERATIONS = [
     Operation("decideReview", 'mutation { decideReview(input: {authorizationId: "A-NONE", idempotencyKey: "k", decision: APPROVE, reason: "ok"}) { __typename } }', {RV}),
     Operation("extendReview", 'mutation { extendReview(input: {authorizationId: "A-NONE", idempotencyKey: "k", reason: "records"}) { __typename } }', {RV}),
     Operation("respondToReferral", 'mutation { respondToReferral(input: {authorizationId: "A-NONE", idempotencyKey: "k", accept: true}) { __typename } }', {PR}),
+    Operation("requestInformation", 'mutation { requestInformation(input: {authorizationId: "A-NONE", idempotencyKey: "k", needed: ["order"]}) { __typename } }', {RV}),
+    Operation("provideInformation", 'mutation { provideInformation(input: {authorizationId: "A-NONE", idempotencyKey: "k", note: "sent"}) { __typename } }', {PR}),
     Operation("reportService", 'mutation { reportService(input: {authorizationId: "A-NONE", idempotencyKey: "k", reportId: "r", start: "2026-12-01", end: "2026-12-01", quantity: "1", code: "H0045", modifiers: ["U6"], amount: "100", renderingNpi: "1234567893"}) { __typename } }', {PR}),
     Operation("requestReauthorization", 'mutation { requestReauthorization(input: {authorizationId: "A-NONE", idempotencyKey: "k", quantity: "1"}) { __typename } }', {PR}),
     Operation("closeReferral", 'mutation { closeReferral(input: {authorizationId: "A-NONE", idempotencyKey: "k", reason: OTHER}) { __typename } }', {PR, OP}),

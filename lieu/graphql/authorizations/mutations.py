@@ -12,6 +12,7 @@ from strawberry.types import Info
 from lieu.graphql.authorizations.types import (
     Authorization,
     AuthorizationResult,
+    ReasonCode,  # noqa: F401  (registers Reason as the ReasonCode enum)
     ServiceReportOutcome,
     ServiceReportResult,
 )
@@ -21,12 +22,15 @@ from lieu.graphql.permissions import allow
 from lieu.platform.access.roles import Role
 from lieu.platform.authorizations.lifecycle.actions import Action
 from lieu.platform.authorizations.status import Decision, LoopReason
+from lieu.platform.notices.facts import Reason
 from lieu.workflows.authorizations.service import AuthorizationRequestError
 from lieu.workflows.authorizations.types import (
     Cancel,
     CloseLoop,
+    ProvideInformation,
     ProviderResponse,
     ReauthorizationRequest,
+    RequestInformation,
     ReviewDecision,
     ReviewExtension,
     ServiceReport,
@@ -42,6 +46,30 @@ class ReviewDecisionInput:
     decision: Decision
     reason: str
     quantity: Decimal | None = strawberry.field(default=None, description="For MODIFY.")
+    reason_code: Reason | None = strawberry.field(
+        default=None,
+        description="For DENY and MODIFY: the coded reason the member's notice gives in words "
+        "(default OTHER, with your reason as the words).",
+    )
+
+
+@strawberry.input
+class InformationRequestInput:
+    authorization_id: strawberry.ID
+    idempotency_key: str = strawberry.field(description=KEY)
+    needed: list[str] = strawberry.field(
+        description="What the provider must send, one item each; the decision stays due by the "
+        "deadline unless you also extend the review."
+    )
+
+
+@strawberry.input
+class InformationInput:
+    authorization_id: strawberry.ID
+    idempotency_key: str = strawberry.field(description=KEY)
+    note: str = strawberry.field(
+        default="", description="What you sent (attach documents with attachDocument)."
+    )
 
 
 @strawberry.input
@@ -114,8 +142,42 @@ class AuthorizationMutations:
             quantity=input.quantity,
             roles=caller.review_roles,
             key=input.idempotency_key,
+            reason_code=input.reason_code.value if input.reason_code is not None else "",
         )
         return await _command(info.context, "decideReview", str(input.authorization_id), decision)
+
+    @strawberry.mutation(
+        description="Ask the provider for what you need to decide; they are sent a notice of "
+        "what is needed and by when (the deadline stands).",
+        extensions=allow(Role.REVIEWER),
+    )
+    async def request_information(
+        self, info: Info[Context, None], input: InformationRequestInput
+    ) -> AuthorizationResult:
+        caller = info.context.caller
+        asking = RequestInformation(
+            reviewer=caller.actor,
+            needed=tuple(input.needed),
+            roles=caller.review_roles,
+            key=input.idempotency_key,
+        )
+        return await _command(
+            info.context, "requestInformation", str(input.authorization_id), asking
+        )
+
+    @strawberry.mutation(
+        description="Tell the reviewer the information they asked for is sent.",
+        extensions=allow(Role.PROVIDER),
+    )
+    async def provide_information(
+        self, info: Info[Context, None], input: InformationInput
+    ) -> AuthorizationResult:
+        sent = ProvideInformation(
+            provider=info.context.caller.provider or "",
+            note=input.note,
+            key=input.idempotency_key,
+        )
+        return await _command(info.context, "provideInformation", str(input.authorization_id), sent)
 
     @strawberry.mutation(
         description="Take the review's extension of its deadline, with a reason.",

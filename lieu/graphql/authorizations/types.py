@@ -19,11 +19,17 @@ from lieu.graphql.pagination import Connection
 from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
 from lieu.platform.authorizations.records import AuthorizationState, TimelineEntry
 from lieu.platform.authorizations.status import Decision, LoopReason, Status, Urgency
+from lieu.platform.notices.facts import Reason
 
 AuthorizationStatus = strawberry.enum(Status, name="AuthorizationStatus")
 UrgencyLevel = strawberry.enum(Urgency, name="Urgency")
 ReviewDecisionKind = strawberry.enum(Decision, name="ReviewDecisionKind")
 LoopClosure = strawberry.enum(LoopReason, name="LoopClosureReason")
+ReasonCode = strawberry.enum(
+    Reason,
+    name="ReasonCode",
+    description="The coded reason of a denial or a modification (the notice gives it in words).",
+)
 
 
 @strawberry.type(description="One step of an authorization's life: what, who, when.")
@@ -88,6 +94,11 @@ class Authorization:
     reports_until: date | None = strawberry.field(
         default=None, description="Late service reports are taken until this day."
     )
+    deemed: bool = strawberry.field(
+        default=False,
+        description="Denied because the review deadline passed with no decision (42 CFR "
+        "438.404(c)(5)); a reviewer's late decision may still reverse it.",
+    )
     steps: strawberry.Private[list[TimelineStep] | None] = None
 
     @strawberry.field(description="Reserved and not yet used on this authorization.")
@@ -150,6 +161,7 @@ class Authorization:
             problem=row.problem,
             flagged_reports=[r for r in row.flagged_reports.split(",") if r],
             reports_until=row.reports_until,
+            deemed=row.phase == "deemed",
         )
 
     @classmethod
@@ -183,6 +195,7 @@ class Authorization:
             problem=state.problem,
             flagged_reports=list(state.flagged_reports),
             reports_until=state.reports_until,
+            deemed=state.deemed,
             # after a continue-as-new the state holds only the latest entries: read the database
             steps=(
                 [TimelineStep.of(entry) for entry in state.timeline]
