@@ -22,12 +22,16 @@ from temporalio.client import WorkflowExecutionStatus, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from lieu.platform.authorizations.status import Decision
+from lieu.platform.authorizations.status import Decision, LoopReason
 from lieu.platform.db import migrate
 from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
 from lieu.platform.elections.changes import ChangeKind, ElectionChange
 from lieu.settings import Settings
-from lieu.workflows.authorizations.types import ProviderResponse, ReauthorizationRequest
+from lieu.workflows.authorizations.types import (
+    CloseLoop,
+    ProviderResponse,
+    ReauthorizationRequest,
+)
 from lieu.workflows.converter import data_converter
 from lieu.workflows.elections.activities import ElectionActivities
 from lieu.workflows.elections.client import ensure_election_workflow, submit_change
@@ -110,7 +114,28 @@ async def _elections_cycle_continued(env: WorkflowEnvironment, engine: object) -
         return history
 
 
+async def _respite_deemed_then_reversed(w: World) -> WorkflowHistory:
+    """A respite review missed (escalated, then deemed denied with its notice), then a late
+    modification reverses it (held again, reversal notice), accepted, closed."""
+    member = cin()
+    await enroll(w.engine, member, "ana", county="Los Angeles")
+    handle = await w.request(member, "respite", "40", measure="hours", key="history")
+    pending = await settle(handle, lambda s: s.phase == "review")
+    assert pending.review_deadline is not None
+    await w.advance(pending.review_deadline - await w.env.get_current_time() + timedelta(hours=1))
+    await settle(handle, lambda s: s.deemed)
+    await send(handle, decision("um", Decision.MODIFY, "30 hours meet the need", Decimal(30)))
+    await settle(handle, lambda s: s.phase == "provider")
+    await send(handle, ProviderResponse("org-a", True))
+    await settle(handle, lambda s: s.phase == "active")
+    await send(handle, CloseLoop("org-a", LoopReason.SERVICES_RECEIVED, "done"))
+    await w.advance(timedelta(days=400))
+    await handle.result()
+    return await handle.fetch_history()
+
+
 AUTHORIZATIONS: dict[str, Callable[[World], Awaitable[WorkflowHistory]]] = {
+    "respite_deemed_then_reversed": _respite_deemed_then_reversed,
     "recuperative_care_reported_late": _recuperative_care_reported_late,
     "respite_renewed": _respite_renewed,
 }

@@ -31,6 +31,7 @@ ENDINGS = {
     "recuperative_care_review_opens_at_once": (COMPLETED, 3),
     "recuperative_care_reported_late": (COMPLETED, 4),
     "respite_renewed": (CONTINUED, 4),
+    "respite_deemed_then_reversed": (COMPLETED, 3),
     "elections_cycle_continued": (CONTINUED, 1),
 }
 WORKFLOWS = {"Authorization": AuthorizationWorkflow, "ElectionCycle": ElectionCycleWorkflow}
