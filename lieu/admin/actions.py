@@ -21,7 +21,12 @@ from lieu.admin.notice_lines import NoticeLine, authorization_notices
 from lieu.admin.pages import busy_page, page
 from lieu.admin.session import NotSignedIn, principal_of, same_origin
 from lieu.platform.access.audit import AuditRecord, Origin, record
-from lieu.platform.access.authorizations import IN_REVIEW, find_authorization, timelines
+from lieu.platform.access.authorizations import (
+    DEEMED,
+    IN_REVIEW,
+    find_authorization,
+    timelines,
+)
 from lieu.platform.access.roles import Principal, Role
 from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
 from lieu.platform.authorizations.status import Decision, Status
@@ -85,7 +90,7 @@ def authorization_page(
             "can_cancel": principal.role is Role.OPERATIONS and not Status(row.status).is_final,
             "can_decide": principal.role is Role.REVIEWER
             and row.review_deadline is not None
-            and row.status in IN_REVIEW,
+            and (row.status in IN_REVIEW or row.phase == DEEMED),
             "sent": sent or Sent(form=""),
         },
         principal=principal,

@@ -12,16 +12,19 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from lieu.platform.access.authorizations import review_queue
+from lieu.platform.access.roles import Principal, Role
 from lieu.platform.authorizations.status import Status
 from lieu.platform.notices.models import Notice
 from lieu.platform.plans.calendar import CALIFORNIA
 from tests.workflows.acting import state
-from tests.workflows.authorizations import World, cin, enroll, settle
+from tests.workflows.authorizations import PLAN, World, cin, enroll, settle
 from tests.workflows.test_authorization_terms import publish_changed, step
 
 pytestmark = pytest.mark.temporal
 
 PACIFIC = CALIFORNIA.zone
+HOUR = timedelta(hours=1)
 
 
 async def at(w: World, moment: datetime) -> None:
@@ -76,3 +79,10 @@ async def test_a_missed_standard_review_is_a_denial_on_the_deadline_day(w: World
     assert timedelta(0) <= notice.issued_at - deadline < timedelta(seconds=1)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(notice.pdf)).pages)
     assert "60" in text and "State Fair Hearing" in text
+    # reviewers and operations still see it among the reviews, overdue, for a late decision
+    reviewer = Principal("t", Role.REVIEWER, PLAN)
+    async with w.sessions() as session:
+        overdue = await review_queue(
+            session=session, principal=reviewer, offset=0, limit=50, overdue_at=deadline + HOUR
+        )
+    assert handle.id in [row.id for row in overdue]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lieu.platform.access.roles import Principal, Role
@@ -18,6 +18,7 @@ IN_REVIEW = (
     Status.PENDING_INFORMATION.value,
     Status.PRESUMPTIVE.value,
 )
+DEEMED = "deemed"  # the lifecycle phase after a deemed denial, while a late decision may come
 IN_FORCE = (Status.APPROVED.value, Status.ACTIVE.value, Status.AWAITING_PROVIDER.value)
 
 
@@ -86,9 +87,10 @@ async def review_queue(
     overdue_at: datetime | None = None,
 ) -> list[AuthorizationRecord]:
     """Requests waiting for a decision, the nearest deadline first (only overdue ones if
-    `overdue_at` is given)."""
+    `overdue_at` is given); requests denied because their deadline passed are listed too (first:
+    their deadline is gone), as a reviewer's late decision may still reverse them."""
     query = scoped(principal).where(
-        AuthorizationRecord.status.in_(IN_REVIEW),
+        or_(AuthorizationRecord.status.in_(IN_REVIEW), AuthorizationRecord.phase == DEEMED),
         AuthorizationRecord.review_deadline.is_not(None),
     )
     if overdue_at is not None:
