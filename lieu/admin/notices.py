@@ -14,6 +14,7 @@ from lieu.admin.database import writes
 from lieu.admin.pages import answers_when_busy, page
 from lieu.admin.session import NotSignedIn, principal_of
 from lieu.platform.access.audit import AuditRecord, record
+from lieu.platform.access.roles import FILE_READERS
 from lieu.platform.notices.records import find_notice
 
 ACTION = "console.view_notice"
@@ -31,7 +32,11 @@ async def view_notice(request: Request) -> Response:
         return RedirectResponse(f"/admin/login?{urlencode({'next': back})}", status_code=303)
     async with writes(request).begin() as session:
         row = await find_notice(session=session, notice_id=notice_id)
-        visible = row is not None and principal.sees_authorization(row.plan, row.provider)
+        visible = (
+            row is not None
+            and principal.role in FILE_READERS  # as GET /notices/{id}: no PHI for product teams
+            and principal.sees_authorization(row.plan, row.provider)
+        )
         outcome = "ok" if visible and medium in ("html", "pdf") else "not_found"
         audit = AuditRecord(
             principal, ACTION, f"notice:{notice_id}", outcome, origin_of(request), medium

@@ -103,6 +103,16 @@ async def test_a_notice_of_another_plan_is_not_found_in_the_console(console: Con
     assert "There is no notice" in page.text
 
 
+async def test_the_product_team_cannot_read_a_members_notice_as_the_api_refuses_it(
+    console: Console,
+) -> None:
+    number = await console.project()
+    spanish, _ = await _notices(console, number)
+    async with await console.signed_in(Role.PLAN_ADMIN) as http:
+        page = await http.get(f"/admin/notices/{spanish}.html")
+    assert page.status_code == 404 and "Aviso" not in page.text
+
+
 async def test_reading_a_notice_signed_out_asks_to_sign_in_first(console: Console) -> None:
     number = await console.project()
     spanish, _ = await _notices(console, number)

@@ -11,15 +11,15 @@ from starlette.responses import JSONResponse, Response
 
 from lieu.graphql.documents.access import visible_authorization
 from lieu.graphql.http import caller_of, origin_of
-from lieu.graphql.permissions import BEARER_HINT, STAFF
+from lieu.graphql.permissions import BEARER_HINT
 from lieu.platform.access.audit import AuditRecord, record
-from lieu.platform.access.roles import Principal, Role
+from lieu.platform.access.roles import FILE_READERS, Principal
 from lieu.platform.documents.records import DocumentDamaged, find_document, read_content
 from lieu.platform.documents.store import StoreUnavailable
 from lieu.runtime import Runtime
 
 ACTION = "downloadDocument"
-READERS = frozenset({Role.PROVIDER, *STAFF})  # who may read an authorization
+READERS = FILE_READERS  # who may read an authorization's files
 log = structlog.get_logger(__name__)
 
 

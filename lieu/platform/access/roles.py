@@ -60,3 +60,8 @@ def check_scope(role: Role, plan: str, provider: str | None) -> None:
         raise ScopeError("a provider token is scoped to a provider organization; pass --provider")
     if role is not Role.PROVIDER and provider:
         raise ScopeError(f"only provider tokens name a provider organization, not {role.value}")
+
+
+# Who may read what an authorization holds for its member (documents, notices): its provider and
+# the plan's reviewers and operations; not the product team, which configures and needs no PHI.
+FILE_READERS = frozenset({Role.PROVIDER, Role.REVIEWER, Role.OPERATIONS})
