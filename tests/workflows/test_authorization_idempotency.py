@@ -154,3 +154,14 @@ async def test_a_cancellation_sent_again_after_the_workflow_ended_gets_the_first
     with pytest.raises(AuthorizationRequestError) as other:
         await act(w.client, handle.id, Cancel("ops", "again", key="cancel-2"))
     assert other.value.code == "already_final"
+
+
+async def test_a_command_without_an_idempotency_key_is_refused_before_it_reaches_the_workflow(
+    w: World,
+) -> None:
+    handle = await respite(w)
+    for blank in ("", "   "):
+        with pytest.raises(AuthorizationRequestError) as refused:
+            await act(w.client, handle.id, decision("um", Decision.APPROVE, "ok", key=blank))
+        assert refused.value.code == "key_required"
+    assert (await state(handle)).status is Status.PENDING_REVIEW
