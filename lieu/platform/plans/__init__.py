@@ -1,1 +1,4 @@
-"""A plan's own configuration: its clock (time zone, working days) and its notice languages."""
+"""A plan's own configuration: its clock (time zone, working days).
+
+Its notices are configured apart, in `benefit_definitions/notices/<plan>/`.
+"""

@@ -1,4 +1,4 @@
-"""A plan's configuration as stored: its clock and its notice languages."""
+"""A plan's configuration as stored: its clock."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ class PlanRecord(Base):
     time_zone: Mapped[str] = mapped_column(String(64))
     holidays: Mapped[str] = mapped_column(String(32))  # a region of the holidays package, "US-CA"
     holiday_categories: Mapped[list[Any]] = mapped_column(JSONDocument)
-    languages: Mapped[list[Any]] = mapped_column(JSONDocument)  # notices, the first the default
     reference: Mapped[str] = mapped_column(Text, default="")
     updated_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

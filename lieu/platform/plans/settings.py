@@ -4,9 +4,10 @@ looked up when a request arrives.
 `benefit_definitions/plans/<plan>.json`:
 
     {"plan": "demo-plan", "time_zone": "America/Los_Angeles",
-     "holidays": {"region": "US-CA", "categories": ["public"]}, "languages": ["en", "es"]}
+     "holidays": {"region": "US-CA", "categories": ["public"]}}
 
-A plan without a file (or a row) works on California's clock with English and Spanish notices.
+A plan without a file (or a row) works on California's clock. (The languages a plan sends notices
+in are the notices' own settings: `benefit_definitions/notices/<plan>/plan.json`.)
 """
 
 from __future__ import annotations
@@ -22,8 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lieu.platform.plans.calendar import CALIFORNIA, CalendarError, PlanCalendar
 from lieu.platform.plans.models import PlanRecord
 
-LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")  # BCP 47: es, zh-Hant, vi
-FIELDS = {"plan", "time_zone", "holidays", "languages", "reference"}
+FIELDS = {"plan", "time_zone", "holidays", "reference"}
 
 
 class PlanSettingsError(ValueError):
@@ -36,7 +36,6 @@ class PlanSettings:
 
     plan: str
     calendar: PlanCalendar = CALIFORNIA
-    languages: tuple[str, ...] = ("en", "es")
     reference: str = ""
 
 
@@ -79,17 +78,6 @@ def parse_settings(document: Any, *, source: str) -> PlanSettings:
     except CalendarError as bad:
         pointer = "/time_zone" if "time zone" in str(bad) else "/holidays"
         problems.append(f"{pointer}: {bad}")
-    languages = document.get("languages", ["en", "es"])
-    if (
-        not isinstance(languages, list)
-        or not languages
-        or not all(isinstance(code, str) and LANGUAGE.match(code) for code in languages)
-    ):
-        problems.append(
-            "/languages: the languages notices are sent in, as codes such as ['en', 'es', 'vi'];"
-            " the first is the default"
-        )
-        languages = ["en"]
     reference = document.get("reference", "")
     if not isinstance(reference, str):
         problems.append("/reference: where the settings come from, as text")
@@ -97,7 +85,7 @@ def parse_settings(document: Any, *, source: str) -> PlanSettings:
     if problems:
         raise PlanSettingsError(f"{source}: " + "; ".join(problems))
     assert isinstance(plan, str)
-    return PlanSettings(plan, calendar, tuple(languages), reference)
+    return PlanSettings(plan, calendar, reference)
 
 
 def read_settings(path: Path) -> PlanSettings:
@@ -125,7 +113,6 @@ async def save_settings(settings: PlanSettings, *, session: AsyncSession, actor:
         "time_zone": calendar.time_zone,
         "holidays": calendar.holidays,
         "holiday_categories": list(calendar.categories),
-        "languages": list(settings.languages),
         "reference": settings.reference,
     }
     if record is None:
@@ -149,6 +136,5 @@ async def plan_settings(plan: str, *, session: AsyncSession) -> PlanSettings:
     return PlanSettings(
         plan,
         PlanCalendar(record.time_zone, record.holidays, tuple(record.holiday_categories)),
-        tuple(record.languages),
         record.reference,
     )

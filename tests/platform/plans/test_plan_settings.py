@@ -25,10 +25,9 @@ from tests.conftest import migrated_engine
 SHIPPED = Path(__file__).resolve().parents[3] / "benefit_definitions" / "plans"
 
 
-def test_the_demo_plan_works_on_californias_clock_in_english_and_spanish() -> None:
+def test_the_demo_plan_works_on_californias_clock() -> None:
     settings = read_settings(SHIPPED / "demo-plan.json")
     assert settings.calendar == CALIFORNIA
-    assert settings.languages == ("en", "es")
 
 
 def test_every_problem_of_a_plan_file_is_named_with_its_pointer() -> None:
@@ -38,13 +37,12 @@ def test_every_problem_of_a_plan_file_is_named_with_its_pointer() -> None:
                 "plan": "Demo Plan",
                 "time_zone": "Pacific",
                 "holidays": {"region": "US-CA", "categories": "public"},
-                "languages": ["english"],
                 "colour": "blue",
             },
             source="plans/demo.json",
         )
     message = str(bad.value)
-    for pointer in ("/plan", "/time_zone", "/holidays/categories", "/languages", "/: unknown"):
+    for pointer in ("/plan", "/time_zone", "/holidays/categories", "/: unknown"):
         assert pointer in message, pointer
     assert message.startswith("plans/demo.json: ")
 
@@ -66,7 +64,7 @@ def test_a_file_that_is_not_json_says_where(tmp_path: Path) -> None:
 async def test_stored_settings_are_found_and_a_plan_without_any_gets_california(
     engine: AsyncEngine,
 ) -> None:
-    eastern = PlanSettings("east-plan", PlanCalendar("America/New_York", "US-NY"), ("en",))
+    eastern = PlanSettings("east-plan", PlanCalendar("America/New_York", "US-NY"))
     async with create_session_factory(for_writes(engine)).begin() as session:
         assert await save_settings(eastern, session=session, actor="test")
         assert not await save_settings(eastern, session=session, actor="test")  # unchanged

@@ -1,4 +1,4 @@
-"""plans: each plan's clock (time zone, holidays) and notice languages
+"""plans: each plan's clock (time zone, holidays)
 
 Revision ID: 0008
 Revises: 0007
@@ -27,11 +27,6 @@ def upgrade() -> None:
         sa.Column("holidays", sa.String(length=32), nullable=False),
         sa.Column(
             "holiday_categories",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
-        ),
-        sa.Column(
-            "languages",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
