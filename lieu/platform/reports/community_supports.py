@@ -21,14 +21,30 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import CTE, ColumnElement, Integer, String, case, cast, func, null, or_, select
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Integer,
+    String,
+    case,
+    cast,
+    func,
+    null,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy import union_all as union_all_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lieu.platform.plans.settings import plan_settings
 from lieu.platform.reports.appeals import NO_APPEALS, AppealRecords
 from lieu.platform.reports.periods import Period, ReportYear
-from lieu.platform.reports.requests import requests_received
+from lieu.platform.reports.requests import (
+    AppealedRequest,
+    approved_after_appeal,
+    requests_received,
+)
 
 
 @dataclass(frozen=True)
@@ -61,28 +77,13 @@ def _quarter(received_at: ColumnElement[Any], quarters: tuple[Period, ...]) -> C
     )
 
 
-async def _overturned_requests(
-    session: AsyncSession, appeals: AppealRecords, plan: str, year: ReportYear
-) -> list[tuple[str, int]]:
-    """(authorization id, seq of the appealed entry) of each appeal decided for the member."""
-    if not appeals.recorded:
-        return []
-    found = await appeals.overturned(session=session, plan=plan, received=year.whole)
-    return [(appeal.authorization_id, appeal.determination_seq) for appeal in found]
-
-
-def _approved_condition(requests: CTE, overturned: list[tuple[str, int]]) -> ColumnElement[bool]:
+def _approved(requests: CTE, appealed: list[AppealedRequest]) -> ColumnElement[bool]:
     c = requests.c
     approved: ColumnElement[bool] = c.approved == 1
-    if not overturned:
+    if not appealed:
         return approved
-    appealed = [
-        (c.authorization_id == number)
-        & (c.start_seq < seq)
-        & ((c.end_seq.is_(None)) | (c.end_seq > seq))
-        for number, seq in overturned
-    ]
-    return or_(approved, *appealed)
+    pairs = [(request.authorization_id, request.start_seq) for request in appealed]
+    return or_(approved, tuple_(c.authorization_id, c.start_seq).in_(pairs))
 
 
 async def community_supports_by_quarter(
@@ -95,8 +96,10 @@ async def community_supports_by_quarter(
     quarters = period.quarters
     requests = requests_received(plan, period.whole, dialect=session.get_bind().dialect.name)
     c = requests.c
-    overturned = await _overturned_requests(session, appeals, plan, period)
-    approved = _approved_condition(requests, overturned)
+    appealed = await approved_after_appeal(
+        session=session, plan=plan, period=period.whole, appeals=appeals
+    )
+    approved = _approved(requests, appealed)
     placed = select(
         c.support,
         c.member_cin,

@@ -66,10 +66,9 @@ from lieu.platform.plans.settings import plan_settings
 from lieu.platform.reports.appeals import NO_APPEALS, NOT_RECORDED, AppealRecords
 from lieu.platform.reports.figures import DecisionTime, Share
 from lieu.platform.reports.periods import ReportYear
-from lieu.platform.reports.requests import requests_received
+from lieu.platform.reports.requests import approved_after_appeal, requests_received
 
 SOURCE = "CMS-0057-F: 42 CFR 438.210(f), publicly reported prior authorization metrics"
-IN_CHUNKS = 500  # authorization ids per IN (...) list
 
 
 @dataclass(frozen=True)
@@ -187,36 +186,6 @@ def _figures_query(requests: CTE) -> CompoundSelect[*tuple[Any, ...]]:
     return union_all(per_support, overall)
 
 
-async def _approved_after_appeal(
-    session: AsyncSession, requests: CTE, appeals: AppealRecords, plan: str, year: ReportYear
-) -> dict[str, int]:
-    """Per support, the standard requests denied whose appeal was decided for the member."""
-    overturned = await appeals.overturned(session=session, plan=plan, received=year.whole)
-    by_authorization: dict[str, list[int]] = defaultdict(list)
-    for appeal in overturned:
-        by_authorization[appeal.authorization_id].append(appeal.determination_seq)
-    ids = sorted(by_authorization)
-    c = requests.c
-    counted: set[tuple[str, int]] = set()
-    supports: dict[str, int] = defaultdict(int)
-    for at in range(0, len(ids), IN_CHUNKS):
-        rows = await session.execute(
-            select(c.authorization_id, c.start_seq, c.end_seq, c.support).where(
-                c.authorization_id.in_(ids[at : at + IN_CHUNKS]),
-                c.urgency == Urgency.STANDARD.value,
-                c.decided_at.is_not(None),
-                c.approved == 0,
-            )
-        )
-        for number, start, end, support in rows:
-            appealed = by_authorization[number]
-            overturned_here = any(start < seq and (end is None or seq < end) for seq in appealed)
-            if overturned_here and (number, start) not in counted:
-                counted.add((number, start))
-                supports[support] += 1
-    return dict(supports)
-
-
 def _figures(
     support: str | None,
     standard: Tally,
@@ -295,7 +264,12 @@ async def prior_authorization_metrics(
             medians[support][urgency] = Decimal(int(middle_seconds)) / int(middles)
     after_appeal: dict[str, int] | None = None
     if appeals.recorded:
-        after_appeal = await _approved_after_appeal(session, requests, appeals, plan, period)
+        after_appeal = defaultdict(int)
+        for request in await approved_after_appeal(
+            session=session, plan=plan, period=period.whole, appeals=appeals
+        ):
+            if request.urgency == Urgency.STANDARD.value:
+                after_appeal[request.support] += 1
 
     def tally(keys: Iterable[tuple[str, str]], urgency: Urgency) -> Tally:
         return sum((tallies[k] for k in keys if k[1] == urgency.value), Tally())

@@ -23,10 +23,15 @@ until the next one begins. Of each request this reads, in the database:
 
 A request with neither (still in review, pending a second review, cancelled before a decision)
 is undecided. The elapsed time is whole seconds from receipt to decision.
+
+`approved_after_appeal` finds the denied requests that an appeal overturned, from the appeals
+source (`appeals.AppealRecords`), reading only the authorizations appealed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -43,8 +48,10 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
+from lieu.platform.reports.appeals import AppealRecords
 from lieu.platform.reports.periods import Period
 
 RECEIVED = "received"
@@ -84,8 +91,11 @@ def elapsed_seconds(
     return cast(func.round(seconds), BigInteger)
 
 
-def requests_received(plan: str, period: Period, *, dialect: str) -> CTE:
-    """The plan's requests received in `period`, one row each, with their decisions.
+def requests_received(
+    plan: str, period: Period, *, dialect: str, only: Sequence[str] | None = None
+) -> CTE:
+    """The plan's requests received in `period` (of the authorizations `only` names, when
+    given), one row each, with their decisions.
 
     Columns: authorization_id, start_seq, end_seq (NULL for the last request of its
     authorization), received_at, reauthorization, support, urgency,
@@ -108,7 +118,12 @@ def requests_received(plan: str, period: Period, *, dialect: str) -> CTE:
             record.member_cin,
         )
         .join(record, record.id == event.authorization_id)
-        .where(record.plan == plan, event.kind.in_(BEGINS), event.at >= period.starts)
+        .where(
+            record.plan == plan,
+            event.kind.in_(BEGINS),
+            event.at >= period.starts,
+            *(() if only is None else (event.authorization_id.in_(only),)),
+        )
         .subquery("begun")
     )
     requests = select(begun).where(begun.c.received_at < period.ends).subquery("requests")
@@ -175,3 +190,45 @@ def requests_received(plan: str, period: Period, *, dialect: str) -> CTE:
         d.served,
         elapsed_seconds(dialect, d.received_at, decided_at).label("seconds"),
     ).cte("requests")
+
+
+IN_CHUNKS = 500  # authorizations per IN (...) list
+
+
+@dataclass(frozen=True)
+class AppealedRequest:
+    """A request denied whose denial an appeal overturned: it is approved after appeal."""
+
+    authorization_id: str
+    start_seq: int
+    support: str
+    urgency: str
+    member_cin: str
+
+
+async def approved_after_appeal(
+    *, session: AsyncSession, plan: str, period: Period, appeals: AppealRecords
+) -> list[AppealedRequest]:
+    """The requests received in `period` that were denied and then approved on appeal: each
+    overturned appeal names the entry appealed, which lies in one request of its authorization.
+    Only the appealed authorizations are read."""
+    if not appeals.recorded:
+        return []
+    appealed: dict[str, list[int]] = {}
+    for appeal in await appeals.overturned(session=session, plan=plan, received=period):
+        appealed.setdefault(appeal.authorization_id, []).append(appeal.determination_seq)
+    ids = sorted(appealed)
+    dialect = session.get_bind().dialect.name
+    found = []
+    for at in range(0, len(ids), IN_CHUNKS):
+        requests = requests_received(plan, period, dialect=dialect, only=ids[at : at + IN_CHUNKS])
+        c = requests.c
+        rows = await session.execute(
+            select(c.authorization_id, c.start_seq, c.end_seq, c.support, c.urgency, c.member_cin)
+            .where(c.decided_at.is_not(None), c.approved == 0)
+            .order_by(c.authorization_id, c.start_seq)
+        )
+        for number, start, end, support, urgency, member in rows:
+            if any(start < seq and (end is None or seq < end) for seq in appealed[number]):
+                found.append(AppealedRequest(number, start, support, urgency, member))
+    return found
