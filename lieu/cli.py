@@ -36,6 +36,7 @@ from lieu.commands.errors import (
 )
 from lieu.commands.members import members_app
 from lieu.commands.notices import notices_app
+from lieu.commands.report import report_app
 from lieu.commands.screen import screen
 from lieu.commands.tokens import tokens_app
 from lieu.settings import Settings, SettingsError
@@ -65,6 +66,7 @@ app.command()(screen)
 app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(bench)
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(notices_app, name="notices")
+app.add_typer(report_app, name="report")
 
 DOMAIN_ERRORS = (CommandError, SettingsError, DevServerError)
 

@@ -24,6 +24,7 @@ from lieu.graphql.members.queries import MemberQueries
 from lieu.graphql.notices.mutations import NoticeMutations
 from lieu.graphql.operations.mutations import OperationsMutations
 from lieu.graphql.operations.queries import OperationsQueries
+from lieu.graphql.reports.queries import ReportQueries
 from lieu.graphql.scalars import DecimalScalar
 
 
@@ -35,6 +36,7 @@ class Query(
     DefinitionQueries,
     ElectionQueries,
     OperationsQueries,
+    ReportQueries,
 ):
     """Every read, for every audience (each field says who may call it)."""
 

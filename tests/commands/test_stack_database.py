@@ -48,6 +48,8 @@ def _files(root: Path) -> list[Path]:
         ["definitions", "publish", str(RESPITE)],
         ["definitions", "diff", str(RESPITE), "dhcs/respite/v1"],
         ["eligibility", "check", "--member", str(ANA), "--support", "respite"],
+        ["report", "prior-authorization", "--plan", "demo-plan", "--year", "2026"],
+        ["report", "community-supports", "--plan", "demo-plan", "--year", "2026"],
     ],
     ids=lambda argv: " ".join(argv[:2]),
 )

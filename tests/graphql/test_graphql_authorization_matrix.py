@@ -65,6 +65,9 @@ OPERATIONS = [
     Operation("stalledAuthorizations", "{ stalledAuthorizations { nodes { id } } }", {OP}),
     Operation("workflows", "{ workflows(status: FAILED) { nodes { id } } }", {OP}),
     Operation("auditLog", "{ auditLog { nodes { action } } }", {OP}),
+    # the numbers a plan publishes
+    Operation("priorAuthorizationMetrics", "{ priorAuthorizationMetrics(year: 2026) { __typename } }", {PA, OP}),
+    Operation("communitySupportsByQuarter", "{ communitySupportsByQuarter(year: 2026) { __typename } }", {PA, OP}),
     # writes
     Operation(
         "requestAuthorization",
