@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import ColumnElement, exists, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lieu.platform.access.roles import Principal, Role
@@ -17,35 +17,42 @@ class MemberNotVisible(LookupError):
     """No such member, or not one the caller may see (the two are not told apart)."""
 
 
+def _party_to(principal: Principal, cin: str) -> ColumnElement[bool]:
+    """Whether the provider requested an authorization for the member (as a SQL expression)."""
+    return exists().where(
+        AuthorizationRecord.plan == principal.plan,
+        AuthorizationRecord.provider == principal.provider,
+        AuthorizationRecord.member_cin == cin,
+    )
+
+
 async def is_party(*, session: AsyncSession, principal: Principal, cin: str) -> bool:
     """Whether the caller is party to the member: plan staff always; a provider through an
     authorization it requested."""
     if principal.role is not Role.PROVIDER:
         return True
-    found = await session.scalar(
-        select(
-            exists().where(
-                AuthorizationRecord.plan == principal.plan,
-                AuthorizationRecord.provider == principal.provider,
-                AuthorizationRecord.member_cin == cin,
-            )
-        )
-    )
-    return bool(found)
+    return bool(await session.scalar(select(_party_to(principal, cin))))
 
 
 async def visible_member(
     *, session: AsyncSession, principal: Principal, cin: str, birth_date: date | None = None
 ) -> Member:
     """The member in the caller's plan; for a provider not yet party to the member, only when
-    the birth date presented matches (as an eligibility inquiry identifies the member)."""
-    member = await session.scalar(
-        select(Member).where(Member.plan == principal.plan, Member.cin == cin)
-    )
+    the birth date presented matches (as an eligibility inquiry identifies the member).
+    One statement: the member and, for a provider, whether it is party to them."""
+    party = true() if principal.role is not Role.PROVIDER else _party_to(principal, cin)
+    found = (
+        await session.execute(
+            select(Member, party.label("party")).where(
+                Member.plan == principal.plan, Member.cin == cin
+            )
+        )
+    ).first()
     hidden = MemberNotVisible(f"no member with CIN {cin!r} that you may see in {principal.plan}")
-    if member is None:
+    if found is None:
         raise hidden
-    if await is_party(session=session, principal=principal, cin=cin):
+    member, is_party_to = found
+    if is_party_to:
         return member
     if birth_date is not None and member.facts.get("birth_date") == birth_date.isoformat():
         return member
