@@ -42,7 +42,7 @@ class Runtime:
             sessions=create_session_factory(engine),
             temporal=await connect(settings, lazy=True),
             documents=open_store(settings),
-            audit=AuditWriter(create_session_factory(for_writes(engine))),
+            audit=AuditWriter(for_writes(engine)),
             tokens=TokenCache(settings.cache_seconds),
             in_force=VersionsInForce(settings.cache_seconds),
         )

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lieu.platform.access.audit import AuditRecord
 from lieu.platform.access.models import AuditEntry
@@ -47,8 +47,10 @@ class _Waiting:
 class AuditWriter:
     """Group-commits audit records; `write` returns once the caller's records are committed."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine  # SQLite: one whose transactions take the write lock at BEGIN
+        # run on a connection, not a Session: a Core INSERT of many rows, no unit of work
+        self._insert = insert(AuditEntry)
         self._waiting: list[_Waiting] = []
         self._flushing: asyncio.Task[None] | None = None
         self.commits = 0  # transactions committed (for /metrics and tests)
@@ -87,8 +89,8 @@ class AuditWriter:
                     each.done.set_result(None)
 
     async def _commit(self, records: list[AuditRecord]) -> None:
-        async with self._sessions.begin() as session:
-            await session.execute(insert(AuditEntry), [r.values() for r in records])
+        async with self._engine.begin() as connection:
+            await connection.execute(self._insert, [r.values() for r in records])
         self.commits += 1
 
     async def close(self) -> None:

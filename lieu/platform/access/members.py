@@ -4,8 +4,9 @@ members it is party to (an authorization with it), or one whose CIN and birth da
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import ColumnElement, exists, func, select, true
+from sqlalchemy import Select, bindparam, exists, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lieu.platform.access.roles import Principal, Role
@@ -17,12 +18,22 @@ class MemberNotVisible(LookupError):
     """No such member, or not one the caller may see (the two are not told apart)."""
 
 
-def _party_to(principal: Principal, cin: str) -> ColumnElement[bool]:
-    """Whether the provider requested an authorization for the member (as a SQL expression)."""
-    return exists().where(
-        AuthorizationRecord.plan == principal.plan,
-        AuthorizationRecord.provider == principal.provider,
-        AuthorizationRecord.member_cin == cin,
+@cache
+def _member_as_seen(provider: bool) -> Select[Member, bool]:
+    """The member by plan and CIN, and whether the caller is party to them (a provider: it
+    requested an authorization for them; staff: always). Built once: each request binds its
+    values, and SQLAlchemy reuses the statement's compiled form without building it again."""
+    party = (
+        exists().where(
+            AuthorizationRecord.plan == bindparam("plan"),
+            AuthorizationRecord.provider == bindparam("provider"),
+            AuthorizationRecord.member_cin == bindparam("cin"),
+        )
+        if provider
+        else true()
+    )
+    return select(Member, party.label("party")).where(
+        Member.plan == bindparam("plan"), Member.cin == bindparam("cin")
     )
 
 
@@ -31,7 +42,16 @@ async def is_party(*, session: AsyncSession, principal: Principal, cin: str) -> 
     authorization it requested."""
     if principal.role is not Role.PROVIDER:
         return True
-    return bool(await session.scalar(select(_party_to(principal, cin))))
+    found = await session.scalar(
+        select(
+            exists().where(
+                AuthorizationRecord.plan == principal.plan,
+                AuthorizationRecord.provider == principal.provider,
+                AuthorizationRecord.member_cin == cin,
+            )
+        )
+    )
+    return bool(found)
 
 
 async def visible_member(
@@ -39,15 +59,12 @@ async def visible_member(
 ) -> Member:
     """The member in the caller's plan; for a provider not yet party to the member, only when
     the birth date presented matches (as an eligibility inquiry identifies the member).
-    One statement: the member and, for a provider, whether it is party to them."""
-    party = true() if principal.role is not Role.PROVIDER else _party_to(principal, cin)
-    found = (
-        await session.execute(
-            select(Member, party.label("party")).where(
-                Member.plan == principal.plan, Member.cin == cin
-            )
-        )
-    ).first()
+    One statement: the member and whether the caller is party to them."""
+    provider = principal.role is Role.PROVIDER
+    values = {"plan": principal.plan, "cin": cin}
+    if provider:
+        values["provider"] = principal.provider or ""
+    found = (await session.execute(_member_as_seen(provider), values)).first()
     hidden = MemberNotVisible(f"no member with CIN {cin!r} that you may see in {principal.plan}")
     if found is None:
         raise hidden

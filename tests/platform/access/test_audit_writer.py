@@ -32,7 +32,7 @@ class GatedWriter(AuditWriter):
     """Holds each commit until the test opens the gate."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        super().__init__(create_session_factory(for_writes(engine)))
+        super().__init__(for_writes(engine))
         self.gate = asyncio.Event()
         self.batches: list[int] = []
 
@@ -73,7 +73,7 @@ async def test_when_the_commit_fails_every_writer_of_the_batch_is_told(
         async def _commit(self, records: list[AuditRecord]) -> None:
             raise RuntimeError("disk full")
 
-    writer = Failing(create_session_factory(sqlite_engine))
+    writer = Failing(sqlite_engine)
     results: list[Any] = await asyncio.gather(
         *(writer.write([_record(n)]) for n in range(3)), return_exceptions=True
     )
