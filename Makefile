@@ -32,14 +32,16 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-# Debian packages the browser and compose tests use (they skip, saying why, without them).
+# Debian packages the browser and compose tests use (they skip, saying why, without them), and
+# wrk, the load generator of `lieu bench api` (its smoke test fails on CI without it).
 system-deps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  missing=""; \
 	  command -v chromium >/dev/null || missing="$$missing chromium"; \
+	  command -v wrk >/dev/null || missing="$$missing wrk"; \
 	  command -v docker-compose >/dev/null || missing="$$missing docker-compose"; \
 	  if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi; \
-	else echo "system-deps: not root; install chromium and docker-compose yourself"; fi
+	else echo "system-deps: not root; install chromium, docker-compose and wrk yourself"; fi
 
 bench: $(STAMP)
 	$(BIN)/lieu bench all

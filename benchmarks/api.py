@@ -1,49 +1,56 @@
-"""`lieu bench api`: the GraphQL API under 32 concurrent clients, against a bare endpoint.
+"""`lieu bench api`: server CPU per request of lieu's GraphQL API against a minimal endpoint.
 
-Two provider queries over HTTP against the running app (uvicorn in a subprocess, a real database):
+Two provider reads, each asked of two servers over HTTP on loopback:
 
-- **eligibility**: `eligibility(cin, support: "respite")` for a member the provider serves;
-- **status**: `authorization(id) { status … }` for one of the provider's authorizations.
+- **eligibility**: the GraphQL query `eligibility(cin, support: "respite")`, against the minimal
+  endpoint's `POST /eligibility` (token lookup, the member by plan and CIN, an audit INSERT,
+  commit: `benchmarks/api_minimal.py`, plain Starlette and SQLAlchemy Core);
+- **status**: `authorization(id) { status … }`, against `POST /status` (the same, with the
+  authorization row by id).
 
-The same work is then asked of a **bare** Starlette JSON endpoint (also uvicorn, one process):
-authenticate the bearer token, the same scoped service call, and the same audit-log insert, with
-no GraphQL in between. Both servers run one process on the same database, one after the other;
-the load generator (httpx, `--clients` concurrent clients) runs in this process. Reported:
-throughput, p50 and p99 latency, and lieu / bare throughput (target ≥ 50%; p99 of the
-eligibility check < 50 ms).
+Both servers run under uvicorn as they ship (`lieu api --workers N`; `uvicorn --factory` for the
+minimal one), pinned with `taskset` to the server cores (default: core 0); the load generator is
+wrk (a Lua script written at run time POSTs the body and checks every answer), pinned to the
+other cores, and this process moves itself there too, so no Python runs on the server's cores
+but the server. Each run counts the server processes' CPU (utime + stime in /proc/<pid>/stat,
+the uvicorn workers included) and divides by the requests wrk completed. Runs interleave lieu
+and minimal (A/B/A/B) for `--reps` rounds after a warm-up of each; the figures are medians.
+Then the same at one connection (`wrk -c1 -t1 --latency`) for the single-client p99.
+SQLite (a file in a temporary folder) and PostgreSQL (a database of its own, created and
+dropped). Targets: lieu's CPU per request at most 3× the minimal one; single-client p99 < 10 ms.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import platform
+import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import httpx
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
+import asyncpg
 
-from lieu.platform.access.audit import AuditRecord, Origin, record
-from lieu.platform.access.authorizations import find_authorization
-from lieu.platform.access.eligibility_check import check_eligibility
-from lieu.platform.access.roles import Principal, Role
-from lieu.platform.access.tokens import TokenRejected, authenticate, issue_token
-from lieu.platform.authorizations.pinning import PinnedDefinitions
+from lieu.commands.errors import CommandError
+from lieu.platform.access.roles import Role
+from lieu.platform.access.tokens import issue_token
 from lieu.platform.authorizations.projection import project
 from lieu.platform.authorizations.records import AuthorizationState, DefinitionRef
 from lieu.platform.authorizations.status import Status, Urgency
@@ -53,11 +60,12 @@ from lieu.settings import Settings
 from lieu.workflows.devserver import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 CIN = "95000001E"
-BIRTH = "1945-03-08"
 ORG = "bench-cbo"
+PLAN = "demo-plan"
 FACTS: dict[str, Any] = {
-    "birth_date": BIRTH,
+    "birth_date": "1945-03-08",
     "county": "Sacramento",
     "caregiver": {"has_caregiver": True, "dependent_on_caregiver": True},
     "function": {"adl_limitations": 4, "functional_deficits": True},
@@ -71,84 +79,46 @@ STATUS = (
     '{ authorization(id: "%s") { ... on Authorization { id status quantityReserved '
     "quantityUsed reviewDeadline } ... on Error { message } } }"
 )
+SERVERS = ("lieu", "minimal")
+CPU_TARGET = 3.0  # lieu's CPU per request, at most this many times the minimal endpoint's
+P99_TARGET_MS = 10.0  # single client
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-# --- the bare endpoint: same database work, no GraphQL ---------------------------------------
+class BenchError(CommandError):
+    """The benchmark cannot run here; the message says why and what to do (`lieu bench api`
+    prints it as one line and exits 1)."""
 
 
-def bare_app() -> Starlette:
-    """Starlette JSON endpoints doing what the two GraphQL queries do (uvicorn --factory)."""
-    engine = create_engine(os.environ["LIEU_DATABASE_URL"])
-    sessions = create_session_factory(engine)
-    cache = PinnedDefinitions()
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What wrk sends to one server for one query, and what a good answer contains."""
 
-    async def caller(request: Request) -> Principal | None:
-        token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-        async with sessions() as session:
-            try:
-                return await authenticate(session=session, secret=token)
-            except TokenRejected:
-                return None
-
-    async def audited(principal: Principal, request: Request, action: str, target: str) -> None:
-        client = request.client
-        origin = Origin(client.host if client else "", request.headers.get("user-agent", ""))
-        async with sessions.begin() as session:
-            record(session, [AuditRecord(principal, action, target, "ok", origin)])
-
-    async def eligibility(request: Request) -> JSONResponse:
-        principal = await caller(request)
-        if principal is None:
-            return JSONResponse({"error": "unauthenticated"}, status_code=401)
-        async with sessions() as session:
-            check = await check_eligibility(
-                session=session,
-                cache=cache,
-                principal=principal,
-                cin=request.query_params["cin"],
-                support="respite",
-                on=datetime.now(UTC).date(),
-            )
-        await audited(principal, request, "eligibility", f"member:{principal.plan}/{check.cin}")
-        return JSONResponse(
-            {
-                "outcome": check.answer.answer.value,
-                "offered": check.answer.offered,
-                "reasons": [{"text": r.text} for r in check.answer.assessment.reasons],
-            }
-        )
-
-    async def status(request: Request) -> JSONResponse:
-        principal = await caller(request)
-        if principal is None:
-            return JSONResponse({"error": "unauthenticated"}, status_code=401)
-        number = request.path_params["number"]
-        async with sessions() as session:
-            row = await find_authorization(
-                session=session, principal=principal, authorization_id=number
-            )
-        await audited(principal, request, "authorization", f"authorization:{number}")
-        if row is None:
-            return JSONResponse({"error": "not found"}, status_code=404)
-        return JSONResponse(
-            {
-                "id": row.id,
-                "status": row.status,
-                "quantityReserved": str(row.quantity_reserved),
-                "quantityUsed": str(row.quantity_used),
-                "reviewDeadline": row.review_deadline.isoformat() if row.review_deadline else None,
-            }
-        )
-
-    return Starlette(
-        routes=[
-            Route("/eligibility", eligibility),
-            Route("/authorizations/{number}", status),
-        ]
-    )
+    path: str
+    body: str
+    expect: str  # a good answer's body contains this …
+    refuse: str  # … and not this
 
 
-# --- setup and load ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One wrk run against one server."""
+
+    database: str
+    query: str
+    server: str
+    connections: int
+    rep: int
+    requests: int
+    seconds: float
+    per_second: float
+    cpu_us_per_request: float
+    p50_ms: float
+    p99_ms: float
+    failures: int
+
+
+# --- the database each server reads ------------------------------------------------------------
 
 
 async def prepare(settings: Settings) -> tuple[str, str]:
@@ -161,14 +131,13 @@ async def prepare(settings: Settings) -> tuple[str, str]:
     await seed_elections(settings)
     engine = create_engine(settings.database_url)
     number = f"A-{uuid.uuid4().hex[:16].upper()}"
-    now = datetime.now(UTC)
     try:
         async with create_session_factory(for_writes(engine)).begin() as session:
-            await upsert_member(session=session, plan="demo-plan", cin=CIN, facts=FACTS)
+            await upsert_member(session=session, plan=PLAN, cin=CIN, facts=FACTS)
             issued = await issue_token(
-                session=session, role=Role.PROVIDER, plan="demo-plan", provider=ORG, actor="bench"
+                session=session, role=Role.PROVIDER, plan=PLAN, provider=ORG, actor="bench"
             )
-            await project(session=session, state=_state(number, now), seq=0)
+            await project(session=session, state=_state(number, datetime.now(UTC)), seq=0)
     finally:
         await engine.dispose()
     return issued.secret, number
@@ -178,7 +147,7 @@ def _state(number: str, now: datetime) -> AuthorizationState:
     return AuthorizationState(
         authorization_id=number,
         status=Status.PENDING_REVIEW,
-        plan="demo-plan",
+        plan=PLAN,
         support="respite",
         definition=DefinitionRef("dhcs", "respite", 1, "0" * 64),
         member_cin=CIN,
@@ -205,155 +174,533 @@ def _state(number: str, now: datetime) -> AuthorizationState:
     )
 
 
-@dataclass(frozen=True)
-class Measured:
-    """One scenario's result."""
+@contextmanager
+def database(kind: str, workdir: Path) -> Iterator[str]:
+    """A fresh database URL of `kind` (sqlite or postgres), dropped afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
+        return
+    name = f"lieu_bench_api_{uuid.uuid4().hex[:8]}"
 
-    requests: int
-    per_second: float
-    p50_ms: float
-    p99_ms: float
-    failures: int
+    async def admin(statement: str) -> None:
+        try:
+            connection = await asyncpg.connect(POSTGRES_ADMIN, timeout=5)
+        except (OSError, asyncpg.PostgresError) as failure:
+            raise BenchError(
+                f"PostgreSQL is not reachable at {POSTGRES_ADMIN} ({failure}); start it, or "
+                "run with --databases sqlite"
+            ) from None
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-async def load(
-    call: Callable[[httpx.AsyncClient], Awaitable[bool]], clients: int, seconds: float
-) -> Measured:
-    """`clients` concurrent loops calling `call` for `seconds` (after a short warm-up)."""
-    latencies: list[float] = []
-    failures = 0
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as http:
-        for _ in range(20):
-            await call(http)
-        stop = time.perf_counter() + seconds
+# --- servers, their CPU, and wrk ---------------------------------------------------------------
 
-        async def client() -> None:
-            nonlocal failures
-            while time.perf_counter() < stop:
-                started = time.perf_counter()
-                ok = await call(http)
-                latencies.append(time.perf_counter() - started)
-                failures += not ok
 
-        began = time.perf_counter()
-        await asyncio.gather(*(client() for _ in range(clients)))
-        elapsed = time.perf_counter() - began
-    ordered = sorted(latencies)
-    return Measured(
-        requests=len(ordered),
-        per_second=len(ordered) / elapsed,
-        p50_ms=statistics.median(ordered) * 1000,
-        p99_ms=ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
-        failures=failures,
+class Server:
+    """A server process tree pinned to `cores`, started in its own session."""
+
+    def __init__(
+        self, command: list[str], env: dict[str, str], port: int, cores: str, log: Path
+    ) -> None:
+        self.port = port
+        self.log = log
+        with log.open("wb") as output:
+            self.process = subprocess.Popen(
+                ["taskset", "-c", cores, *command],
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self._wait_until_listening()
+
+    def _wait_until_listening(self) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchError(
+                    f"the server on port {self.port} exited ({self.process.returncode})"
+                )
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/nothing", timeout=2)
+                return
+            except urllib.error.HTTPError:
+                return  # it answers (404)
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.1)
+        self.stop()
+        raise BenchError(
+            f"the server on port {self.port} did not answer within 60 s: {self.log_tail()}"
+        )
+
+    def log_tail(self) -> str:
+        """The last lines the server printed, on one line."""
+        lines = self.log.read_text("utf-8", errors="replace").strip().splitlines()
+        return " / ".join(lines[-5:]) or "(nothing printed)"
+
+    def pids(self) -> list[int]:
+        """The server process and its descendants (uvicorn's workers)."""
+        children: dict[int, list[int]] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(stat.parent.name))
+        found, stack = [], [self.process.pid]
+        while stack:
+            pid = stack.pop()
+            found.append(pid)
+            stack.extend(children.get(pid, []))
+        return found
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(20)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def cpu_ticks(pids: list[int]) -> dict[int, int]:
+    """utime + stime of each process, in clock ticks."""
+    ticks = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks[pid] = int(fields[11]) + int(fields[12])  # fields 14 and 15 of proc(5)
+    return ticks
+
+
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.body = [==[{body}]==]
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = [==[Bearer {token}]==]
+wrk.headers["User-Agent"] = "lieu-bench"
+local expect, refuse = [==[{expect}]==], [==[{refuse}]==]
+local threads = {{}}
+function setup(thread) table.insert(threads, thread) end
+function init(args) failures = 0 end
+function response(status, headers, body)
+  if status ~= 200 or not string.find(body, expect, 1, true)
+     or string.find(body, refuse, 1, true) then
+    failures = failures + 1
+  end
+end
+function done(summary, latency, requests)
+  local failed = 0
+  for _, thread in ipairs(threads) do failed = failed + thread:get("failures") end
+  local e = summary.errors
+  io.write(string.format(
+    'LIEU_BENCH {{"requests": %d, "duration_us": %d, "socket_errors": %d, "failures": %d, ' ..
+    '"p50_us": %d, "p99_us": %d}}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout,
+    failed, latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def write_script(folder: Path, name: str, request: Request, token: str) -> Path:
+    """The wrk Lua script that POSTs `request` and counts answers that are not good."""
+    path = folder / f"{name}.lua"
+    path.write_text(
+        WRK_SCRIPT.format(
+            body=request.body, token=token, expect=request.expect, refuse=request.refuse
+        ),
+        "utf-8",
+    )
+    return path
+
+
+def wrk(url: str, script: Path, connections: int, seconds: int, cores: str) -> dict[str, Any]:
+    """One wrk run (one thread per connection up to the load cores), its summary."""
+    threads = max(1, min(connections, len(cores.split(","))))
+    command = ["taskset", "-c", cores, "wrk", f"-t{threads}", f"-c{connections}",
+               f"-d{seconds}s", "--latency", "--timeout", "10s", "-s", str(script),
+               url]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    for line in done.stdout.splitlines():
+        if line.startswith("LIEU_BENCH "):
+            summary: dict[str, Any] = json.loads(line.removeprefix("LIEU_BENCH "))
+            return summary
+    raise BenchError(f"wrk gave no summary (exit {done.returncode}): {done.stderr.strip()}")
+
+
+def measure(
+    server: Server, url: str, script: Path, connections: int, seconds: int, cores: str
+) -> tuple[dict[str, Any], float]:
+    """A wrk run, and the server's CPU seconds over it (processes alive at both ends)."""
+    pids = server.pids()
+    before = cpu_ticks(pids)
+    summary = wrk(url, script, connections, seconds, cores)
+    after = cpu_ticks(pids)
+    ticks = sum(after[pid] - before[pid] for pid in after if pid in before)
+    return summary, ticks / CLOCK_TICKS
+
+
+# --- the benchmark -----------------------------------------------------------------------------
+
+
+def requests_for(number: str) -> dict[str, dict[str, Request]]:
+    """query → server → what wrk sends."""
+    eligibility = json.dumps({"query": ELIGIBILITY})
+    status = json.dumps({"query": STATUS % number})
+    return {
+        "eligibility": {
+            "lieu": Request("/graphql", eligibility, '"outcome"', '"errors"'),
+            "minimal": Request("/eligibility", json.dumps({"cin": CIN}), '"facts"', '"error"'),
+        },
+        "status": {
+            "lieu": Request("/graphql", status, '"status"', '"errors"'),
+            "minimal": Request("/status", json.dumps({"id": number}), '"status"', '"error"'),
+        },
+    }
+
+
+def cores_of(args: argparse.Namespace) -> tuple[str, str]:
+    """The server's and the load generator's cores; this process moves to the load cores."""
+    for tool in ("wrk", "taskset"):
+        if shutil.which(tool) is None:
+            raise BenchError(
+                f"{tool} is not installed; `make system-deps` installs it (Debian package "
+                f"{'wrk' if tool == 'wrk' else 'util-linux'})"
+            )
+    available = sorted(os.sched_getaffinity(0))
+    server = args.server_cores or str(available[0])
+    load = args.load_cores or ",".join(str(c) for c in available if str(c) not in server.split(","))
+    if not load:
+        raise BenchError(
+            f"only core(s) {server} are available; the load generator needs a core of its own "
+            "(give --server-cores and --load-cores on a machine with at least two)"
+        )
+    os.sched_setaffinity(0, {int(c) for c in load.split(",")})
+    return server, load
+
+
+def run_database(
+    kind: str, args: argparse.Namespace, workdir: Path, cores: tuple[str, str]
+) -> list[Run]:
+    """Every run on one database: warm-up, interleaved load runs, then single-client runs."""
+    server_cores, load_cores = cores
+    runs: list[Run] = []
+    with database(kind, workdir) as url:
+        env = {
+            **os.environ,
+            "LIEU_DATABASE_URL": url,
+            "LIEU_DATA_DIR": str(workdir),
+            "LIEU_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",  # never contacted by reads
+            "LIEU_LOG_LEVEL": "warning",
+            "PYTHONPATH": str(ROOT),
+        }
+        token, number = asyncio.run(prepare(Settings.from_env(env)))
+        asked = requests_for(number)
+        scripts = {
+            (query, server): write_script(workdir, f"{kind}-{query}-{server}", request, token)
+            for query, by_server in asked.items()
+            for server, request in by_server.items()
+        }
+        lieu_port = args.port or free_port()
+        minimal_port = args.port + 1 if args.port else free_port()
+        workers = str(args.workers)
+        servers = {
+            "lieu": Server(
+                [sys.executable, "-m", "lieu", "api", "--port", str(lieu_port),
+                 "--workers", workers], env, lieu_port, server_cores, workdir / "lieu.log",
+            ),
+            "minimal": Server(
+                [sys.executable, "-m", "uvicorn", "--factory",
+                 "benchmarks.api_minimal:create_app", "--port", str(minimal_port),
+                 "--workers", workers, "--log-level", "warning", "--no-access-log"],
+                env, minimal_port, server_cores, workdir / "minimal.log",
+            ),
+        }  # fmt: skip
+        try:
+
+            def url_of(query: str, server: str) -> str:
+                return f"http://127.0.0.1:{servers[server].port}{asked[query][server].path}"
+
+            for query in asked:
+                for server in SERVERS:  # warm-up: caches filled, code paths imported
+                    wrk(url_of(query, server), scripts[query, server], 8, args.warmup, load_cores)
+            for connections in (args.connections, 1):
+                for rep in range(1, args.reps + 1):
+                    for query in asked:
+                        for server in SERVERS:
+                            summary, cpu = measure(
+                                servers[server], url_of(query, server), scripts[query, server],
+                                connections, args.seconds, load_cores,
+                            )  # fmt: skip
+                            runs.append(_run(kind, query, server, connections, rep, summary, cpu))
+                            _progress(runs[-1])
+        finally:
+            for each in servers.values():
+                each.stop()
+    return runs
+
+
+def _run(
+    kind: str, query: str, server: str, connections: int, rep: int, summary: dict[str, Any],
+    cpu: float,
+) -> Run:  # fmt: skip
+    requests = int(summary["requests"])
+    seconds = summary["duration_us"] / 1e6
+    return Run(
+        database=kind,
+        query=query,
+        server=server,
+        connections=connections,
+        rep=rep,
+        requests=requests,
+        seconds=round(seconds, 3),
+        per_second=round(requests / seconds, 1),
+        cpu_us_per_request=round(cpu * 1e6 / max(requests, 1), 1),
+        p50_ms=summary["p50_us"] / 1000,
+        p99_ms=summary["p99_us"] / 1000,
+        # a run that completed nothing (a stalled server) is a failure, not a fast run
+        failures=int(summary["failures"]) + int(summary["socket_errors"]) + (requests == 0),
     )
 
 
-def serve(target: str, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    """uvicorn --factory `target` on `port`, one process, waiting until it answers."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", target, "--port", str(port),
-         "--log-level", "warning", "--no-access-log"],
-        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/nothing", timeout=1)
-            return process
-        except httpx.TransportError:
-            time.sleep(0.1)
-    stop(process)
-    raise RuntimeError(f"{target} did not start on port {port}")
+def _progress(run: Run) -> None:
+    print(
+        f"{run.database} {run.query} {run.server} c={run.connections} rep {run.rep}: "
+        f"{run.per_second:.0f}/s, {run.cpu_us_per_request:.0f} µs CPU/request, "
+        f"p99 {run.p99_ms:.1f} ms, {run.failures} failures",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(15)
+def summarize(runs: list[Run], connections: int) -> list[dict[str, Any]]:
+    """Per database and query: each server's medians, the CPU ratio and single-client p99."""
+
+    def median(database: str, query: str, server: str, clients: int, key: str) -> float:
+        values = [
+            getattr(r, key)
+            for r in runs
+            if (r.database, r.query, r.server, r.connections) == (database, query, server, clients)
+        ]
+        return float(statistics.median(values)) if values else float("nan")
+
+    rows = []
+    for database, query in dict.fromkeys((r.database, r.query) for r in runs):
+        row: dict[str, Any] = {"database": database, "query": query}
+        for server in SERVERS:
+            row[server] = {
+                "per_second": median(database, query, server, connections, "per_second"),
+                "cpu_us_per_request": median(
+                    database, query, server, connections, "cpu_us_per_request"
+                ),
+                "p50_ms": median(database, query, server, connections, "p50_ms"),
+                "p99_ms": median(database, query, server, connections, "p99_ms"),
+                "single_client_p99_ms": median(database, query, server, 1, "p99_ms"),
+                "single_client_cpu_us_per_request": median(
+                    database, query, server, 1, "cpu_us_per_request"
+                ),
+                "failures": sum(
+                    r.failures
+                    for r in runs
+                    if (r.database, r.query, r.server) == (database, query, server)
+                ),
+            }
+        row["cpu_ratio"] = row["lieu"]["cpu_us_per_request"] / row["minimal"]["cpu_us_per_request"]
+        per_rep = [  # each round's lieu run against the minimal run next to it
+            a.cpu_us_per_request / b.cpu_us_per_request
+            for a in runs
+            for b in runs
+            if (a.database, a.query, a.connections, a.server)
+            == (database, query, connections, "lieu")
+            and (b.database, b.query, b.connections, b.server, b.rep)
+            == (database, query, connections, "minimal", a.rep)
+            and b.cpu_us_per_request > 0
+        ]
+        row["cpu_ratio_range"] = [min(per_rep), max(per_rep)] if per_rep else []
+        row["cpu_target_met"] = row["cpu_ratio"] <= CPU_TARGET
+        row["p99_target_met"] = row["lieu"]["single_client_p99_ms"] < P99_TARGET_MS
+        rows.append(row)
+    return rows
 
 
-async def measure(args: argparse.Namespace, workdir: Path) -> dict[tuple[str, str], Measured]:
-    database = args.database or f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
-    env = {
-        **os.environ,
-        "LIEU_DATABASE_URL": database,
-        "LIEU_DATA_DIR": str(workdir),
-        "LIEU_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
-        "PYTHONPATH": str(ROOT),
-    }
-    settings = Settings.from_env(env)
-    token, number = await prepare(settings)
-    headers = {"Authorization": f"Bearer {token}", "User-Agent": "lieu-bench"}
-    results: dict[tuple[str, str], Measured] = {}
-
-    port = free_port()
-    graphql = f"http://127.0.0.1:{port}/graphql"
-
-    async def gql(http: httpx.AsyncClient, query: str) -> bool:
-        answer = await http.post(graphql, json={"query": query}, headers=headers)
-        return answer.status_code == 200 and "errors" not in answer.json()
-
-    process = serve("lieu.app:create_app", env, port)
-    try:
-        results["eligibility", "lieu GraphQL"] = await load(
-            lambda h: gql(h, ELIGIBILITY), args.clients, args.seconds
-        )
-        results["status", "lieu GraphQL"] = await load(
-            lambda h: gql(h, STATUS % number), args.clients, args.seconds
-        )
-    finally:
-        stop(process)
-
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-
-    async def bare(http: httpx.AsyncClient, path: str) -> bool:
-        return (await http.get(base + path, headers=headers)).status_code == 200
-
-    process = serve("benchmarks.api:bare_app", env, port)
-    try:
-        results["eligibility", "bare Starlette"] = await load(
-            lambda h: bare(h, f"/eligibility?cin={CIN}"), args.clients, args.seconds
-        )
-        results["status", "bare Starlette"] = await load(
-            lambda h: bare(h, f"/authorizations/{number}"), args.clients, args.seconds
-        )
-    finally:
-        stop(process)
-    return results
-
-
-def run(argv: list[str]) -> str:
-    """Run the benchmark and return its markdown table."""
-    parser = argparse.ArgumentParser(prog="lieu bench api")
-    parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--seconds", type=float, default=10.0, help="per scenario and server")
-    parser.add_argument("--database", default="", help="a LIEU_DATABASE_URL (default: SQLite)")
-    parser.add_argument("--quick", action="store_true", help="a short run, for tests")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.clients, args.seconds = 4, 1.0
-    with tempfile.TemporaryDirectory(prefix="lieu-bench-api-") as workdir:
-        results = asyncio.run(measure(args, Path(workdir)))
-    backend = "PostgreSQL" if args.database.startswith("postgresql") else "SQLite"
+def table(summary: list[dict[str, Any]], arguments: dict[str, Any], measured_on: str) -> str:
+    """The markdown table of the medians (from a run, or from its JSON)."""
+    label = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
     lines = [
-        f"GraphQL API vs a bare Starlette endpoint doing the same database work (token lookup, "
-        f"scoped query, audit insert): {args.clients} concurrent clients, {args.seconds:g} s per "
-        f"scenario, one uvicorn process each, {backend}, {date.today().isoformat()}.",
+        f"lieu's GraphQL API against a minimal Starlette + SQLAlchemy Core endpoint doing the "
+        f"essential work (token lookup, one indexed SELECT, one audit INSERT, commit); wrk, "
+        f"{arguments['connections']} connections, then 1; {arguments['seconds']} s per run, "
+        f"median of {arguments['reps']}, interleaved; uvicorn --workers {arguments['workers']}; "
+        f"{measured_on}.",
         "",
-        "| query | server | requests | per second | p50 ms | p99 ms | failures | vs bare |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        f"| database | query | server | requests/s | CPU µs/request | p50 ms | p99 ms | "
+        f"1-client p99 ms | failures | CPU vs minimal (target ≤ {CPU_TARGET:g}×) |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for query in ("eligibility", "status"):
-        floor = results[query, "bare Starlette"].per_second
-        for server in ("lieu GraphQL", "bare Starlette"):
-            m = results[query, server]
+    for row in summary:
+        for server in SERVERS:
+            m = row[server]
+            if server == "lieu":
+                mark = "✓" if row["cpu_target_met"] else "✗"
+                spread = row.get("cpu_ratio_range") or []
+                within = f" ({spread[0]:.2f}–{spread[1]:.2f})" if len(spread) == 2 else ""
+                ratio = f"{row['cpu_ratio']:.2f}×{within} {mark}"
+                p99 = f"{m['single_client_p99_ms']:.1f} {'✓' if row['p99_target_met'] else '✗'}"
+            else:
+                ratio, p99 = "1×", f"{m['single_client_p99_ms']:.1f}"
             lines.append(
-                f"| {query} | {server} | {m.requests} | {m.per_second:.0f} | {m.p50_ms:.1f} | "
-                f"{m.p99_ms:.1f} | {m.failures} | {m.per_second / floor:.0%} |"
+                f"| {label[row['database']]} | {row['query']} | {server} | "
+                f"{m['per_second']:,.0f} | {m['cpu_us_per_request']:,.0f} | {m['p50_ms']:.1f} | "
+                f"{m['p99_ms']:.1f} | {p99} | {m['failures']} | {ratio} |"
             )
+    lines += [
+        "",
+        f"Single-client p99 target: < {P99_TARGET_MS:g} ms (✓ met, ✗ missed); in brackets, the "
+        "lowest and highest of the rounds' ratios.",
+    ]
     return "\n".join(lines)
 
 
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "host": socket.gethostname(),
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="lieu bench api", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--databases",
+        default="sqlite,postgres",
+        help="comma-separated: sqlite, postgres (default both)",
+    )
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections under load")
+    parser.add_argument("--seconds", type=int, default=5, help="per wrk run")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per server")
+    parser.add_argument("--reps", type=int, default=5, help="interleaved rounds (median; >= 3)")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers per server")
+    parser.add_argument("--server-cores", default="", help="taskset list (default: first core)")
+    parser.add_argument("--load-cores", default="", help="taskset list for wrk (default: rest)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="lieu's port (the minimal endpoint takes the next); default free ones",
+    )
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--table-from",
+        type=Path,
+        default=None,
+        metavar="JSON",
+        help="print the table of an earlier run's --json file, measuring nothing",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run: SQLite, 1 s runs, one round, 4 connections",
+    )
+    args = parser.parse_args(argv)  # fmt: skip
+    if args.quick:
+        args.databases, args.connections, args.seconds, args.warmup, args.reps = (
+            "sqlite",
+            4,
+            1,
+            1,
+            1,
+        )
+    kinds = [kind.strip() for kind in args.databases.split(",") if kind.strip()]
+    unknown = [kind for kind in kinds if kind not in ("sqlite", "postgres")]
+    if unknown or not kinds:
+        parser.error(f"--databases takes sqlite and/or postgres, not {args.databases!r}")
+    args.kinds = kinds
+    return args
+
+
+def run(argv: list[str]) -> str:
+    """Run the benchmark; return its markdown table (and write --json when asked)."""
+    args = parse(argv)
+    if args.table_from is not None:
+        try:
+            earlier = json.loads(args.table_from.read_text("utf-8"))
+            return table(earlier["summary"], earlier["arguments"], earlier["date"])
+        except (OSError, ValueError, KeyError, TypeError) as unreadable:
+            why = unreadable.strerror if isinstance(unreadable, OSError) else repr(unreadable)
+            raise BenchError(
+                f"cannot read {args.table_from} as the JSON of a `lieu bench api --json` run "
+                f"({why}); run the benchmark with --json PATH to make one"
+            ) from None
+    cores = cores_of(args)
+    runs: list[Run] = []
+    with tempfile.TemporaryDirectory(prefix="lieu-bench-api-") as folder:
+        for kind in args.kinds:
+            workdir = Path(folder) / kind
+            workdir.mkdir()
+            runs += run_database(kind, args, workdir, cores)
+    summary = summarize(runs, args.connections)
+    if args.json is not None:
+        report = {
+            "benchmark": "api",
+            "date": date.today().isoformat(),
+            "machine": machine(),
+            "server_cores": cores[0],
+            "load_cores": cores[1],
+            "arguments": {
+                k: v for k, v in vars(args).items() if k not in ("json", "kinds", "table_from")
+            },
+            "targets": {
+                "cpu_ratio_at_most": CPU_TARGET,
+                "single_client_p99_ms_under": P99_TARGET_MS,
+            },
+            "summary": summary,
+            "runs": [asdict(r) for r in runs],
+        }
+        args.json.write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+    return table(summary, report_arguments(args), date.today().isoformat())
+
+
+def report_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    """The arguments a table names."""
+    return {k: getattr(args, k) for k in ("connections", "seconds", "reps", "workers")}
+
+
+def main(argv: list[str]) -> int:
+    """`python benchmarks/api.py …`: print the table; a BenchError is one line and exit 1."""
+    try:
+        print(run(argv))
+    except BenchError as error:
+        print(f"lieu bench api: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 if __name__ == "__main__":
-    print(run(sys.argv[1:]))
+    raise SystemExit(main(sys.argv[1:]))

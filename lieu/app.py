@@ -3,6 +3,7 @@ runtime."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -52,9 +53,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         runtime = await Runtime.open(resolved)
         app.state.runtime = runtime
+        # Everything built so far (the schema, the mappers, the modules: ~190,000 objects) lives
+        # as long as the process: out of the collector's sight, a full collection no longer
+        # walks it (one took ~70 ms, the single-client p99 of a 2 ms request).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             await runtime.close()
 
     graphql = LieuGraphQL(build_schema())

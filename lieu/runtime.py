@@ -1,5 +1,5 @@
-"""What a running API process holds: settings, the database engine, the Temporal client and the
-document store."""
+"""What a running API process holds: settings, the database engine, the Temporal client, the
+document store, the audit log's writer and the caches of tokens and definition versions in force."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
-from lieu.platform.db.engine import create_engine, create_session_factory
+from lieu.platform.access.audit_writer import AuditWriter
+from lieu.platform.access.in_force import VersionsInForce
+from lieu.platform.access.token_cache import TokenCache
+from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
 from lieu.platform.documents.store import DocumentStore, open_store
 from lieu.settings import Settings
 from lieu.workflows.client import connect
@@ -23,6 +26,9 @@ class Runtime:
     sessions: async_sessionmaker[AsyncSession]
     temporal: Client
     documents: DocumentStore
+    audit: AuditWriter
+    tokens: TokenCache
+    in_force: VersionsInForce
 
     @classmethod
     async def open(cls, settings: Settings) -> Runtime:
@@ -36,8 +42,14 @@ class Runtime:
             sessions=create_session_factory(engine),
             temporal=await connect(settings, lazy=True),
             documents=open_store(settings),
+            audit=AuditWriter(for_writes(engine)),
+            tokens=TokenCache(settings.cache_seconds),
+            in_force=VersionsInForce(settings.cache_seconds),
         )
 
     async def close(self) -> None:
-        """Release the database pool."""
-        await self.engine.dispose()
+        """Store the audit records handed over, then release the database pool."""
+        try:
+            await self.audit.close()
+        finally:
+            await self.engine.dispose()

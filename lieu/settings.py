@@ -26,6 +26,10 @@ S3_SCHEME = "s3://"
 DEFAULT_DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
 # The GraphQL endpoint reads a whole upload into memory before checking it: keep that bounded.
 LARGEST_DOCUMENT_MAX_BYTES = 100 * 1024 * 1024
+# How long an API process may answer from what it read of a token or of the definition version in
+# force: a revocation, publication or retirement made by another process is seen within this.
+DEFAULT_CACHE_SECONDS = 5.0
+LONGEST_CACHE_SECONDS = 60.0
 # S3's rules for a bucket name (MinIO's are the same): 3-63 of a-z 0-9 . -, letters or digits at
 # both ends.
 BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
@@ -58,6 +62,7 @@ class Settings:
     s3_access_key: str = ""
     s3_secret_key: str = field(default="", repr=False)
     s3_region: str = "us-east-1"
+    cache_seconds: float = DEFAULT_CACHE_SECONDS
 
     @property
     def url(self) -> URL:
@@ -132,6 +137,7 @@ class Settings:
             s3_access_key=access_key,
             s3_secret_key=secret_key,
             s3_region=_region(env),
+            cache_seconds=_cache_seconds(env),
         )
 
 
@@ -226,6 +232,24 @@ def _document_max_bytes(env: Mapping[str, str]) -> int:
             "for 5 MiB"
         )
     return int(raw)
+
+
+def _cache_seconds(env: Mapping[str, str]) -> float:
+    raw = env.get("LIEU_CACHE_SECONDS", "").strip()
+    if not raw:
+        return DEFAULT_CACHE_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= LONGEST_CACHE_SECONDS:  # NaN fails too
+        raise SettingsError(
+            f"LIEU_CACHE_SECONDS={raw!r} is not a number of seconds lieu accepts; give 0 to "
+            f"{LONGEST_CACHE_SECONDS:g} (how soon a token revoked or a definition published "
+            f"by another process is seen; default {DEFAULT_CACHE_SECONDS:g}, 0 turns the caches "
+            "off)"
+        )
+    return seconds
 
 
 def _endpoint(name: str, env: Mapping[str, str]) -> str:

@@ -67,6 +67,14 @@ def test_an_s3_document_store_takes_its_bucket_endpoint_and_keys_from_the_enviro
     assert "not-in-repr" not in repr(settings)
 
 
+def test_an_api_process_caches_tokens_and_definitions_in_force_for_5_seconds_unless_told(
+    tmp_path: Path,
+) -> None:
+    assert Settings.from_env({"LIEU_DATA_DIR": str(tmp_path)}).cache_seconds == 5.0
+    assert Settings.from_env({"LIEU_CACHE_SECONDS": "0"}).cache_seconds == 0.0
+    assert Settings.from_env({"LIEU_CACHE_SECONDS": "1.5"}).cache_seconds == 1.5
+
+
 def test_settings_are_frozen(tmp_path: Path) -> None:
     settings = Settings.from_env({"LIEU_DATA_DIR": str(tmp_path)})
     with pytest.raises(AttributeError):
@@ -97,6 +105,9 @@ def test_settings_are_frozen(tmp_path: Path) -> None:
         ("LIEU_S3_ACCESS_KEY", "lieu", "is set but LIEU_S3_SECRET_KEY is not; set both"),
         ("LIEU_S3_SECRET_KEY", "secret", "is set but LIEU_S3_ACCESS_KEY is not; set both"),
         ("LIEU_S3_REGION", "US East", "is not a region name"),
+        ("LIEU_CACHE_SECONDS", "5s", "give 0 to 60 (how soon a token revoked"),
+        ("LIEU_CACHE_SECONDS", "61", "give 0 to 60"),
+        ("LIEU_CACHE_SECONDS", "nan", "0 turns the caches off"),
     ],
 )
 def test_a_bad_value_names_the_variable_and_how_to_fix_it(

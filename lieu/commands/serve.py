@@ -59,6 +59,7 @@ def api(
         port=port or settings.api_port,
         workers=workers,
         log_config=None,
+        access_log=False,  # lieu's logging keeps uvicorn.access at WARNING: nothing to format
         proxy_headers=True,
         timeout_graceful_shutdown=10,
     )

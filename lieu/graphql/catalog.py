@@ -25,7 +25,7 @@ class CatalogQueries:
         "are public documents)."
     )
     async def supports(self, info: Info[Context, None], plan: str | None = None) -> list[Support]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.reads() as session:
             entries = await published_supports(session=session, on=utcnow().date(), plan=plan)
         return [Support.from_entry(e, e.in_force) for e in entries if e.in_force is not None]
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from cross_web import HTTPException
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import ClientDisconnect, HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -20,7 +20,7 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
-from lieu.graphql.context import Context
+from lieu.graphql.context import Context, ReadSession
 from lieu.graphql.explorer.page import explorer_page
 from lieu.graphql.guards import (
     MAX_BODY_BYTES,
@@ -31,7 +31,7 @@ from lieu.graphql.guards import (
 from lieu.graphql.loaders import build_loaders
 from lieu.platform.access.audit import Origin
 from lieu.platform.access.roles import Principal
-from lieu.platform.access.tokens import TokenRejected, authenticate
+from lieu.platform.access.tokens import TokenRejected
 from lieu.platform.authorizations.pinning import PinnedDefinitions
 from lieu.platform.db.engine import create_session_factory, for_writes
 from lieu.runtime import Runtime
@@ -69,6 +69,8 @@ class LieuGraphQL(GraphQL[Context, None]):
                 return
         try:
             await super().__call__(scope, receive, send)
+        except ClientDisconnect:
+            return  # gone before its request was read: nothing to answer, nothing went wrong
         finally:
             # Strawberry never closes the files of a multipart upload (spooled to disk past
             # 1 MiB); the request closes them, whatever became of the operation.
@@ -109,16 +111,20 @@ class LieuGraphQL(GraphQL[Context, None]):
     ) -> Context:
         runtime: Runtime = request.app.state.runtime
         principal, rejection = await caller_of(runtime, request.headers.get("authorization"))
+        # Over HTTP a context serves one operation, whose reads may share one session; a
+        # websocket's context serves many operations at once, each read opens its own.
+        reading = ReadSession(runtime.sessions) if isinstance(request, Request) else None
         return Context(
             runtime=runtime,
             request=request,
             response=response,
             writes=self._writes_for(runtime),
             definitions=self.definitions,
-            loaders=build_loaders(runtime.sessions),
+            loaders=build_loaders(reading or runtime.sessions),
             principal=principal,
             rejection=rejection,
             origin=origin_of(request),
+            reading=reading,
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, Any] | None:
@@ -154,11 +160,13 @@ async def caller_of(runtime: Runtime, header: str | None) -> tuple[Principal | N
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != BEARER or not token.strip():
         return None, "the Authorization header must read `Bearer <token>`"
-    async with runtime.sessions() as session:
-        try:
-            return await authenticate(session=session, secret=token.strip()), ""
-        except TokenRejected as rejected:
-            return None, str(rejected)
+    try:
+        principal = await runtime.tokens.authenticate(
+            sessions=runtime.sessions, secret=token.strip()
+        )
+    except TokenRejected as rejected:
+        return None, str(rejected)
+    return principal, ""
 
 
 def origin_of(connection: HTTPConnection) -> Origin:

@@ -3,10 +3,11 @@ in a list, and for the deliveries of every notice."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from lieu.platform.access.authorizations import timelines
@@ -33,8 +34,8 @@ class Loaders:
     deliveries: DataLoader[str, list[NoticeDelivery]]
 
 
-def build_loaders(sessions: async_sessionmaker[AsyncSession]) -> Loaders:
-    """Loaders reading through the runtime's session factory."""
+def build_loaders(sessions: Callable[[], AbstractAsyncContextManager[AsyncSession]]) -> Loaders:
+    """Loaders reading through `sessions` (the request's reads)."""
 
     async def load_timelines(ids: Sequence[str]) -> list[list[AuthorizationEvent]]:
         async with sessions() as session:

@@ -51,7 +51,7 @@ async def in_process(settings: Settings) -> AsyncIterator[Api]:
         async with httpx.AsyncClient(
             transport=transport, base_url="http://lieu.test", timeout=30
         ) as http:
-            yield Api(http)
+            yield Api(http, runtime)
     finally:
         await runtime.close()
 

@@ -147,8 +147,9 @@ async def project_authorization(
 class Api:
     """POST GraphQL to the real ASGI app in-process (no socket), with a bearer token."""
 
-    def __init__(self, http: Any) -> None:
+    def __init__(self, http: Any, runtime: Any = None) -> None:
         self.http = http
+        self.runtime = runtime  # the app's Runtime (its engine, caches, audit writer)
 
     async def call(
         self, token: str | None, query: str, variables: dict[str, Any] | None = None

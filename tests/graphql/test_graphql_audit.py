@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 
 from lieu.platform.access.models import AuditEntry
 from lieu.platform.db.engine import create_session_factory
+from lieu.workflows.devserver import free_port
 from tests.graphql.graphql_stack import ANA, Api
 
 pytestmark = pytest.mark.temporal
@@ -88,3 +98,130 @@ async def test_operations_read_the_audit_log_of_their_plan_only(
             "outcome": "ok",
         }
     ]
+
+
+async def test_a_read_is_answered_only_once_its_audit_record_is_committed(
+    api_any: Api, seeded_any: Any
+) -> None:
+    writer = api_any.runtime.audit
+    gate, commit = asyncio.Event(), writer._commit
+
+    async def gated(records: Any) -> None:
+        await gate.wait()
+        await commit(records)
+
+    writer._commit = gated
+    query = f'{{ member(cin: "{ANA}") {{ __typename }} }}'
+    asking = asyncio.create_task(api_any.call(seeded_any.tokens.reviewer, query))
+    await asyncio.sleep(0.2)
+    assert not asking.done() and await audit_rows(seeded_any.engine) == []
+    gate.set()
+    assert (await asking)["data"]["member"] == {"__typename": "Member"}
+    [row] = await audit_rows(seeded_any.engine)
+    assert (row.action, row.target) == ("member", f"member:demo-plan/{ANA}")
+
+
+async def test_a_read_whose_audit_record_cannot_be_stored_answers_no_data(
+    api_any: Api, seeded_any: Any
+) -> None:
+    async def broken(records: Any) -> None:
+        raise RuntimeError("database password is hunter2")
+
+    api_any.runtime.audit._commit = broken
+    answer = await api_any.call(
+        seeded_any.tokens.reviewer, f'{{ member(cin: "{ANA}") {{ ... on Member {{ facts }} }} }}'
+    )
+    assert answer["data"] is None
+    [error] = answer["errors"]
+    assert error["extensions"]["code"] == "AUDIT_UNAVAILABLE"
+    assert error["message"].startswith("the audit log could not be written, so nothing read is")
+    assert "hunter2" not in str(answer)
+
+
+async def test_every_answered_read_keeps_its_audit_row_when_the_server_is_killed(
+    seeded: Any, tmp_path: Path
+) -> None:
+    # `lieu api --workers 2`, eight clients reading; then the test holds SQLite's write lock
+    # (the audit writers' commits wait on it while reads go on), and SIGKILL ends the whole
+    # process group in that state: whatever was answered had been audited first, and nothing
+    # is answered while its record cannot be committed.
+    port = free_port()
+    env = {
+        **os.environ,
+        "LIEU_DATABASE_URL": seeded.settings.database_url,
+        "LIEU_DATA_DIR": str(seeded.settings.data_dir),
+        "LIEU_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",  # reads never contact it
+        "LIEU_LOG_LEVEL": "warning",
+    }
+    with (tmp_path / "api.log").open("wb") as log:
+        server = subprocess.Popen(  # noqa: ASYNC220 (started once; the test then awaits HTTP)
+            [sys.executable, "-m", "lieu", "api", "--port", str(port), "--workers", "2"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    answered: list[str] = []
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            for _ in range(300):
+                try:
+                    await http.get("/nothing")
+                    break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.1)
+            workers = _workers(server.pid)
+            assert len(workers) == 2, (tmp_path / "api.log").read_text()
+
+            async def reader(k: int) -> None:
+                headers = {"Authorization": f"Bearer {seeded.tokens.reviewer}"}
+                for n in range(10_000):
+                    cin = f"K{k}N{n}"
+                    query = f'{{ member(cin: "{cin}") {{ __typename }} }}'
+                    try:
+                        response = await http.post(
+                            "/graphql", json={"query": query}, headers=headers
+                        )
+                    except httpx.TransportError:
+                        return
+                    if response.json()["data"]["member"]["__typename"] == "NotFound":
+                        answered.append(cin)
+
+            readers = [asyncio.create_task(reader(k)) for k in range(8)]
+            for _ in range(600):
+                if len(answered) >= 60:
+                    break
+                await asyncio.sleep(0.05)
+            database = str(seeded.settings.sqlite_file)
+            lock = await asyncio.to_thread(sqlite3.connect, database, 10, isolation_level=None)
+            try:
+                await asyncio.to_thread(lock.execute, "BEGIN IMMEDIATE")
+                await asyncio.sleep(0.3)  # answers whose records were committed just before
+                before = len(answered)
+                await asyncio.sleep(0.5)
+                assert len(answered) == before  # reads wait for their records' commit
+                os.killpg(server.pid, signal.SIGKILL)
+                await asyncio.gather(*readers)
+            finally:
+                await asyncio.to_thread(lock.close)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait(10)
+    assert len(answered) >= 60, (tmp_path / "api.log").read_text()
+    stored = {row.target for row in await audit_rows(seeded.engine)}
+    assert {f"member:demo-plan/{cin}" for cin in answered} <= stored
+
+
+def _workers(pid: int) -> list[int]:
+    """uvicorn's worker processes under `pid` (not multiprocessing's resource tracker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) != pid:
+                continue
+            if b"spawn_main" in (stat.parent / "cmdline").read_bytes():
+                found.append(int(stat.parent.name))
+    return found

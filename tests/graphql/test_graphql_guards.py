@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lieu.graphql.guards import MAX_ALIASES, MAX_BODY_BYTES, MAX_DEPTH, MAX_TOKENS
+from lieu.graphql.schema import build_schema
 from lieu.platform.access.models import AuditEntry
 from lieu.platform.db.engine import create_session_factory
 from lieu.platform.members.models import Member
@@ -124,3 +125,23 @@ async def test_an_unexpected_failure_is_masked(
     answer = await api.call(seeded.tokens.reviewer, f'{{ member(cin: "{ANA}") {{ __typename }} }}')
     assert answer["errors"][0]["message"].startswith("Unexpected error; it has been logged")
     assert "hunter2" not in str(answer)
+
+
+async def test_a_query_asked_again_is_not_validated_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    import strawberry.schema.schema as strawberry_schema
+
+    validated: list[str] = []
+    validate = strawberry_schema.validate
+
+    def counting(schema: Any, document: Any, rules: Any, *args: Any, **kwargs: Any) -> Any:
+        validated.append(type(document).__name__)
+        return validate(schema, document, rules, *args, **kwargs)
+
+    monkeypatch.setattr(strawberry_schema, "validate", counting)
+    schema = build_schema()
+    too_deep = deep_query(MAX_DEPTH)
+    for _ in range(3):
+        assert (await schema.execute("{ service { name } }")).errors is None
+        refused = await schema.execute(too_deep)
+        assert refused.errors and "exceeds maximum operation depth" in refused.errors[0].message
+    assert len(validated) == 2  # each query once; the limits' rules are the same every time

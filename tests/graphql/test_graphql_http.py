@@ -53,3 +53,37 @@ async def test_a_body_that_is_not_json_still_says_where(api: Api, seeded: Any) -
     response = await post(api, seeded.tokens.plan_admin, QUERY + b'"variables": {"d": }')
     assert response.status_code == 400
     assert response.text.startswith("the request body is not JSON: Expecting value: line 1")
+
+
+async def test_a_client_gone_before_its_body_arrived_gets_no_answer_and_no_error(
+    api: Api, seeded: Any
+) -> None:
+    from lieu.app import create_app
+
+    app = create_app(seeded.settings)
+    app.state.runtime = api.runtime
+    sent: list[Any] = []
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), (b"content-length", b"40")],
+        "client": ("203.0.113.7", 40000),
+        "server": ("lieu.test", 80),
+        "state": {},
+    }
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)  # neither raises nor renders a traceback
+    assert sent == []

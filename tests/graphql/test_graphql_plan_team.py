@@ -88,6 +88,29 @@ async def test_a_draft_is_validated_simulated_then_published(api: Api, seeded: A
     assert frozen["data"]["editDraft"]["__typename"] == "Conflict"
 
 
+IN_FORCE = """{ eligibility(cin: "91000001A", support: "respite", on: "2026-03-02") {
+  ... on Eligibility { outcome definitionPlan definitionVersion } } }"""
+
+
+async def test_an_eligibility_check_right_after_a_publish_answers_from_the_new_version(
+    api: Api, seeded: Any
+) -> None:
+    before = (await api.call(seeded.tokens.reviewer, IN_FORCE))["data"]["eligibility"]
+    assert before == {"outcome": "ELIGIBLE", "definitionPlan": "dhcs", "definitionVersion": 1}
+    token = seeded.tokens.plan_admin
+    await api.call(token, CREATE, {"d": plan_respite(min_adl=5)})  # Ana has 4 ADL limitations
+    assert (await api.call(token, PUBLISH))["data"]["publishDefinition"]["status"] == "PUBLISHED"
+    after = (await api.call(seeded.tokens.reviewer, IN_FORCE))["data"]["eligibility"]
+    assert after == {
+        "outcome": "NOT_ELIGIBLE",
+        "definitionPlan": "demo-plan",
+        "definitionVersion": 1,
+    }
+    retire = 'mutation { retireDefinition(support: "respite", version: 1) { __typename } }'
+    assert (await api.call(token, retire))["data"]["retireDefinition"]["__typename"] == "Definition"
+    assert (await api.call(seeded.tokens.reviewer, IN_FORCE))["data"]["eligibility"] == before
+
+
 async def test_a_plan_team_cannot_write_another_plans_definition(api: Api, seeded: Any) -> None:
     other = {**plan_respite(), "plan": "other-plan"}
     answer = await api.call(seeded.tokens.plan_admin, CREATE, {"d": other})

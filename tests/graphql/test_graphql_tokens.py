@@ -12,6 +12,8 @@ from lieu.platform.access.models import ApiToken
 from lieu.platform.access.roles import Role, ScopeError
 from lieu.platform.access.tokens import TokenRejected, authenticate, issue_token, revoke_token
 from lieu.platform.db.engine import create_session_factory
+from lieu.settings import DEFAULT_CACHE_SECONDS
+from tests.graphql.conftest import in_process
 from tests.graphql.graphql_stack import Api
 
 pytestmark = pytest.mark.temporal
@@ -43,15 +45,49 @@ async def test_an_expired_token_is_refused_saying_so(seeded_any: Any) -> None:
             await authenticate(session=session, secret=issued.secret)
 
 
-async def test_a_revoked_token_is_refused_at_once(api_any: Api, seeded_any: Any) -> None:
-    token = seeded_any.tokens.reviewer
-    assert (await api_any.call(token, "{ me { role } }"))["data"]["me"] == {"role": "reviewer"}
-    async with create_session_factory(seeded_any.engine).begin() as session:
+class Clock:
+    """A monotonic clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def _revoke(seeded: Any, token: str) -> None:
+    async with create_session_factory(seeded.engine).begin() as session:
         await revoke_token(session=session, token_id=token.split("_")[1])
-    answer = await api_any.call(token, ME)
+
+
+def _refused_as_revoked(answer: dict[str, Any]) -> None:
     assert answer["data"] is None
     assert answer["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert "was revoked on" in answer["errors"][0]["message"]
+
+
+async def test_a_token_revoked_elsewhere_is_refused_once_the_cache_bound_has_passed(
+    api_any: Api, seeded_any: Any
+) -> None:
+    clock = Clock()
+    api_any.runtime.tokens.clock = clock
+    bound = api_any.runtime.settings.cache_seconds
+    assert bound == DEFAULT_CACHE_SECONDS == 5
+    token = seeded_any.tokens.reviewer
+    assert (await api_any.call(token, "{ me { role } }"))["data"]["me"] == {"role": "reviewer"}
+    await _revoke(seeded_any, token)  # as `lieu tokens revoke` does, from another process
+    clock.now += bound - 0.5
+    assert (await api_any.call(token, "{ me { role } }"))["data"]["me"] == {"role": "reviewer"}
+    clock.now += 0.5
+    _refused_as_revoked(await api_any.call(token, ME))
+
+
+async def test_with_the_cache_off_a_revoked_token_is_refused_at_once(seeded: Any) -> None:
+    async with in_process(seeded.settings.with_(cache_seconds=0)) as api:
+        token = seeded.tokens.reviewer
+        assert (await api.call(token, "{ me { role } }"))["data"]["me"] == {"role": "reviewer"}
+        await _revoke(seeded, token)
+        _refused_as_revoked(await api.call(token, ME))
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ async def live_state(context: Context, authorization_id: str) -> AuthorizationSt
 
 async def locate(context: Context, authorization_id: str) -> Authorization | None:
     """The authorization if the caller may see it, else None (never saying which)."""
-    async with context.runtime.sessions() as session:
+    async with context.reads() as session:
         row = await find_authorization(
             session=session, principal=context.caller, authorization_id=authorization_id
         )

@@ -74,7 +74,7 @@ class AuthorizationQueries:
         context = info.context
         at = page(first, after)
         search = (where or AuthorizationSearch()).to_filter()
-        async with context.runtime.sessions() as session:
+        async with context.reads() as session:
             rows = await search_authorizations(
                 session=session,
                 principal=context.caller,
@@ -94,7 +94,7 @@ class AuthorizationQueries:
     ) -> AuthorizationConnection:
         context = info.context
         at = page(first, after)
-        async with context.runtime.sessions() as session:
+        async with context.reads() as session:
             rows = await review_queue(
                 session=session, principal=context.caller, offset=at.offset, limit=at.limit
             )

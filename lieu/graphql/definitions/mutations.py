@@ -144,9 +144,11 @@ class DefinitionMutations:
                 session=session, plan=plan, support=support, version=version, actor=actor
             )
 
-        return await _write(
+        published = await _write(
             context, "publishDefinition", f"definition:{plan}/{support}/v{version}", write
         )
+        context.runtime.in_force.forget()  # this process answers from the new version at once
+        return published
 
     @strawberry.mutation(
         description="Withdraw a published version: no longer in force for any date.",
@@ -157,7 +159,7 @@ class DefinitionMutations:
     ) -> DefinitionResult:
         context = info.context
         plan, actor = context.caller.plan, context.caller.actor
-        return await _write(
+        retired = await _write(
             context,
             "retireDefinition",
             f"definition:{plan}/{support}/v{version}",
@@ -165,3 +167,5 @@ class DefinitionMutations:
                 session=s, plan=plan, support=support, version=version, actor=actor, why=reason
             ),
         )
+        context.runtime.in_force.forget()
+        return retired

@@ -74,7 +74,7 @@ class DefinitionQueries:
     ) -> Connection[Definition]:
         owner = readable_plan(info.context, plan)
         at = page(first, after)
-        async with info.context.runtime.sessions() as session:
+        async with info.context.reads() as session:
             rows = await list_versions(session=session, plan=owner, support=support, status=status)
         return connection(rows[at.offset : at.offset + at.limit], at, Definition.of)
 
@@ -83,7 +83,7 @@ class DefinitionQueries:
         self, info: Info[Context, None], support: str, version: int, plan: str | None = None
     ) -> DefinitionLookup:
         owner = readable_plan(info.context, plan)
-        async with info.context.runtime.sessions() as session:
+        async with info.context.reads() as session:
             try:
                 row = await get_version(
                     session=session, plan=owner, support=support, version=version
@@ -96,7 +96,7 @@ class DefinitionQueries:
     async def definition_history(
         self, info: Info[Context, None], support: str, version: int | None = None
     ) -> list[DefinitionHistoryEntry]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.reads() as session:
             events = await history(
                 session=session, plan=info.context.caller.plan, support=support, version=version
             )
@@ -111,7 +111,7 @@ class DefinitionQueries:
     ) -> ValidationReport:
         baselines = {}
         if isinstance(document, dict) and isinstance(document.get("extends"), dict):
-            async with info.context.runtime.sessions() as session:
+            async with info.context.reads() as session:
                 try:
                     ref = parse_definition(document).extends
                 except (KeyError, TypeError, ValueError):
@@ -144,7 +144,7 @@ class DefinitionQueries:
     ) -> DiffResult:
         old_plan = readable_plan(info.context, from_plan or plan)
         new_plan = readable_plan(info.context, to_plan or plan)
-        async with info.context.runtime.sessions() as session:
+        async with info.context.reads() as session:
             try:
                 old = await effective_version(
                     session=session, plan=old_plan, support=support, version=from_version
@@ -176,7 +176,7 @@ class DefinitionQueries:
         context = info.context
         plan = context.caller.plan
         day = on or utcnow().date()
-        async with context.runtime.sessions() as session:
+        async with context.reads() as session:
             try:
                 result = await simulate_draft(
                     session=session, plan=plan, support=support, version=version, on=day

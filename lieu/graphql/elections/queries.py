@@ -97,7 +97,7 @@ class ElectionQueries:
     async def offerings(
         self, info: Info[Context, None], county: str, on: date | None = None
     ) -> list[Offering]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.reads() as session:
             rows = await offerings(
                 session=session,
                 county=county_slug(county),
@@ -113,7 +113,7 @@ class ElectionQueries:
     async def election_changes(
         self, info: Info[Context, None], county: str | None = None
     ) -> list[ElectionChange]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.reads() as session:
             entries = await change_history(
                 session=session,
                 plan=info.context.caller.plan,
@@ -129,7 +129,7 @@ class ElectionQueries:
     async def affected_by_removals(
         self, info: Info[Context, None], cycle_start: date
     ) -> list[AffectedAuthorization]:
-        async with info.context.runtime.sessions() as session:
+        async with info.context.reads() as session:
             rows = await affected_by_removals(
                 session=session, plan=info.context.caller.plan, cycle_start=cycle_start
             )

@@ -40,7 +40,7 @@ class MemberQueries:
     async def member(self, info: Info[Context, None], cin: str) -> MemberResult:
         context = info.context
         target = f"member:{context.caller.plan}/{cin}"
-        async with context.runtime.sessions() as session:
+        async with context.reads() as session:
             try:
                 row = await visible_member(session=session, principal=context.caller, cin=cin)
             except MemberNotVisible as hidden:
@@ -58,7 +58,7 @@ class MemberQueries:
     ) -> Connection[Member]:
         context = info.context
         at = page(first, after)
-        async with context.runtime.sessions() as session:
+        async with context.reads() as session:
             rows, _total = await plan_members(
                 session=session, principal=context.caller, offset=at.offset, limit=at.limit
             )
@@ -84,7 +84,7 @@ class MemberQueries:
     ) -> EligibilityResult:
         context = info.context
         target = f"member:{context.caller.plan}/{cin}"
-        async with context.runtime.sessions() as session:
+        async with context.reads() as session:
             try:
                 check = await check_eligibility(
                     session=session,
@@ -94,6 +94,7 @@ class MemberQueries:
                     support=support,
                     on=on or _today(),
                     birth_date=birth_date,
+                    in_force=context.runtime.in_force,
                 )
             except MemberNotVisible as hidden:
                 context.audit("eligibility", target, "not_found", support)
@@ -114,7 +115,7 @@ class MemberQueries:
         context = info.context
         target = f"member:{context.caller.plan}/{cin}"
         day = on or _today()
-        async with context.runtime.sessions() as session:
+        async with context.reads() as session:
             try:
                 found = await member_balances(
                     session=session,
@@ -123,6 +124,7 @@ class MemberQueries:
                     cin=cin,
                     support=support,
                     on=day,
+                    in_force=context.runtime.in_force,
                 )
             except MemberNotVisible as hidden:
                 context.audit("balances", target, "not_found", support)

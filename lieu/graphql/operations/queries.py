@@ -43,7 +43,7 @@ class OperationsQueries:
     ) -> AuthorizationConnection:
         context = info.context
         at = page(first, after)
-        async with context.runtime.sessions() as session:
+        async with context.reads() as session:
             rows = await review_queue(
                 session=session,
                 principal=context.caller,
@@ -67,7 +67,7 @@ class OperationsQueries:
     ) -> AuthorizationConnection:
         context = info.context
         at = page(first, after)
-        async with context.runtime.sessions() as session:
+        async with context.reads() as session:
             rows = await expiring(
                 session=session,
                 principal=context.caller,
@@ -92,7 +92,7 @@ class OperationsQueries:
     ) -> AuthorizationConnection:
         context = info.context
         at = page(first, after)
-        async with context.runtime.sessions() as session:
+        async with context.reads() as session:
             rows = await stalled(
                 session=session,
                 principal=context.caller,
@@ -140,7 +140,7 @@ class OperationsQueries:
     ) -> Connection[AuditLogEntry]:
         context = info.context
         at = page(first, after)
-        async with context.runtime.sessions() as session:
+        async with context.reads() as session:
             rows = await audit_trail(
                 session=session,
                 plan=context.caller.plan,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,22 +33,27 @@ class AuditRecord:
     outcome: str
     origin: Origin
     detail: str = ""
+    at: datetime = field(default_factory=utcnow)  # when it happened, not when it was stored
 
     def row(self) -> AuditEntry:
-        """The row to insert (timestamped now)."""
-        return AuditEntry(
-            at=utcnow(),
-            token_id=self.principal.token_id,
-            role=self.principal.role.value,
-            plan=self.principal.plan,
-            provider=self.principal.provider,
-            action=self.action[:64],
-            target=self.target[:200],
-            outcome=self.outcome,
-            client_ip=self.origin.client_ip[:64],
-            user_agent=self.origin.user_agent[:300],
-            detail=self.detail,
-        )
+        """The row to insert."""
+        return AuditEntry(**self.values())
+
+    def values(self) -> dict[str, Any]:
+        """The row's column values (for a Core INSERT of many)."""
+        return {
+            "at": self.at,
+            "token_id": self.principal.token_id,
+            "role": self.principal.role.value,
+            "plan": self.principal.plan,
+            "provider": self.principal.provider,
+            "action": self.action[:64],
+            "target": self.target[:200],
+            "outcome": self.outcome,
+            "client_ip": self.origin.client_ip[:64],
+            "user_agent": self.origin.user_agent[:300],
+            "detail": self.detail,
+        }
 
 
 def record(session: AsyncSession, records: Sequence[AuditRecord]) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lieu.platform.access.roles import Principal, Role
@@ -42,13 +43,27 @@ def scoped(principal: Principal) -> Select[AuthorizationRecord]:
     return query
 
 
+@cache
+def _one_of_theirs(provider: bool) -> Select[AuthorizationRecord]:
+    """One authorization by number within the caller's scope (built once, values bound per
+    call: every status query asks it)."""
+    query = select(AuthorizationRecord).where(
+        AuthorizationRecord.id == bindparam("id"), AuthorizationRecord.plan == bindparam("plan")
+    )
+    if provider:
+        query = query.where(AuthorizationRecord.provider == bindparam("provider"))
+    return query
+
+
 async def find_authorization(
     *, session: AsyncSession, principal: Principal, authorization_id: str
 ) -> AuthorizationRecord | None:
     """One authorization, if the caller may see it."""
-    found: AuthorizationRecord | None = await session.scalar(
-        scoped(principal).where(AuthorizationRecord.id == authorization_id)
-    )
+    provider = principal.role is Role.PROVIDER
+    values = {"id": authorization_id, "plan": principal.plan}
+    if provider:
+        values["provider"] = principal.provider or ""
+    found: AuthorizationRecord | None = await session.scalar(_one_of_theirs(provider), values)
     return found
 
 

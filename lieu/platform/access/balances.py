@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lieu.platform.access.eligibility_check import definition_in_force
+from lieu.platform.access.in_force import VersionsInForce
 from lieu.platform.access.members import visible_member
 from lieu.platform.access.roles import Principal
 from lieu.platform.authorizations.ledgering import limit_specs
@@ -39,11 +40,17 @@ async def member_balances(
     cin: str,
     support: str,
     on: date,
+    in_force: VersionsInForce | None = None,
 ) -> list[LimitBalance]:
     """Every limit that counts `support` for a member the caller is party to."""
     await visible_member(session=session, principal=principal, cin=cin)
     _ref, definition = await definition_in_force(
-        session=session, cache=cache, plan=principal.plan, support=support, on=on
+        session=session,
+        cache=cache,
+        plan=principal.plan,
+        support=support,
+        on=on,
+        in_force=in_force,
     )
     labels = {limit.id: limit.label for limit in definition.limits}
     found = []

@@ -8,14 +8,12 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lieu.platform.access.in_force import VersionsInForce, ref_in_force
 from lieu.platform.access.members import visible_member
 from lieu.platform.access.roles import Principal
 from lieu.platform.authorizations.pinning import PinnedDefinitions
 from lieu.platform.authorizations.records import DefinitionRef
 from lieu.platform.definitions.document import Definition
-from lieu.platform.definitions.models import DefinitionVersion
-from lieu.platform.definitions.supports import BASELINE_PLAN
-from lieu.platform.definitions.versions import version_in_force
 from lieu.platform.elections.answers import EligibilityAnswer, eligibility_answer, offered_to
 
 
@@ -33,17 +31,24 @@ class EligibilityCheck:
 
 
 async def definition_in_force(
-    *, session: AsyncSession, cache: PinnedDefinitions, plan: str, support: str, on: date
+    *,
+    session: AsyncSession,
+    cache: PinnedDefinitions,
+    plan: str,
+    support: str,
+    on: date,
+    in_force: VersionsInForce | None = None,
 ) -> tuple[DefinitionRef, Definition]:
-    """The effective definition the plan runs for `support` on `on` (its own, else DHCS's)."""
-    row: DefinitionVersion | None = await version_in_force(
-        session=session, plan=plan, support=support, on=on
-    ) or await version_in_force(session=session, plan=BASELINE_PLAN, support=support, on=on)
-    if row is None or row.content_hash is None:
+    """The effective definition the plan runs for `support` on `on` (its own, else DHCS's);
+    with `in_force`, which version that is may come from its cache."""
+    if in_force is None:
+        ref = await ref_in_force(session=session, plan=plan, support=support, on=on)
+    else:
+        ref = await in_force.ref(session=session, plan=plan, support=support, on=on)
+    if ref is None:
         raise NoDefinitionInForce(
             f"no published definition of {support!r} is in force on {on.isoformat()} for {plan}"
         )
-    ref = DefinitionRef(row.plan, row.support, row.version, row.content_hash)
     return ref, await cache.get(session, ref)
 
 
@@ -56,13 +61,19 @@ async def check_eligibility(
     support: str,
     on: date,
     birth_date: date | None = None,
+    in_force: VersionsInForce | None = None,
 ) -> EligibilityCheck:
     """Assess a member the caller may see (MemberNotVisible otherwise) on a date."""
     member = await visible_member(
         session=session, principal=principal, cin=cin, birth_date=birth_date
     )
     ref, definition = await definition_in_force(
-        session=session, cache=cache, plan=principal.plan, support=support, on=on
+        session=session,
+        cache=cache,
+        plan=principal.plan,
+        support=support,
+        on=on,
+        in_force=in_force,
     )
     offered = await offered_to(
         session=session, plan=principal.plan, support=support, facts=member.facts, on=on

@@ -4,8 +4,9 @@ members it is party to (an authorization with it), or one whose CIN and birth da
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Select, bindparam, exists, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lieu.platform.access.roles import Principal, Role
@@ -15,6 +16,25 @@ from lieu.platform.members.models import Member
 
 class MemberNotVisible(LookupError):
     """No such member, or not one the caller may see (the two are not told apart)."""
+
+
+@cache
+def _member_as_seen(provider: bool) -> Select[Member, bool]:
+    """The member by plan and CIN, and whether the caller is party to them (a provider: it
+    requested an authorization for them; staff: always). Built once: each request binds its
+    values, and SQLAlchemy reuses the statement's compiled form without building it again."""
+    party = (
+        exists().where(
+            AuthorizationRecord.plan == bindparam("plan"),
+            AuthorizationRecord.provider == bindparam("provider"),
+            AuthorizationRecord.member_cin == bindparam("cin"),
+        )
+        if provider
+        else true()
+    )
+    return select(Member, party.label("party")).where(
+        Member.plan == bindparam("plan"), Member.cin == bindparam("cin")
+    )
 
 
 async def is_party(*, session: AsyncSession, principal: Principal, cin: str) -> bool:
@@ -38,14 +58,18 @@ async def visible_member(
     *, session: AsyncSession, principal: Principal, cin: str, birth_date: date | None = None
 ) -> Member:
     """The member in the caller's plan; for a provider not yet party to the member, only when
-    the birth date presented matches (as an eligibility inquiry identifies the member)."""
-    member = await session.scalar(
-        select(Member).where(Member.plan == principal.plan, Member.cin == cin)
-    )
+    the birth date presented matches (as an eligibility inquiry identifies the member).
+    One statement: the member and whether the caller is party to them."""
+    provider = principal.role is Role.PROVIDER
+    values = {"plan": principal.plan, "cin": cin}
+    if provider:
+        values["provider"] = principal.provider or ""
+    found = (await session.execute(_member_as_seen(provider), values)).first()
     hidden = MemberNotVisible(f"no member with CIN {cin!r} that you may see in {principal.plan}")
-    if member is None:
+    if found is None:
         raise hidden
-    if await is_party(session=session, principal=principal, cin=cin):
+    member, is_party_to = found
+    if is_party_to:
         return member
     if birth_date is not None and member.facts.get("birth_date") == birth_date.isoformat():
         return member

@@ -91,29 +91,56 @@ def token_id_of(secret: str) -> str | None:
     return parts[1]
 
 
-async def authenticate(
-    *, session: AsyncSession, secret: str, now: datetime | None = None
-) -> Principal:
-    """The principal a bearer token stands for; TokenRejected saying why it cannot be used."""
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """A token found valid: whom it stands for and until when (None: no expiry)."""
+
+    principal: Principal
+    expires_at: datetime | None
+
+    def check_expiry(self, now: datetime) -> None:
+        """TokenRejected once the token has expired."""
+        if self.expires_at is not None and self.expires_at <= now:
+            raise TokenRejected(
+                f"token {self.principal.token_id} expired on {self.expires_at.date().isoformat()}"
+            )
+
+
+def secret_digest(secret: str) -> str:
+    """The SHA-256 of a token as stored (a key that never holds the secret itself)."""
+    return _digest(secret)
+
+
+async def verify(*, session: AsyncSession, secret: str, now: datetime | None = None) -> Verified:
+    """The principal a bearer token stands for and its expiry; TokenRejected saying why not."""
     token_id = token_id_of(secret)
     if token_id is None:
         raise TokenRejected("the bearer token is malformed; expected lieu_<id>_<secret>")
     row = await session.get(ApiToken, token_id)
     if row is None or not hmac.compare_digest(row.secret_hash, _digest(secret)):
         raise TokenRejected("the bearer token is not valid")
-    when = now or utcnow()
     if row.revoked_at is not None:
         raise TokenRejected(f"token {row.id} was revoked on {row.revoked_at.date().isoformat()}")
-    if row.expires_at is not None and row.expires_at <= when:
-        raise TokenRejected(f"token {row.id} expired on {row.expires_at.date().isoformat()}")
-    return Principal(
-        token_id=row.id,
-        role=Role(row.role),
-        plan=row.plan,
-        provider=row.provider,
-        label=row.label,
-        review_roles=review_roles_of(row),
+    verified = Verified(
+        Principal(
+            token_id=row.id,
+            role=Role(row.role),
+            plan=row.plan,
+            provider=row.provider,
+            label=row.label,
+            review_roles=review_roles_of(row),
+        ),
+        row.expires_at,
     )
+    verified.check_expiry(now or utcnow())
+    return verified
+
+
+async def authenticate(
+    *, session: AsyncSession, secret: str, now: datetime | None = None
+) -> Principal:
+    """The principal a bearer token stands for; TokenRejected saying why it cannot be used."""
+    return (await verify(session=session, secret=secret, now=now)).principal
 
 
 def review_roles_of(row: ApiToken) -> tuple[str, ...]:

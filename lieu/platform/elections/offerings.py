@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import or_, select
+from sqlalchemy import Date, Select, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -76,15 +77,24 @@ async def _own_definitions_in_force(
     return {(owner, support) for owner, support in found}
 
 
+@cache
+def _offered() -> Select[str]:
+    """The supports of one plan's elections in force in one county on one date (built once,
+    values bound per call: every eligibility check asks it)."""
+    on = bindparam("on", type_=Date)
+    return select(Election.support).where(
+        Election.plan == bindparam("plan"),
+        Election.county == bindparam("county"),
+        Election.effective_from <= on,
+        or_(Election.effective_to.is_(None), Election.effective_to > on),
+    )
+
+
 async def offered_supports(
     *, session: AsyncSession, plan: str, county: str, on: date
 ) -> frozenset[str]:
     """The supports `plan` offers in `county` on `on`."""
-    rows = await session.scalars(
-        select(Election.support).where(
-            Election.plan == plan, Election.county == county, in_force(on)
-        )
-    )
+    rows = await session.scalars(_offered(), {"plan": plan, "county": county, "on": on})
     return frozenset(rows)
 
 
