@@ -195,10 +195,12 @@ async def test_every_answered_read_keeps_its_audit_row_when_the_server_is_killed
                     break
                 await asyncio.sleep(0.05)
             database = str(seeded.settings.sqlite_file)
-            lock = await asyncio.to_thread(sqlite3.connect, database, 10, isolation_level=None)
+            lock = await asyncio.to_thread(  # used from whichever worker thread runs next
+                sqlite3.connect, database, 10, isolation_level=None, check_same_thread=False
+            )
             try:
                 await asyncio.to_thread(lock.execute, "BEGIN IMMEDIATE")
-                await asyncio.sleep(0.3)  # answers whose records were committed just before
+                await asyncio.sleep(0.5)  # answers whose records were committed just before
                 before = len(answered)
                 await asyncio.sleep(0.5)
                 assert len(answered) == before  # reads wait for their records' commit
