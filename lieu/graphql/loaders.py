@@ -12,6 +12,8 @@ from strawberry.dataloader import DataLoader
 
 from lieu.platform.access.authorizations import timelines
 from lieu.platform.access.members import members_by_key
+from lieu.platform.appeals.models import AppealRecord
+from lieu.platform.appeals.records import appeals_of
 from lieu.platform.authorizations.models import AuthorizationEvent
 from lieu.platform.documents.models import AuthorizationDocument
 from lieu.platform.documents.records import documents_of
@@ -32,6 +34,7 @@ class Loaders:
     documents: DataLoader[str, list[AuthorizationDocument]]
     notices: DataLoader[str, list[Notice]]
     deliveries: DataLoader[str, list[NoticeDelivery]]
+    appeals: DataLoader[str, list[AppealRecord]]
 
 
 def build_loaders(sessions: Callable[[], AbstractAsyncContextManager[AsyncSession]]) -> Loaders:
@@ -62,10 +65,16 @@ def build_loaders(sessions: Callable[[], AbstractAsyncContextManager[AsyncSessio
             found = await deliveries_of(session=session, notice_ids=ids)
         return [found[i] for i in ids]
 
+    async def load_appeals(ids: Sequence[str]) -> list[list[AppealRecord]]:
+        async with sessions() as session:
+            found = await appeals_of(session=session, authorization_ids=list(ids))
+        return [found[i] for i in ids]
+
     return Loaders(
         timeline=DataLoader(load_fn=load_timelines),
         member=DataLoader(load_fn=load_members),
         documents=DataLoader(load_fn=load_documents),
         notices=DataLoader(load_fn=load_notices),
         deliveries=DataLoader(load_fn=load_deliveries),
+        appeals=DataLoader(load_fn=load_appeals),
     )

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import strawberry
 
+from lieu.graphql.appeals.mutations import AppealMutations
+from lieu.graphql.appeals.queries import AppealQueries
 from lieu.graphql.audit_trail import AuditTrail
 from lieu.graphql.authorizations.mutations import AuthorizationMutations
 from lieu.graphql.authorizations.queries import AuthorizationQueries
@@ -37,6 +39,7 @@ class Query(
     ElectionQueries,
     OperationsQueries,
     ReportQueries,
+    AppealQueries,
 ):
     """Every read, for every audience (each field says who may call it)."""
 
@@ -51,6 +54,7 @@ class Mutation(
     DefinitionMutations,
     ElectionMutations,
     OperationsMutations,
+    AppealMutations,
 ):
     """Every write; each is audited."""
 

@@ -45,15 +45,17 @@ def workflow_runner(*also: str) -> WorkflowRunner:
 
 def workflows() -> Sequence[type]:
     """Every workflow class lieu runs."""
+    from lieu.workflows.appeals.workflow import AppealWorkflow
     from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
     from lieu.workflows.elections.workflow import ElectionCycleWorkflow
 
-    return [AuthorizationWorkflow, ElectionCycleWorkflow]
+    return [AuthorizationWorkflow, AppealWorkflow, ElectionCycleWorkflow]
 
 
 def activities(deps: Dependencies) -> Sequence[Callable[..., Any]]:
     """Every activity, bound to its dependencies."""
     from lieu.platform.notices.templates import NoticeTemplates
+    from lieu.workflows.appeals.activities import AppealActivities
     from lieu.workflows.authorizations.activities import AuthorizationActivities
     from lieu.workflows.elections.activities import ElectionActivities
     from lieu.workflows.notices.activities import NoticeActivities
@@ -62,4 +64,5 @@ def activities(deps: Dependencies) -> Sequence[Callable[..., Any]]:
     elections = ElectionActivities(deps.sessions, deps.writes)
     templates = NoticeTemplates(deps.settings.definitions_dir / NOTICES_FOLDER)
     notices = NoticeActivities(deps.sessions, deps.writes, templates)
-    return [*authorizations.all(), *elections.all(), *notices.all()]
+    appeals = AppealActivities(deps.writes)
+    return [*authorizations.all(), *elections.all(), *notices.all(), *appeals.all()]

@@ -28,6 +28,7 @@ async def _prepare(url: str) -> None:
     try:
         await migrate.upgrade(engine)
         await scenario.seed(engine)
+        await scenario.overturn_s2(engine)  # an appeal lieu recorded: S2 approved after appeal
     finally:
         await engine.dispose()
 
@@ -62,15 +63,15 @@ def test_the_table_has_a_line_per_support_the_columns_legend_and_the_notes(
         "support std appr% deny% appeal% avg h med h exp appr% deny% avg h med h ext+appr%"
     )
     assert lines[3:6] == [
-        "all supports 8 75.0 25.0 n/a 57.0 8.0 3 33.3 66.7 32.3 20.0 9.1",
-        "housing-deposits 3 66.7 33.3 n/a 80.0 0.0 1 0.0 100.0 72.0 72.0 25.0",
-        "respite 5 80.0 20.0 n/a 43.2 10.0 2 50.0 50.0 12.5 12.5 0.0",
+        "all supports 8 75.0 25.0 12.5 57.0 8.0 3 33.3 66.7 32.3 20.0 9.1",
+        "housing-deposits 3 66.7 33.3 0.0 80.0 0.0 1 0.0 100.0 72.0 72.0 25.0",
+        "respite 5 80.0 20.0 20.0 43.2 10.0 2 50.0 50.0 12.5 12.5 0.0",
     ]
-    assert any(line.startswith("- Approved after appeal: not computed") for line in lines)
+    assert not any("not computed" in line for line in lines)
     assert err == ""
 
 
-def test_csv_is_one_row_per_support_with_an_empty_cell_for_what_is_not_computed(
+def test_csv_is_one_row_per_support_with_the_appeals_lieu_recorded(
     stack: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out, err = output(capsys, [*PRIOR, "--format", "csv"])
@@ -87,10 +88,9 @@ def test_csv_is_one_row_per_support_with_an_empty_cell_for_what_is_not_computed(
     assert (every["standard_approved"], every["standard_approved_percent"]) == ("6", "75.0")
     assert (every["standard_average_hours"], every["standard_median_hours"]) == ("57.0", "8.0")
     assert (every["decided"], every["approved_after_extension"]) == ("11", "1")
-    assert every["standard_approved_after_appeal"] == ""
-    assert every["standard_approved_after_appeal_percent"] == ""
-    # the notes, which CSV has no room for, are said beside it
-    assert "lieu: note: Approved after appeal: not computed" in err
+    assert every["standard_approved_after_appeal"] == "1"
+    assert every["standard_approved_after_appeal_percent"] == "12.5"
+    assert "not computed" not in err
 
 
 def test_json_nests_standard_and_expedited_and_keeps_the_notes(
@@ -115,7 +115,7 @@ def test_json_nests_standard_and_expedited_and_keeps_the_notes(
     )
     standard = document["overall"]["standard"]
     assert standard["approved"] == {"count": 6, "of": 8, "percent": 75.0}
-    assert standard["approved_after_appeal"] is None
+    assert standard["approved_after_appeal"] == {"count": 1, "of": 8, "percent": 12.5}
     assert standard["time_to_decision"] == {
         "decisions": 8,
         "average_hours": 57.0,
@@ -124,7 +124,7 @@ def test_json_nests_standard_and_expedited_and_keeps_the_notes(
     assert document["overall"]["expedited"]["denied"]["percent"] == 66.7
     assert document["overall"]["approved_after_extension"]["percent"] == 9.1
     assert [s["support"] for s in document["supports"]] == ["housing-deposits", "respite"]
-    assert document["appeals_recorded"] is False and document["notes"]
+    assert document["appeals_recorded"] is True
 
 
 def test_output_writes_the_file_and_says_so(

@@ -93,6 +93,16 @@ OPERATIONS = [
     Operation("retireDefinition", 'mutation { retireDefinition(support: "respite", version: 99) { __typename } }', {PA}),
     Operation("submitElectionChange", 'mutation { submitElectionChange(county: "kern", support: "respite", kind: ADD) { __typename } }', {PA}),
     Operation("retryWorkflow", 'mutation { retryWorkflow(workflowId: "A-NONE", reason: "r") { __typename } }', {OP}),
+    # appeals and grievances
+    Operation("appeal", '{ appeal(id: "A-NONE-AP1") { __typename } }', {PR, RV, OP}),
+    Operation("appeals", "{ appeals { nodes { id } } }", {PR, RV, OP}),
+    Operation("grievances", "{ grievances { nodes { id } } }", {OP}),
+    Operation("fileAppeal", 'mutation { fileAppeal(input: {authorizationId: "A-NONE", idempotencyKey: "k", reason: "r", memberConsent: true}) { __typename } }', {OP, PR}),
+    Operation("decideAppeal", 'mutation { decideAppeal(input: {appealId: "A-NONE-AP1", idempotencyKey: "k", outcome: UPHELD, reason: "r"}) { __typename } }', {RV}),
+    Operation("extendAppeal", 'mutation { extendAppeal(input: {appealId: "A-NONE-AP1", idempotencyKey: "k", reason: "r"}) { __typename } }', {RV, OP}),
+    Operation("fileGrievance", f'mutation {{ fileGrievance(input: {{memberCin: "{ANA}", idempotencyKey: "k", category: "bogus", description: "d"}}) {{ __typename }} }}', {OP}),
+    Operation("acknowledgeGrievance", 'mutation { acknowledgeGrievance(input: {grievanceId: "G-NONE"}) { __typename } }', {OP}),
+    Operation("resolveGrievance", 'mutation { resolveGrievance(input: {grievanceId: "G-NONE", resolution: "done"}) { __typename } }', {OP}),
 ]  # fmt: skip
 
 CASES = [(op, role) for op in OPERATIONS for role in sorted(EVERYONE)]

@@ -76,16 +76,18 @@ async def test_the_plan_team_reads_the_hand_counted_metrics(api: Api, seeded: An
     assert [s["support"] for s in metrics["supports"]] == [scenario.DEPOSITS, scenario.RESPITE]
 
 
-async def test_approved_after_appeal_is_null_and_said_to_be_not_computed(
+async def test_approved_after_appeal_counts_the_appeals_lieu_recorded(
     api: Api, seeded: Any
 ) -> None:
+    await seeded_year(seeded)
+    await scenario.overturn_s2(seeded.engine, PLAN, f"A-S2-{PLAN}")
     metrics = data(
         await api.call(seeded.tokens.operations, METRICS, {"year": 2026}),
         "priorAuthorizationMetrics",
     )
-    assert metrics["appealsRecorded"] is False
-    assert metrics["overall"]["standardApprovedAfterAppeal"] is None
-    assert any("lieu does not record appeals yet" in note for note in metrics["notes"])
+    assert metrics["appealsRecorded"] is True
+    assert metrics["overall"]["standardApprovedAfterAppeal"] == {"percent": 12.5}
+    assert not any("not computed" in note for note in metrics["notes"])
 
 
 async def test_operations_read_members_per_quarter_of_pacific_receipt(

@@ -22,13 +22,16 @@ from temporalio.client import WorkflowExecutionStatus, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from lieu.platform.appeals.lifecycle import AppealDecision, AppealExtension, Outcome
 from lieu.platform.authorizations.status import Decision, LoopReason
 from lieu.platform.db import migrate
 from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
 from lieu.platform.elections.changes import ChangeKind, ElectionChange
 from lieu.settings import Settings
+from lieu.workflows.appeals import service as appeals
 from lieu.workflows.authorizations.types import (
     CloseLoop,
+    FileAppeal,
     ProviderResponse,
     ReauthorizationRequest,
 )
@@ -134,7 +137,48 @@ async def _respite_deemed_then_reversed(w: World) -> WorkflowHistory:
     return await handle.fetch_history()
 
 
+async def _appealed(w: World) -> tuple[str, str]:
+    """A respite request denied, appealed for the member, extended once, overturned by another
+    reviewer; the authorization then goes to the provider, is accepted and closed."""
+    member = cin()
+    await enroll(w.engine, member, "ana", county="Los Angeles")
+    handle = await w.request(member, "respite", "40", measure="hours", key="history")
+    await settle(handle, lambda s: s.phase == "review")
+    await send(handle, decision("um", Decision.DENY, "caregiver support in place"))
+    filed = await appeals.file_appeal(
+        w.client, handle.id, FileAppeal("member-services", "member", "my caregiver", key="a")
+    )
+    await w.advance(timedelta(days=3))
+    await appeals.extend_appeal(
+        w.client, filed.appeal_id, AppealExtension("ops", "a letter is coming", 7, key="x")
+    )
+    await appeals.decide_appeal(
+        w.client,
+        filed.appeal_id,
+        AppealDecision("dr-appeals", Outcome.OVERTURNED, "the letter shows the need", key="d"),
+    )
+    await settle(handle, lambda s: s.phase == "provider")
+    await send(handle, ProviderResponse("org-a", True))
+    await settle(handle, lambda s: s.phase == "active")
+    await send(handle, CloseLoop("org-a", LoopReason.SERVICES_RECEIVED, "done"))
+    await w.advance(timedelta(days=400))
+    await handle.result()
+    return handle.id, filed.appeal_id
+
+
+async def _respite_appealed_and_overturned(w: World) -> WorkflowHistory:
+    number, _ = await _appealed(w)
+    return await w.client.get_workflow_handle(number).fetch_history()
+
+
+async def _appeal_extended_then_overturned(w: World) -> WorkflowHistory:
+    _, appeal_id = await _appealed(w)
+    return await w.client.get_workflow_handle(appeal_id).fetch_history()
+
+
 AUTHORIZATIONS: dict[str, Callable[[World], Awaitable[WorkflowHistory]]] = {
+    "appeal_extended_then_overturned": _appeal_extended_then_overturned,
+    "respite_appealed_and_overturned": _respite_appealed_and_overturned,
     "respite_deemed_then_reversed": _respite_deemed_then_reversed,
     "recuperative_care_reported_late": _recuperative_care_reported_late,
     "respite_renewed": _respite_renewed,

@@ -13,6 +13,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
 from lieu.workflows.authorizations.types import AuthorizationInput, AuthorizationState
+from lieu.workflows.appeals.workflow import AppealWorkflow
 from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
 from lieu.workflows.converter import data_converter
 from lieu.workflows.elections.workflow import ElectionCycleWorkflow
@@ -32,9 +33,15 @@ ENDINGS = {
     "recuperative_care_reported_late": (COMPLETED, 4),
     "respite_renewed": (CONTINUED, 4),
     "respite_deemed_then_reversed": (COMPLETED, 3),
+    "respite_appealed_and_overturned": (COMPLETED, 4),
+    "appeal_extended_then_overturned": (COMPLETED, 2),
     "elections_cycle_continued": (CONTINUED, 1),
 }
-WORKFLOWS = {"Authorization": AuthorizationWorkflow, "ElectionCycle": ElectionCycleWorkflow}
+WORKFLOWS = {
+    "Authorization": AuthorizationWorkflow,
+    "Appeal": AppealWorkflow,
+    "ElectionCycle": ElectionCycleWorkflow,
+}
 
 
 def test_every_committed_history_has_its_ending_listed() -> None:

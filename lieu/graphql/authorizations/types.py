@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from lieu.graphql.appeals.types import Appeal
 from lieu.graphql.context import Context
 from lieu.graphql.documents.types import Document
 from lieu.graphql.errors import Conflict, LimitExceeded, NotAllowed, NotFound, ValidationErrors
@@ -123,6 +124,11 @@ class Authorization:
     async def notices(self, info: Info[Context, None]) -> list[Notice]:
         rows = await info.context.loaders.notices.load(str(self.id))
         return [Notice.of(row) for row in rows]
+
+    @strawberry.field(description="The appeals of its determinations, oldest first.")
+    async def appeals(self, info: Info[Context, None]) -> list[Appeal]:
+        rows = await info.context.loaders.appeals.load(str(self.id))
+        return [Appeal.of(row) for row in rows]
 
     @strawberry.field(description="The member's facts (a read of member data: audited).")
     async def member(self, info: Info[Context, None]) -> Member | None:

@@ -70,6 +70,8 @@ class AuthorizationState:
     deemed: bool = False  # denied because the review deadline passed; a late decision may come
     late_until: datetime | None = None  # a late decision is taken until then
     information_needed: list[str] = field(default_factory=list)  # asked of the provider
+    appeal_until: datetime | None = None  # the last adverse determination may be appealed until
+    appeal_open: str = ""  # the appeal being decided
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ class Step:
 
     kind: StepKind
     days: int | None = None  # presumptive
+    advance_notice_days: int | None = None  # presumptive: None is the default, 10
     role: str | None = None  # review, second_review
     standard: Duration | None = None  # review
     expedited: Duration | None = None  # review
@@ -151,6 +152,7 @@ def parse_step(raw: Mapping[str, Any]) -> Step:
     return Step(
         kind=StepKind(raw["kind"]),
         days=raw.get("days"),
+        advance_notice_days=raw.get("advance_notice_days"),
         role=raw.get("role"),
         standard=None if deadlines is None else _duration(deadlines["standard"]),
         expedited=None if deadlines is None else _duration(deadlines["expedited"]),

@@ -6,7 +6,14 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from lieu.platform.notices.facts import REASONS, NoticeFacts, NoticeKind, Reason
+from lieu.platform.notices.facts import (
+    APPEAL_KINDS,
+    APPEAL_OUTCOMES,
+    REASONS,
+    NoticeFacts,
+    NoticeKind,
+    Reason,
+)
 
 # A plan's code names a folder of the definitions directory: never a path of its own.
 PLAN_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -79,7 +86,7 @@ def _identity_problems(facts: NoticeFacts) -> list[str]:
 
 
 def _needs_reason(facts: NoticeFacts) -> bool:
-    return facts.kind.adverse or facts.kind is NoticeKind.EXTENSION
+    return facts.kind.adverse or facts.kind in (NoticeKind.EXTENSION, NoticeKind.APPEAL_EXTENSION)
 
 
 def _kind_problems(facts: NoticeFacts) -> list[str]:
@@ -102,6 +109,21 @@ def _kind_problems(facts: NoticeFacts) -> list[str]:
             problems.append("an information_request notice says what is needed: give needed")
         if facts.decide_by is None:
             problems.append("an information_request notice says by when: give decide_by")
+    if kind in APPEAL_KINDS and not facts.appeal_id.strip():
+        problems.append(f"a {kind.value} notice names the appeal: give appeal_id")
+    if kind is NoticeKind.APPEAL_RESOLUTION and facts.outcome not in APPEAL_OUTCOMES:
+        problems.append(
+            f"outcome {facts.outcome!r} is not an appeal outcome; use one of "
+            f"{', '.join(APPEAL_OUTCOMES)}"
+        )
+    partly = kind is NoticeKind.APPEAL_RESOLUTION and facts.outcome == "partly_overturned"
+    if partly and facts.approved is None:
+        problems.append("a partly overturned appeal says what was approved: give approved")
+    if kind is NoticeKind.APPEAL_EXTENSION:
+        if facts.decide_by is None:
+            problems.append("an appeal_extension notice gives the new deadline: give decide_by")
+        if not facts.reason.strip():
+            problems.append("an appeal_extension notice gives the reason: give reason")
     if facts.decide_by is not None and facts.decide_by.tzinfo is None:
         problems.append(f"decide_by {facts.decide_by.isoformat()} has no time zone")
     return problems

@@ -27,6 +27,8 @@ class NoticeKind(enum.StrEnum):
     EXTENSION = "extension"  # the decision deadline moved, with the reason and the new date
     INFORMATION_REQUEST = "information_request"  # the reviewer needs something from the provider
     REVERSAL = "reversal"  # a decision after a deemed denial changed the outcome
+    APPEAL_RESOLUTION = "appeal_resolution"  # an appeal's outcome (42 CFR 438.408(d)-(e))
+    APPEAL_EXTENSION = "appeal_extension"  # an appeal's deadline moved (438.408(c)(2))
 
     @property
     def adverse(self) -> bool:
@@ -60,6 +62,9 @@ class Reason(enum.StrEnum):
 
 
 REASONS = tuple(reason.value for reason in Reason)
+# What an appeal resolution may say (the appeals package's `Outcome` values).
+APPEAL_OUTCOMES = ("upheld", "overturned", "partly_overturned", "not_decided")
+APPEAL_KINDS = frozenset({NoticeKind.APPEAL_RESOLUTION, NoticeKind.APPEAL_EXTENSION})
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,9 @@ class NoticeFacts:
     is one of `REASONS`. `effective_on` is the day a reduction or termination takes effect (at
     least 10 days after the notice unless an exception applies, 42 CFR 431.211/431.213).
     `decide_by` is the (new) decision deadline of an extension or information request, and
-    `needed` what the reviewer asks for."""
+    `needed` what the reviewer asks for. An appeal's notices name the appeal (`appeal_id`); a
+    resolution says its `outcome` (one of `APPEAL_OUTCOMES`) and, when the appeal approved
+    something, `approved`."""
 
     key: str
     kind: NoticeKind
@@ -106,3 +113,5 @@ class NoticeFacts:
     service_start: date | None = None
     service_end: date | None = None
     time_zone: str = "America/Los_Angeles"
+    appeal_id: str = ""
+    outcome: str = ""

@@ -21,6 +21,9 @@ APPEAL_DAYS = 60
 # or by the day the change takes effect, whichever is later.
 CONTINUATION_DAYS = 10
 CHANGES = (NoticeKind.REDUCTION, NoticeKind.TERMINATION)
+# 42 CFR 431.221(d): a State Fair Hearing is asked for within 120 days of the notice of the
+# plan's appeal resolution.
+HEARING_DAYS = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +93,9 @@ def notice_variables(
         },
         "criteria": [{"text": c.text, "reference": c.reference} for c in facts.criteria],
         "needed": list(facts.needed),
+        "appeal_id": facts.appeal_id,
+        "outcome": facts.outcome,
+        "hearing_by": issued_on + timedelta(days=HEARING_DAYS),
     }
 
 

@@ -96,6 +96,24 @@ SAMPLES: dict[NoticeKind, NoticeFacts] = {
         reason="",
         criteria=(),
     ),
+    NoticeKind.APPEAL_RESOLUTION: replace(
+        BASE,
+        kind=NoticeKind.APPEAL_RESOLUTION,
+        appeal_id="A-3F9C0A1B2C3D4E5F-AP1",
+        outcome="upheld",
+        reason_code=Reason.OTHER.value,
+        reason="The in-home support already in place meets the caregiver's need for relief.",
+        decided_by="dr-appeals",
+    ),
+    NoticeKind.APPEAL_EXTENSION: replace(
+        BASE,
+        kind=NoticeKind.APPEAL_EXTENSION,
+        appeal_id="A-3F9C0A1B2C3D4E5F-AP1",
+        reason_code=Reason.OTHER.value,
+        reason="The member asked for time to send a letter from the caregiver's doctor.",
+        criteria=(),
+        decide_by=datetime(2027, 1, 25, 1, 30, tzinfo=UTC),
+    ),
 }
 
 

@@ -1,4 +1,4 @@
-"""A plan's configuration as stored: its clock."""
+"""A plan's configuration as stored: its clock and its appeal timeframes."""
 
 from __future__ import annotations
 
@@ -21,5 +21,7 @@ class PlanRecord(Base):
     holidays: Mapped[str] = mapped_column(String(32))  # a region of the holidays package, "US-CA"
     holiday_categories: Mapped[list[Any]] = mapped_column(JSONDocument)
     reference: Mapped[str] = mapped_column(Text, default="")
+    # the appeal and grievance timeframes (`appeals.terms.terms_document`); null: the defaults
+    appeal_terms: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
     updated_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

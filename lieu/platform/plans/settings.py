@@ -4,10 +4,13 @@ looked up when a request arrives.
 `benefit_definitions/plans/<plan>.json`:
 
     {"plan": "demo-plan", "time_zone": "America/Los_Angeles",
-     "holidays": {"region": "US-CA", "categories": ["public"]}}
+     "holidays": {"region": "US-CA", "categories": ["public"]},
+     "appeals": {"standard_days": 30, "expedited_hours": 72, "extension_days": 14},
+     "grievances": {"acknowledge_days": 5, "resolve_days": 30}}
 
-A plan without a file (or a row) works on California's clock. (The languages a plan sends notices
-in are the notices' own settings: `benefit_definitions/notices/<plan>/plan.json`.)
+A plan without a file (or a row) works on California's clock, with the federal appeal and
+California's grievance timeframes (`lieu.platform.appeals.terms`). (The languages a plan sends
+notices in are the notices' own settings: `benefit_definitions/notices/<plan>/plan.json`.)
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lieu.platform.appeals.terms import DEFAULT_TERMS, AppealTerms, parse_terms, terms_document
 from lieu.platform.plans.calendar import CALIFORNIA, CalendarError, PlanCalendar
 from lieu.platform.plans.models import PlanRecord
 
-FIELDS = {"plan", "time_zone", "holidays", "reference"}
+FIELDS = {"plan", "time_zone", "holidays", "reference", "appeals", "grievances"}
 
 
 class PlanSettingsError(ValueError):
@@ -37,6 +41,7 @@ class PlanSettings:
     plan: str
     calendar: PlanCalendar = CALIFORNIA
     reference: str = ""
+    appeals: AppealTerms = DEFAULT_TERMS
 
 
 def default_settings(plan: str) -> PlanSettings:
@@ -82,10 +87,11 @@ def parse_settings(document: Any, *, source: str) -> PlanSettings:
     if not isinstance(reference, str):
         problems.append("/reference: where the settings come from, as text")
         reference = ""
+    appeals = parse_terms(document, problems)
     if problems:
         raise PlanSettingsError(f"{source}: " + "; ".join(problems))
     assert isinstance(plan, str)
-    return PlanSettings(plan, calendar, reference)
+    return PlanSettings(plan, calendar, reference, appeals)
 
 
 def read_settings(path: Path) -> PlanSettings:
@@ -114,6 +120,7 @@ async def save_settings(settings: PlanSettings, *, session: AsyncSession, actor:
         "holidays": calendar.holidays,
         "holiday_categories": list(calendar.categories),
         "reference": settings.reference,
+        "appeal_terms": terms_document(settings.appeals),
     }
     if record is None:
         session.add(PlanRecord(plan=settings.plan, updated_by=actor, **values))
@@ -137,4 +144,13 @@ async def plan_settings(plan: str, *, session: AsyncSession) -> PlanSettings:
         plan,
         PlanCalendar(record.time_zone, record.holidays, tuple(record.holiday_categories)),
         record.reference,
+        parse_stored_terms(record.appeal_terms),
     )
+
+
+def parse_stored_terms(stored: dict[str, Any] | None) -> AppealTerms:
+    """The appeal terms a row holds (checked when its file was read; none: the defaults)."""
+    problems: list[str] = []
+    terms = parse_terms(stored or {}, problems)
+    assert not problems, problems
+    return terms

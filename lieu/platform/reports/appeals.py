@@ -1,10 +1,9 @@
-"""Where the reports read appeals from: an interface, because lieu records no appeals yet.
+"""Where the reports read appeals from: an interface, answered by the appeals package.
 
-CMS-0057-F asks for the percent of standard requests "approved after appeal". Appeals will be
-their own records (issue #11 point 5, built separately); until they exist the reports say the
-figure cannot be computed, never 0%. The appeals module answers this interface by returning the
-appeals decided in the member's favour and saying `recorded = True`; nothing else in the reports
-changes.
+CMS-0057-F asks for the percent of standard requests "approved after appeal". lieu's appeals
+(`lieu.platform.appeals.reporting.RecordedAppeals`) answer this interface with the appeals
+resolved in the member's favour; a source that records none (`NO_APPEALS`, for a plan whose
+appeals live elsewhere) makes the reports say the figure cannot be computed, never 0%.
 """
 
 from __future__ import annotations
@@ -19,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lieu.platform.reports.periods import Period
 
 NOT_RECORDED = (
-    "approved after appeal: not computed; lieu does not record appeals yet (issue #11 point 5), "
-    "so there is no source for this figure"
+    "approved after appeal: not computed; the appeals source records no appeals, so there is no "
+    "source for this figure"
 )
 
 
@@ -53,7 +52,7 @@ class AppealRecords(Protocol):
 
 
 class NoAppealRecords:
-    """Today's source: lieu records no appeals, so it has none to give."""
+    """A source that records no appeals, so it has none to give."""
 
     @property
     def recorded(self) -> bool:
@@ -69,5 +68,7 @@ NO_APPEALS: AppealRecords = NoAppealRecords()
 
 
 def appeal_records() -> AppealRecords:
-    """The appeals source the CLI and the API report from (replace when appeals are recorded)."""
-    return NO_APPEALS
+    """The appeals source the CLI and the API report from: lieu's own appeal records."""
+    from lieu.platform.appeals.reporting import RecordedAppeals  # it reads this module's types
+
+    return RecordedAppeals()

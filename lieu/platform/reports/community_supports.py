@@ -6,7 +6,7 @@ in the fourth quarter of that year, though it is 1 January in UTC). For each sup
 
 * **members approved**: distinct members with a request received in the quarter that ended
   approved (as in the prior authorization metrics: a reversal of a deemed denial is approved,
-  and so is a request whose denial was overturned on appeal, once appeals are recorded);
+  and so is a request whose denial was overturned on appeal);
 * **members receiving**: distinct members with a request received in the quarter under which a
   service was reported (a `service_reported` entry, presumptive days included).
 
@@ -146,7 +146,6 @@ async def community_supports_by_quarter(
     ]
     if not appeals.recorded:
         notes.append(
-            "Approvals after appeal are not included: lieu does not record appeals yet "
-            "(issue #11 point 5)."
+            "Approvals after appeal are not included: the appeals source records no appeals."
         )
     return CommunitySupportsReport(plan, year, settings.calendar.time_zone, rows, tuple(notes))

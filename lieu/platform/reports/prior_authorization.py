@@ -27,8 +27,9 @@ What counts, and why:
 * **An approval in part (a modification) is an approval**, as the determination that approves
   service; its notice says what was not approved.
 * **Approved after appeal** is read from the appeals source (`appeals.AppealRecords`): the
-  standard requests denied whose appeal was decided for the member. lieu records no appeals yet,
-  so the figure is not computed (None, and a note says why), never reported as 0%.
+  standard requests denied whose appeal was decided for the member, wholly or partly (lieu's own
+  appeal records). A source that records no appeals makes the figure not computed (None, and a
+  note says why), never 0%.
 * **Approved after an extended timeframe** is a percent of *all* requests decided, standard and
   expedited, as 438.210(f) words it ("the percentage of prior authorization requests for which
   the timeframe for review was extended, and the request was approved").

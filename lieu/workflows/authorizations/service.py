@@ -35,6 +35,7 @@ from lieu.workflows.authorizations.types import (
     Cancel,
     CloseLoop,
     DefinitionRef,
+    FileAppeal,
     ProvideInformation,
     ProviderResponse,
     ReauthorizationRequest,
@@ -64,6 +65,7 @@ UPDATES: dict[type, Any] = {
     Cancel: AuthorizationWorkflow.cancel,
     AttachDocument: AuthorizationWorkflow.attach_document,
     Retry: AuthorizationWorkflow.retry,
+    FileAppeal: AuthorizationWorkflow.file_appeal,
 }
 
 

@@ -10,9 +10,11 @@ from decimal import Decimal
 from pydantic import TypeAdapter
 
 from lieu.platform.authorizations.lifecycle.actions import (
+    AppealDecided,
     AttachDocument,
     Cancel,
     CloseLoop,
+    FileAppeal,
     ProvideInformation,
     ProviderResponse,
     ReauthorizationRequest,
@@ -36,11 +38,13 @@ from lieu.platform.plans.calendar import BEFORE_PLANS, PlanCalendar
 from lieu.platform.pricing.terms import Pricing
 
 __all__ = [
+    "AppealDecided",
     "AttachDocument",
     "AuthorizationState",
     "Cancel",
     "CloseLoop",
     "DefinitionRef",
+    "FileAppeal",
     "LedgerInput",
     "LedgerResult",
     "ProvideInformation",

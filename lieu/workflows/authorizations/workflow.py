@@ -15,6 +15,7 @@ from typing import Any
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from lieu.platform.authorizations.lifecycle import machine
@@ -35,21 +36,25 @@ with workflow.unsafe.imports_passed_through():
         Release,
         Reserve,
         Reserved,
+        StartAppeal,
         Started,
         TimerFired,
         WindowOpened,
     )
-    from lieu.platform.authorizations.lifecycle.state import Lifecycle, Phase
+    from lieu.platform.authorizations.lifecycle.state import Lifecycle
     from lieu.platform.authorizations.lifecycle.view import snapshot
+    from lieu.workflows.appeals.workflow import AppealWorkflow
     from lieu.workflows.authorizations.activities import AuthorizationActivities
     from lieu.workflows.authorizations.search import status_attributes
     from lieu.workflows.authorizations.types import (
+        AppealDecided,
         AssessInput,
         AttachDocument,
         AuthorizationInput,
         AuthorizationState,
         Cancel,
         CloseLoop,
+        FileAppeal,
         LedgerInput,
         Projection,
         ProvideInformation,
@@ -75,6 +80,9 @@ ANSWER_AFTER_EFFECTS = "answer-after-effects"  # an answer waits for its command
 # A missed deadline is a denial, extensions count from receipt, adverse determinations issue
 # notices of action (Terms.managed_care_rules): asked once, at the start of each run.
 MANAGED_CARE_RULES = "managed-care-rules"
+# An adverse determination keeps the run open for the 60 days it may be appealed in, and an
+# appeal runs as a child workflow whose outcome comes back as a signal.
+APPEALS = "appeals"
 KEPT_TIMELINE = 20  # timeline entries carried into the next run (all are projected already)
 
 
@@ -85,8 +93,8 @@ class AuthorizationWorkflow:
     Updates (each answers a `Reply`, kept by the caller's idempotency key, which is also the
     update id): `decide`, `extend_review`, `request_information`, `provide_information`,
     `respond`, `report_service`, `request_reauthorization`, `close_loop`, `cancel`,
-    `attach_document`, `retry`.
-    Queries: `state`, `answered`.
+    `attach_document`, `retry`, `file_appeal`. Signal: `appeal_decided` (from the appeal's
+    workflow). Queries: `state`, `answered`.
     """
 
     @workflow.init
@@ -117,10 +125,14 @@ class AuthorizationWorkflow:
 
     @workflow.run
     async def run(self, request: AuthorizationInput) -> AuthorizationState:
-        self._terms = replace(self._terms, managed_care_rules=workflow.patched(MANAGED_CARE_RULES))
+        self._terms = replace(
+            self._terms,
+            managed_care_rules=workflow.patched(MANAGED_CARE_RULES),
+            appeals=workflow.patched(APPEALS),
+        )
         if request.carried is None:
             await self._feed(Started(workflow.now()))
-        while self._s.phase is not Phase.DONE:
+        while not machine.finished(self._s):
             if self._inbox:
                 key, action = self._inbox.pop(0)
                 await self._feed(Acted(workflow.now(), action, key), key)
@@ -203,6 +215,15 @@ class AuthorizationWorkflow:
                     await self._activity(NoticeActivities.issue, command.facts)
                 case LateReportsWindow():
                     return WindowOpened(workflow.now(), workflow.patched(LATE_SERVICE_REPORTS))
+                case StartAppeal():
+                    await workflow.start_child_workflow(
+                        AppealWorkflow.run,
+                        command.appeal,
+                        id=command.appeal.appeal_id,
+                        task_queue=workflow.info().task_queue,
+                        # the appeal outlives a continue-as-new of this run
+                        parent_close_policy=ParentClosePolicy.ABANDON,
+                    )
         except ActivityError as failure:
             cause = failure.cause
             if isinstance(cause, ApplicationError) and cause.non_retryable:
@@ -292,7 +313,7 @@ class AuthorizationWorkflow:
         return replace(action, key=info.id if info is not None else "")
 
     def _check(self, action: Any) -> None:
-        problem = machine.refusal(self._s, self._terms, self._keyed(action))
+        problem = machine.refusal(self._s, self._terms, self._keyed(action), now=workflow.now())
         if problem is not None:
             code, message = problem
             left = {"remaining": str(self._s.remaining), "measure": self._s.measure}
@@ -406,6 +427,23 @@ class AuthorizationWorkflow:
     @retry.validator
     def _validate_retry(self, retry: Retry) -> None:
         self._check(retry)
+
+    @workflow.update
+    async def file_appeal(self, filing: FileAppeal) -> Reply:
+        """The member, or the provider for the member, appeals the last adverse determination;
+        the answer names the appeal (its own workflow)."""
+        return await self._act(filing)
+
+    @file_appeal.validator
+    def _validate_file_appeal(self, filing: FileAppeal) -> None:
+        self._check(filing)
+
+    @workflow.signal
+    def appeal_decided(self, decided: AppealDecided) -> None:
+        """The appeal's outcome, from its workflow (an overturn approves this authorization)."""
+        key = decided.key or f"{decided.appeal_id}/decided"
+        if key not in self._s.answers and all(k != key for k, _ in self._inbox):
+            self._inbox.append((key, replace(decided, key=key)))
 
     @workflow.query
     def state(self) -> AuthorizationState:

@@ -32,6 +32,7 @@ from lieu.platform.authorizations.lifecycle.commands import (
     Failed,
     LateReportsWindow,
     LegacyProject,
+    Notify,
     Project,
     Publish,
     Release,
@@ -52,6 +53,7 @@ from lieu.platform.definitions.steps import (
     StepKind,
     parse_authorization,
 )
+from lieu.platform.notices.facts import NoticeKind
 from lieu.platform.pricing.terms import parse_pricing
 
 DEFINITIONS = Path(__file__).resolve().parents[3] / "benefit_definitions"
@@ -469,8 +471,8 @@ def test_renewals_beyond_what_the_definition_allows_are_refused() -> None:
 # --- service reports -------------------------------------------------------------------------
 
 
-def presumptive_run() -> Run:
-    run = started(RECUPERATIVE)
+def presumptive_run(terms: Terms = RECUPERATIVE) -> Run:
+    run = started(terms)
     eligible(run)
     reserved(run)
     return run
@@ -531,13 +533,54 @@ def test_presumptive_days_are_charged_when_reported_after_a_denial() -> None:
     assert run.state.status is Status.DENIED and run.commands[-1] == LateReportsWindow()
     run.feed(WindowOpened(run.now, True))
     assert run.state.phase is Phase.REPORTING
-    assert run.state.reports_until == TODAY + timedelta(days=13 + 90)
+    # the 14 presumptive days are cut short with 10 days' notice (42 CFR 431.211): days 0-9
+    assert run.state.presumptive_until == TODAY + timedelta(days=9)
+    assert run.state.reports_until == TODAY + timedelta(days=9 + 90)
     inside = billed("p1", TODAY, TODAY + timedelta(days=2), 3, key="k")
     assert machine.refusal(run.state, RECUPERATIVE, inside) is None
-    outside = billed("p2", TODAY + timedelta(days=14), TODAY + timedelta(days=15), 2, key="k2")
+    outside = billed("p2", TODAY + timedelta(days=10), TODAY + timedelta(days=11), 2, key="k2")
     assert machine.refusal(run.state, RECUPERATIVE, outside) is not None
+    run.timer()  # the 60 days to appeal the denial end first, inside the reports' window
+    assert run.kinds[-1] == "appeal_window_closed" and run.state.phase is Phase.REPORTING
     run.timer()
     assert run.state.phase is Phase.DONE and run.kinds[-1] == "reports_closed"
+    assert machine.finished(run.state)
+
+
+def _notified(run: Run) -> list[Any]:
+    return [c.facts for c in run.commands if isinstance(c, Notify)]
+
+
+def test_a_denial_that_cuts_a_presumptive_period_short_gives_advance_notice_of_its_end() -> None:
+    run = presumptive_run()
+    run.later(timedelta(days=2))
+    run.act(ReviewDecision("um", Decision.DENY, "not skilled care", None, ()))
+    (notice,) = _notified(run)
+    assert notice.kind is NoticeKind.TERMINATION and notice.effective_on == TODAY + timedelta(12)
+    assert run.state.presumptive_until == TODAY + timedelta(days=11)
+    assert "presumptive_ends" in run.kinds
+
+
+def test_a_presumptive_period_ending_before_the_notice_would_is_not_cut_short() -> None:
+    run = presumptive_run()
+    run.later(timedelta(days=6))  # day 6 of 14: ten days' notice would reach past day 13
+    run.act(ReviewDecision("um", Decision.DENY, "not skilled care", None, ()))
+    (notice,) = _notified(run)
+    assert notice.kind is NoticeKind.DENIAL and notice.effective_on is None
+    assert run.state.presumptive_until == TODAY + timedelta(days=13)
+
+
+def test_a_plan_that_reads_presumptive_days_as_unauthorized_ends_them_at_once() -> None:
+    steps = tuple(
+        replace(step, advance_notice_days=0) if step.kind is StepKind.PRESUMPTIVE else step
+        for step in RECUPERATIVE.authorization.steps
+    )
+    terms = replace(RECUPERATIVE, authorization=replace(RECUPERATIVE.authorization, steps=steps))
+    run = presumptive_run(terms)
+    run.act(ReviewDecision("um", Decision.DENY, "not skilled care", None, ()))
+    (notice,) = _notified(run)
+    assert notice.kind is NoticeKind.TERMINATION and notice.effective_on == TODAY
+    assert run.state.presumptive_until == TODAY - timedelta(days=1)
 
 
 def test_no_late_window_when_the_definition_gives_none() -> None:

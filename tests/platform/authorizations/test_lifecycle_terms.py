@@ -54,6 +54,10 @@ TERMS: dict[str, tuple[str, ...]] = {
     "authorization.reference": (SHOWN,),
     "step.kind": (f"{MACHINE}::test_the_steps_run_in_the_order_the_definition_writes_them",),
     "step.days": (f"{WORKFLOW}::test_presumptive_days_set_how_long_service_may_run_undecided",),
+    "step.advance_notice_days": (
+        f"{MACHINE}::test_a_denial_that_cuts_a_presumptive_period_short_gives_advance_notice_of_its_end",
+        f"{MACHINE}::test_a_plan_that_reads_presumptive_days_as_unauthorized_ends_them_at_once",
+    ),
     "step.role": (
         f"{MACHINE}::test_a_reviewer_without_the_steps_role_is_refused",
         f"{MACHINE}::test_a_second_review_needs_another_reviewer_of_its_role",

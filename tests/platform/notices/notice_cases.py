@@ -82,6 +82,20 @@ KINDS: dict[NoticeKind, dict[str, Any]] = {
         "reason": "",
         "criteria": (),
     },
+    NoticeKind.APPEAL_RESOLUTION: {
+        "appeal_id": "A-1-AP1",
+        "outcome": "upheld",
+        "reason_code": Reason.OTHER.value,
+        "reason": "The caregiver's relief is already provided by in-home support.",
+        "decided_by": "dr-appeals",
+    },
+    NoticeKind.APPEAL_EXTENSION: {
+        "appeal_id": "A-1-AP1",
+        "reason_code": Reason.OTHER.value,
+        "reason": "The member asked for time to send a doctor's letter.",
+        "decide_by": datetime(2027, 1, 25, 1, 30, tzinfo=UTC),
+        "criteria": (),
+    },
 }
 
 

@@ -5,6 +5,7 @@ plan's zone."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -27,6 +28,8 @@ TITLES = {
         NoticeKind.EXTENSION: "Notice of Extension: More Time to Decide",
         NoticeKind.INFORMATION_REQUEST: "Request for Information",
         NoticeKind.REVERSAL: "Notice of Action: Earlier Denial Reversed",
+        NoticeKind.APPEAL_RESOLUTION: "Notice of Appeal Resolution",
+        NoticeKind.APPEAL_EXTENSION: "Notice of Extension: More Time to Decide Your Appeal",
     },
     "es": {
         NoticeKind.DENIAL: "Aviso de acción: negación",
@@ -37,6 +40,8 @@ TITLES = {
         NoticeKind.EXTENSION: "Aviso de extensión: más tiempo para decidir",
         NoticeKind.INFORMATION_REQUEST: "Solicitud de información",
         NoticeKind.REVERSAL: "Aviso de acción: se revoca la negación anterior",
+        NoticeKind.APPEAL_RESOLUTION: "Aviso de resolución de la apelación",
+        NoticeKind.APPEAL_EXTENSION: "Aviso de extensión: más tiempo para decidir su apelación",
     },
 }
 RIGHTS = {
@@ -64,7 +69,39 @@ def test_every_kind_renders_in_english_and_spanish_as_html_and_pdf(
         assert "Demo Health Plan" in text
         assert "A-1" in text and "91000001A" in text
         for right in RIGHTS[language]:
-            assert (right in text) is kind.adverse, (kind, right)
+            # an upheld appeal's notice gives the State Fair Hearing right only (431.221(d))
+            hearing = kind is NoticeKind.APPEAL_RESOLUTION and right == RIGHTS[language][3]
+            assert (right in text) is (kind.adverse or hearing), (kind, right)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "english", "spanish"),
+    [
+        ("upheld", "We upheld our earlier decision", "Mantenemos nuestra decisión anterior"),
+        ("overturned", "We reversed our earlier decision", "Revocamos nuestra decisión anterior"),
+        ("partly_overturned", "we now approve 24 hours", "ahora aprobamos 24 horas"),
+        ("not_decided", "you can ask for a State Fair Hearing now", "Audiencia Estatal Imparcial"),
+    ],
+)
+def test_an_appeal_resolution_says_its_outcome_and_when_a_hearing_may_be_asked(
+    outcome: str, english: str, spanish: str
+) -> None:
+    appeal = facts(NoticeKind.APPEAL_RESOLUTION, outcome=outcome, approved=Decimal(24))
+    en = pdf_text(render_notice(DEMO, appeal, "en").pdf)
+    es = pdf_text(render_notice(DEMO, appeal, "es").pdf)
+    assert english in en and spanish in es
+    assert "A-1-AP1" in en and "A-1-AP1" in es
+    # a hearing is asked within 120 days of this notice (42 CFR 431.221(d)): April 10, 2027
+    hearing = "within 120 days of the date of this notice, that is by April 10, 2027"
+    assert (hearing in en) is (outcome != "overturned")
+    assert ("10 de abril de 2027" in es) is (outcome != "overturned")
+
+
+def test_an_appeal_extension_gives_the_new_date_the_reason_and_the_right_to_a_grievance() -> None:
+    text = pdf_text(render_notice(DEMO, facts(NoticeKind.APPEAL_EXTENSION), "en").pdf)
+    assert "We will decide it by January 24, 2027 at 5:30 PM PST" in text
+    assert "The member asked for time to send a doctor's letter." in text
+    assert "the right to file a grievance" in text
 
 
 def test_a_denial_pdf_gives_the_reason_the_criteria_the_rights_and_the_pacific_times() -> None:

@@ -273,3 +273,52 @@ async def seed(engine: AsyncEngine) -> None:
     """The plan's clock and every request above."""
     await seed_plan_settings(engine)
     await write_requests(engine)
+
+
+async def overturn_s2(engine: AsyncEngine, plan: str = PLAN, number: str = "A-S2") -> None:
+    """Record, as its workflow would project it, an appeal that overturned S2's denial (its
+    timeline entry 3), resolved on 1 April 2026."""
+    from lieu.platform.appeals import projection
+    from lieu.platform.appeals.lifecycle import (
+        AppealDecision,
+        AppealStart,
+        AppealState,
+        Outcome,
+        decide,
+    )
+    from lieu.platform.appeals.terms import AppealTerms
+
+    filed = datetime(2026, 3, 20, 17, 0, tzinfo=UTC)
+    appeal = AppealState(
+        AppealStart(
+            appeal_id=f"{number}-AP1",
+            authorization_id=number,
+            plan=plan,
+            support=RESPITE,
+            definition_version=1,
+            member_cin="91000002A",
+            provider="org-a",
+            measure="hours",
+            requested=Decimal(40),
+            approved=None,
+            determination="denial",
+            determination_seq=3,
+            first_decided_by="reviewer-1",
+            filed_by="member-services",
+            on_behalf="member",
+            reason="the caregiver's doctor explains the need",
+            expedited=False,
+            received_at=filed,
+            deadline=filed + timedelta(days=30),
+            terms=AppealTerms(),
+            calendar=CALIFORNIA,
+        ),
+        filed + timedelta(days=30),
+    )
+    decide(
+        appeal,
+        AppealDecision("appeals-reviewer", Outcome.OVERTURNED, "the need is shown"),
+        datetime(2026, 4, 1, 16, 0, tzinfo=UTC),
+    )
+    async with create_session_factory(for_writes(engine)).begin() as session:
+        await projection.project(session=session, state=appeal)

@@ -87,4 +87,4 @@ async def test_without_appeal_records_the_report_says_approvals_after_appeal_are
     report = await report_of(engine)
     assert report.rows == tuple(report.rows[:4])  # no support has requests: all supports only
     assert counts(report, None) == [(0, 0)] * 4
-    assert any("lieu does not record appeals yet" in note for note in report.notes)
+    assert any("records no appeals" in note for note in report.notes)

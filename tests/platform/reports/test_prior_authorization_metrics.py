@@ -93,7 +93,7 @@ async def test_approved_after_appeal_is_not_computed_while_lieu_records_no_appea
         figures.standard_approved_after_appeal is None
         for figures in (report.overall, *report.supports)
     )
-    assert any("lieu does not record appeals yet" in note for note in report.notes)
+    assert any("records no appeals" in note for note in report.notes)
 
 
 class Overturned:

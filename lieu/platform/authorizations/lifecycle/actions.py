@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from lieu.platform.appeals.terms import DEFAULT_TERMS, AppealTerms
 from lieu.platform.authorizations.status import Decision, LoopReason
 
 
@@ -137,6 +138,33 @@ class Retry:
     key: str = ""
 
 
+@dataclass(frozen=True)
+class FileAppeal:
+    """The member, or the provider for the member (`on_behalf`), appeals the adverse
+    determination the authorization's last notice of action gave. `terms` are the plan's appeal
+    timeframes as they stand when it is filed."""
+
+    filed_by: str
+    on_behalf: str  # member or provider (appeals.lifecycle.OnBehalf)
+    reason: str
+    expedited: bool = False
+    terms: AppealTerms = DEFAULT_TERMS
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class AppealDecided:
+    """An appeal's outcome, sent by the appeal's workflow when it ends: upheld, overturned,
+    partly_overturned (approve `quantity`) or not_decided."""
+
+    appeal_id: str
+    outcome: str
+    decided_by: str
+    reason: str
+    quantity: Decimal | None = None
+    key: str = ""
+
+
 Action = (
     ReviewDecision
     | ReviewExtension
@@ -149,4 +177,6 @@ Action = (
     | Cancel
     | AttachDocument
     | Retry
+    | FileAppeal
+    | AppealDecided
 )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from lieu.platform.appeals.lifecycle import AppealStart
 from lieu.platform.authorizations.lifecycle.actions import Action
 from lieu.platform.notices.facts import NoticeFacts
 
@@ -85,6 +86,13 @@ class Notify:
     facts: NoticeFacts
 
 
+@dataclass(frozen=True)
+class StartAppeal:
+    """Start the appeal's own workflow (it tells the authorization its outcome when it ends)."""
+
+    appeal: AppealStart
+
+
 Command = (
     Assess
     | Reserve
@@ -95,6 +103,7 @@ Command = (
     | Publish
     | LateReportsWindow
     | Notify
+    | StartAppeal
 )
 RESULT_COMMANDS = (Assess, Reserve, Consume, LateReportsWindow)
 

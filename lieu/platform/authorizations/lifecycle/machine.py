@@ -15,11 +15,15 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from lieu.platform.appeals.lifecycle import AppealStart, OnBehalf, Outcome
+from lieu.platform.appeals.terms import FILING_DAYS
 from lieu.platform.authorizations.lifecycle import reports, texts
 from lieu.platform.authorizations.lifecycle.actions import (
+    AppealDecided,
     AttachDocument,
     Cancel,
     CloseLoop,
+    FileAppeal,
     ProvideInformation,
     ProviderResponse,
     ReauthorizationRequest,
@@ -47,6 +51,7 @@ from lieu.platform.authorizations.lifecycle.commands import (
     Release,
     Reserve,
     Reserved,
+    StartAppeal,
     Started,
     TimerFired,
     WindowOpened,
@@ -64,14 +69,15 @@ from lieu.platform.authorizations.lifecycle.state import (
     Reply,
 )
 from lieu.platform.authorizations.records import DefinitionRef, TimelineEntry
-from lieu.platform.authorizations.regulation import EXPEDITED, STANDARD, ceiling
+from lieu.platform.authorizations.regulation import ADVANCE_NOTICE, EXPEDITED, STANDARD, ceiling
 from lieu.platform.authorizations.status import Decision, LoopReason, Status, Urgency
 from lieu.platform.definitions.steps import AfterDeadline, Authorization, Step, StepKind
 from lieu.platform.notices.facts import REASONS, NoticeKind, Reason
 from lieu.platform.plans.calendar import BEFORE_PLANS, PlanCalendar
 from lieu.platform.pricing.terms import Pricing
 
-ALL = frozenset(Phase) - {Phase.DONE}
+EVERY = frozenset(Phase)
+ALL = EVERY - {Phase.DONE}
 OPEN = ALL - {Phase.REPORTING}
 REPORTABLE = frozenset(
     {
@@ -93,12 +99,15 @@ class Terms:
 
     `managed_care_rules` is False only when replaying a history recorded before lieu applied
     the rules of 42 CFR 438 as it now does (a missed deadline is a denial, an extension counts
-    from receipt, adverse determinations issue notices of action): such a run keeps its rules."""
+    from receipt, adverse determinations issue notices of action): such a run keeps its rules.
+    `appeals` is False only for a history recorded before appeals (the run ended with its
+    determination instead of waiting the 60 days an appeal may be filed in)."""
 
     authorization: Authorization
     pricing: Pricing | None = None
     calendar: PlanCalendar = BEFORE_PLANS
     managed_care_rules: bool = True
+    appeals: bool = True
 
     def step(self, kind: StepKind) -> Step | None:
         return self.authorization.step(kind)
@@ -131,6 +140,16 @@ class Turn:
             return
         s = self.state
         s.notices += 1
+        if self.terms.appeals and kind.adverse:
+            # 42 CFR 438.402(c)(2)(ii): appealed within 60 calendar days of the notice
+            calendar = self.terms.calendar
+            s.appeal_until = calendar.day_ends(
+                calendar.local_date(self.now) + timedelta(days=FILING_DAYS)
+            )
+            s.appealable, s.adverse_seq = kind.value, s.seq
+            s.adverse_by = str(facts.get("decided_by", "lieu"))
+        elif kind is NoticeKind.REVERSAL and not s.appeal_open:
+            s.appeal_until, s.appealable = None, ""  # nothing adverse is left to appeal
         self.issue(
             Notify(
                 notice_facts(
@@ -414,6 +433,7 @@ def _deny(
     explanation: tuple[str, ...] = (),
 ) -> None:
     s = t.state
+    ends = _cut_short(t)
     _release(t, s.remaining, "denied")
     s.status = Status.DENIED
     s.review_deadline = None
@@ -423,14 +443,34 @@ def _deny(
     t.note("denied", actor, texts.denied(reason, s.quantity_used, s.measure))
     t.tell("decision", texts.denied_notice(reason))
     reference = t.terms.authorization.reference
+    if ends is not None:  # the presumptive service goes on until the notice's date, then ends
+        s.presumptive_until = ends - timedelta(days=1)
+        t.note("presumptive_ends", "lieu", texts.presumptive_ends(ends))
     t.notify(
-        NoticeKind.DENIAL,
+        NoticeKind.DENIAL if ends is None else NoticeKind.TERMINATION,
         reason_code=code or Reason.OTHER.value,
         reason=reason,
         decided_by=actor,
         **({"criteria": criteria_of(explanation, reference)} if explanation else {}),
+        **({"effective_on": ends} if ends is not None else {}),
     )
     _end(t)
+
+
+def _cut_short(t: Turn) -> date | None:
+    """The day a denial ends the presumptive service still running, after the advance notice
+    the definition gives (42 CFR 431.211, 10 days by default); None when there is none to end
+    (or it ends on its own first, or the run is a history from before this rule)."""
+    s = t.state
+    if not t.terms.appeals or s.status is not Status.PRESUMPTIVE or s.presumptive_until is None:
+        return None
+    today = t.terms.calendar.local_date(t.now)
+    step = t.terms.step(StepKind.PRESUMPTIVE)
+    days = ADVANCE_NOTICE.days
+    if step is not None and step.advance_notice_days is not None:
+        days = step.advance_notice_days
+    ends = today + timedelta(days=days)
+    return ends if ends <= s.presumptive_until else None
 
 
 def _finish(t: Turn, status: Status, loop: LoopReason, reason: str) -> None:
@@ -1202,6 +1242,150 @@ def retry(t: Turn, action: Retry) -> None:
             t.issue(Project())
 
 
+def appeal_filed(t: Turn, filing: FileAppeal) -> None:
+    """An appeal of the last adverse determination: its own workflow decides it."""
+    s = t.state
+    s.appeals_filed += 1
+    appeal_id = f"{s.authorization_id}-AP{s.appeals_filed}"
+    deadline = filing.terms.deadline(t.now, filing.expedited, t.terms.calendar)
+    s.appeal_open = appeal_id
+    t.message = texts.appeal_filed(appeal_id, filing.on_behalf, filing.expedited, t.when(deadline))
+    t.note("appeal_filed", filing.filed_by, t.message, {"appeal": appeal_id})
+    t.issue(
+        StartAppeal(
+            AppealStart(
+                appeal_id=appeal_id,
+                authorization_id=s.authorization_id,
+                plan=s.plan,
+                support=s.support,
+                definition_version=s.definition.version,
+                member_cin=s.member_cin,
+                provider=s.provider,
+                measure=s.measure,
+                requested=s.quantity_requested,
+                approved=(
+                    s.quantity_approved
+                    if s.appealable == NoticeKind.PARTIAL_APPROVAL.value
+                    else None
+                ),
+                determination=s.appealable,
+                determination_seq=s.adverse_seq,
+                first_decided_by=s.adverse_by,
+                filed_by=filing.filed_by,
+                on_behalf=filing.on_behalf,
+                reason=filing.reason.strip(),
+                expedited=filing.expedited,
+                received_at=t.now,
+                deadline=deadline,
+                terms=filing.terms,
+                calendar=t.terms.calendar,
+            )
+        )
+    )
+    t.issue(Project())
+    if t.key:
+        s.answers[t.key] = Reply(t.key, True, s.status, message=t.message, appeal_id=appeal_id)
+
+
+def appeal_decided(t: Turn, decided: AppealDecided) -> None:
+    """The appeal's outcome: an overturn approves (holding on the limits what it approves)."""
+    s = t.state
+    s.appeal_open = ""
+    s.appeal_until, s.appealable = None, ""  # one level of appeal at the plan (438.402(b))
+    approve = s.quantity_requested
+    if decided.outcome == Outcome.PARTLY_OVERTURNED.value and decided.quantity is not None:
+        approve = min(decided.quantity, s.quantity_requested)
+    t.note(
+        f"appeal_{decided.outcome}",
+        decided.decided_by,
+        texts.appeal_resolved(
+            decided.appeal_id, decided.outcome, decided.quantity, s.measure, decided.reason
+        ),
+        {"appeal": decided.appeal_id},
+    )
+    t.message = texts.APPEAL_WORDS.get(decided.outcome, decided.outcome)
+    if decided.outcome not in (Outcome.OVERTURNED.value, Outcome.PARTLY_OVERTURNED.value):
+        t.issue(Project())
+        return
+    if s.status in ENDED:
+        extra = approve - s.remaining
+        # approved now: the period runs from today if the date asked for has passed
+        s.service_start = max(s.service_start, t.terms.calendar.local_date(t.now))
+        s.service_end = None
+        s.deemed, s.late_until, s.late_decision = False, None, None
+    elif s.phase in (Phase.PROVIDER, Phase.ACTIVE) and approve > (s.quantity_approved or ZERO):
+        extra = approve - (s.quantity_approved or ZERO)
+    else:
+        t.note("appeal_too_late", "lieu", texts.appeal_after_end(decided.appeal_id, s.status))
+        t.issue(Project())
+        return
+    s.appeal_approves, s.appeal_back_to = approve, s.phase
+    s.phase = Phase.APPEAL_HOLD
+    _hold(t, extra, s.service_start, "appeal")
+
+
+def appeal_reserved(t: Turn, event: Reserved) -> None:
+    s = t.state
+    back, approve = s.appeal_back_to, s.appeal_approves
+    assert back is not None and approve is not None
+    s.appeal_back_to, s.appeal_approves = None, None
+    appeal_id = f"{s.authorization_id}-AP{s.appeals_filed}"
+    if event.quantity <= ZERO:
+        s.phase = back
+        t.note("appeal_hold_refused", "lieu", texts.appeal_hold_refused(event.message))
+        t.issue(Publish())
+        t.issue(Project())
+        return
+    s.quantity_reserved += event.quantity
+    t.note("limit_reserved", "lieu", event.message, {"reserved": str(event.quantity)})
+    if s.status not in ENDED:
+        s.quantity_approved = (s.quantity_approved or ZERO) + event.quantity
+        s.phase = back
+        t.note(
+            "approved",
+            f"appeal {appeal_id}",
+            texts.appeal_approved(s.quantity_approved, s.measure, appeal_id),
+        )
+        t.issue(Publish())
+        t.issue(Project())
+        return
+    s.quantity_approved = s.quantity_reserved
+    s.decided = Decided(f"appeal {appeal_id}", Decision.APPROVE.value, s.quantity_approved)
+    s.decision_told = False
+    if s.service_end is None or event.end > s.service_end:
+        s.service_end = event.end
+    if t.terms.authorization.closed_loop_referral:
+        s.loop_status, s.loop_reason = "sent", None
+    t.note(
+        "approved",
+        f"appeal {appeal_id}",
+        texts.appeal_approved(s.quantity_approved, s.measure, appeal_id),
+    )
+    # what is left to do after an approval: the provider's acceptance, then service
+    kinds = t.terms.authorization.kinds()
+    s.step = (
+        kinds.index(StepKind.PROVIDER_ACCEPTANCE)
+        if StepKind.PROVIDER_ACCEPTANCE in kinds
+        else len(kinds)
+    )
+    _walk(t)
+
+
+def appeal_window_closed(t: Turn, event: TimerFired) -> None:
+    t.state.appeal_until, t.state.appealable = None, ""
+    t.note("appeal_window_closed", "lieu", texts.APPEAL_WINDOW_CLOSED)
+    t.issue(Project())
+
+
+def _appeal_window_over(s: Lifecycle, now: datetime) -> bool:
+    return s.appeal_until is not None and not s.appeal_open and now >= s.appeal_until
+
+
+def finished(s: Lifecycle) -> bool:
+    """Nothing more can happen: the outcome is reached and no appeal can come or is open."""
+    return s.phase is Phase.DONE and s.appeal_until is None and not s.appeal_open
+
+
 # --- the table -----------------------------------------------------------------------------
 
 SERVING_STATUSES = _statuses(
@@ -1225,6 +1409,7 @@ DOCUMENTS_TERM = "authorization.steps[documentation].documents"
 REPORT_TERM = "pricing (codes, rate, cap, outside_rate); authorization.reports_close_after_days"
 RENEWAL_TERM = "authorization.reauthorization (renewals_allowed, review_required); limits"
 EXPIRY_TERM = "authorization.period_days; authorization.reauthorization.notice_days_before_expiry"
+APPEAL_TERM = "(42 CFR 438.402-438.408: the plan's appeals; plans/<plan>.json appeals)"
 
 # fmt: off
 RULES: tuple[Rule, ...] = (
@@ -1287,12 +1472,24 @@ RULES: tuple[Rule, ...] = (
          "authorization.reports_close_after_days", ANY_STATUS),
     Rule(TimerFired,          _in(Phase.REPORTING),       reports_closed,
          "authorization.reports_close_after_days", ANY_STATUS),
-    Rule(Failed,              ALL,                        failed,
+    Rule(FileAppeal,          EVERY - WAITING_FOR_A_RESULT, appeal_filed,
+         APPEAL_TERM, ANY_STATUS),
+    Rule(AppealDecided,       EVERY - WAITING_FOR_A_RESULT, appeal_decided,
+         APPEAL_TERM, ANY_STATUS),
+    Rule(Reserved,            _in(Phase.APPEAL_HOLD),     appeal_reserved,
+         "(42 CFR 438.424: an overturned denial is authorized promptly); limits",
+         ANY_STATUS),
+    Rule(TimerFired,          _in(Phase.DONE),            appeal_window_closed,
+         "(42 CFR 438.402(c)(2)(ii): 60 days to appeal)", ANY_STATUS),
+    Rule(Failed,              EVERY,                      failed,
          "(a step failed for good: operations see it)", ANY_STATUS),
-    Rule(Retry,               ALL,                        retry,
+    Rule(Retry,               EVERY,                      retry,
          "(operations run the failed step again)", ANY_STATUS),
 )
 # fmt: on
+
+
+APPEAL_WINDOW = next(rule for rule in RULES if rule.then is appeal_window_closed)
 
 
 def rule_for(event: Event, phase: Phase) -> Rule | None:
@@ -1346,9 +1543,13 @@ def advance(state: Lifecycle, terms: Terms, event: Event) -> Turn:
     t = Turn(s, terms, event.now, key)
     if key and key in s.answers:
         return t  # a resend: the first answer stands
-    rule = rule_for(event, s.phase)
+    rule = (
+        APPEAL_WINDOW
+        if isinstance(event, TimerFired) and _appeal_window_over(s, event.now)
+        else rule_for(event, s.phase)
+    )
     if isinstance(event, Acted):
-        problem = refusal(s, terms, event.action, strict=False)
+        problem = refusal(s, terms, event.action, strict=False, now=event.now)
         if rule is None or problem is not None:
             code, message = problem or ("not_now", _not_now(s, event.action))
             t.refuse(code, message)
@@ -1408,12 +1609,26 @@ def _not_now(s: Lifecycle, action: Any) -> str:
 
 
 def refusal(
-    s: Lifecycle, terms: Terms, action: Any, *, strict: bool = True
+    s: Lifecycle,
+    terms: Terms,
+    action: Any,
+    *,
+    strict: bool = True,
+    now: datetime | None = None,
 ) -> tuple[str, str] | None:
-    """Why `action` cannot be taken now, as (code, message); None when it can. `strict` is for
-    an action just sent (it is checked again, not strictly, when its turn comes)."""
+    """Why `action` cannot be taken now (`now`: when it is sent), as (code, message); None when
+    it can. `strict` is for an action just sent (it is checked again, not strictly, when its
+    turn comes)."""
     if action.key and action.key in s.answers:
         return None  # a resend: it gets the first answer
+    if isinstance(action, AppealDecided):
+        if action.appeal_id != s.appeal_open:
+            return ("unknown_appeal", texts.unknown_appeal(action.appeal_id, s.appeal_open))
+        return None
+    if isinstance(action, FileAppeal) and s.failure is None:
+        return _appeal_refusal(s, terms, action, now)
+    if isinstance(action, Retry) and s.failure is not None:
+        return None
     if s.phase is Phase.DONE:
         return ("already_final", texts.not_now(s.authorization_id, s.status.value, texts.CLOSED))
     if s.failure is not None and not isinstance(action, Retry | Cancel | AttachDocument):
@@ -1478,6 +1693,27 @@ def refusal(
         case Retry():
             if s.failure is None:
                 return ("nothing_to_retry", texts.NOTHING_FAILED)
+    return None
+
+
+def _appeal_refusal(
+    s: Lifecycle, terms: Terms, filing: FileAppeal, now: datetime | None
+) -> tuple[str, str] | None:
+    if not terms.appeals:
+        return ("no_appeals", texts.NO_APPEALS_RECORDED)
+    if s.appeal_open:
+        return ("appeal_open", texts.appeal_open(s.appeal_open))
+    if s.appeal_until is None:
+        return (
+            "nothing_to_appeal",
+            texts.ONE_APPEAL if s.appeals_filed else texts.NOTHING_TO_APPEAL,
+        )
+    if now is not None and now > s.appeal_until:
+        return ("appeal_too_late", texts.appeal_window_passed(terms.calendar.words(s.appeal_until)))
+    if filing.on_behalf not in (OnBehalf.MEMBER, OnBehalf.PROVIDER):
+        return ("bad_on_behalf", texts.unknown_on_behalf(filing.on_behalf))
+    if not filing.reason.strip():
+        return ("reason_required", texts.REASON_REQUIRED)
     return None
 
 
@@ -1564,6 +1800,13 @@ def next_timer(s: Lifecycle, terms: Terms) -> datetime | None:
     """When the machine next wants `TimerFired`, or None when it waits only for people."""
     if s.failure is not None:
         return None
+    due = _phase_timer(s, terms)
+    if s.appeal_until is not None and not s.appeal_open:
+        return s.appeal_until if due is None else min(due, s.appeal_until)
+    return due
+
+
+def _phase_timer(s: Lifecycle, terms: Terms) -> datetime | None:
     if s.phase in REVIEWING:
         if not terms.managed_care_rules:
             return None if s.escalated else s.review_deadline

@@ -33,12 +33,13 @@ class Phase(enum.StrEnum):
     RENEWAL_REVIEW = "renewal_review"  # a reviewer decides a renewal
     DEEMED = "deemed"  # denied when the review deadline passed; a late decision may come
     REINSTATING = "reinstating"  # a late approval holds again what the deemed denial released
+    APPEAL_HOLD = "appeal_hold"  # an appeal approved more: it is being held on the limits
     REPORTING = "reporting"  # ended; service inside the period may still be reported
     DONE = "done"  # nothing more happens
 
 
 WAITING_FOR_A_RESULT = frozenset(
-    {Phase.ASSESSING, Phase.RESERVING, Phase.RENEWING, Phase.REINSTATING}
+    {Phase.ASSESSING, Phase.RESERVING, Phase.RENEWING, Phase.REINSTATING, Phase.APPEAL_HOLD}
 )
 REVIEWING = frozenset({Phase.REVIEW, Phase.SECOND_REVIEW, Phase.RENEWAL_REVIEW})
 
@@ -65,6 +66,7 @@ class Reply:
     used: Decimal = ZERO
     remaining: Decimal = ZERO
     flagged: bool = False  # accepted, but held for a person to check (a rate outside range)
+    appeal_id: str = ""  # an appeal filed: its id
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,15 @@ class Lifecycle:
     late_decision: ReviewDecision | None = None  # a late approval waiting for its hold
     information_needed: tuple[str, ...] = ()  # asked of the provider, not yet received
     notices: int = 0  # notices of action issued (their keys count them)
+    # The last adverse determination: an appeal may be filed against it until `appeal_until`
+    appeal_until: datetime | None = None
+    appealable: str = ""  # its notice kind (denial, deemed_denial, partial_approval…)
+    adverse_seq: int = 0  # its timeline entry
+    adverse_by: str = ""  # who made it (the appeal is decided by someone else)
+    appeals_filed: int = 0
+    appeal_open: str = ""  # the appeal being decided (its id)
+    appeal_approves: Decimal | None = None  # what an overturned appeal approves, being held
+    appeal_back_to: Phase | None = None  # where the authorization was when the appeal decided
     extension_used: bool = False
     decided: Decided | None = None
     decision_told: bool = False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from lieu.platform.definitions.steps import Duration, Step
@@ -69,6 +69,13 @@ def presumptive(days: int, until: date) -> str:
 
 
 PRESUMPTIVE_NOTICE = "Service may start now under presumptive authorization"
+
+
+def presumptive_ends(ends: date) -> str:
+    return (
+        f"the presumptive service continues through {(ends - timedelta(days=1)).isoformat()} "
+        f"and ends on {ends.isoformat()}, after the member's advance notice"
+    )
 
 
 def documents_requested(labels: list[str]) -> str:
@@ -358,3 +365,78 @@ def unknown_requirement(requirement: str, known: list[str]) -> str:
 
 def stuck(command: str, message: str) -> str:
     return f"the request is stopped at its {command} step ({message}); operations retry it first"
+
+
+# --- appeals ---------------------------------------------------------------------------------
+
+APPEAL_WORDS = {
+    "upheld": "upheld: the determination stands",
+    "overturned": "overturned: the request is approved",
+    "partly_overturned": "partly overturned",
+    "not_decided": "not decided in time: the member may ask for a State Fair Hearing",
+}
+
+
+def appeal_filed(appeal_id: str, on_behalf: str, expedited: bool, due: str) -> str:
+    kind = "expedited appeal" if expedited else "appeal"
+    return f"{kind} {appeal_id} filed for the {on_behalf}; to be resolved by {due}"
+
+
+def appeal_resolved(
+    appeal_id: str, outcome: str, quantity: Decimal | None, measure: str, reason: str
+) -> str:
+    words = APPEAL_WORDS.get(outcome, outcome)
+    if outcome == "partly_overturned" and quantity is not None:
+        words = f"{words}: {amount(quantity, measure)} approved"
+    return f"appeal {appeal_id} {words} — {reason}"
+
+
+def appeal_approved(quantity: Decimal, measure: str, appeal_id: str) -> str:
+    return f"approved {amount(quantity, measure)} on appeal {appeal_id}"
+
+
+def appeal_hold_refused(message: str) -> str:
+    return (
+        f"the appeal approved the request, but nothing fits under the limits ({message}): a "
+        "reviewer's limit exception is needed before service can be authorized"
+    )
+
+
+def appeal_after_end(appeal_id: str, status: str) -> str:
+    return (
+        f"appeal {appeal_id} approved more, but the authorization is {status} and can authorize "
+        "nothing more: request the service again, citing the appeal"
+    )
+
+
+APPEAL_WINDOW_CLOSED = "the 60 days to appeal have passed with no appeal filed"
+NOTHING_TO_APPEAL = (
+    "there is no adverse determination to appeal: an appeal is filed against a denial, a "
+    "partial approval or a request not decided in time, within 60 days of its notice"
+)
+ONE_APPEAL = (
+    "the plan's appeal of this determination has been resolved; the member may ask for a State "
+    "Fair Hearing (42 CFR 438.402(b): one level of appeal at the plan)"
+)
+NO_APPEALS_RECORDED = (
+    "this authorization began before lieu recorded appeals; record the appeal outside lieu"
+)
+
+
+def appeal_window_passed(until: str) -> str:
+    return f"the 60 days to appeal ended {until}; an appeal can no longer be filed with the plan"
+
+
+def appeal_open(appeal_id: str) -> str:
+    return f"appeal {appeal_id} is being decided already; wait for its resolution"
+
+
+def unknown_on_behalf(on_behalf: str) -> str:
+    return (
+        f"an appeal is filed for the member, or by the provider on their behalf: {on_behalf!r} "
+        "is neither"
+    )
+
+
+def unknown_appeal(appeal_id: str, open_one: str) -> str:
+    return f"appeal {appeal_id} is not the one open on this authorization ({open_one or 'none'})"

@@ -47,4 +47,6 @@ def snapshot(s: Lifecycle, timeline: list[TimelineEntry] | None = None) -> Autho
         deemed=s.deemed,
         late_until=s.late_until,
         information_needed=list(s.information_needed),
+        appeal_until=s.appeal_until,
+        appeal_open=s.appeal_open,
     )

@@ -1,0 +1,1 @@
+"""Appeals and grievances: the member's side of an adverse determination."""

@@ -1,0 +1,88 @@
+"""Reading appeals and grievances (plan staff their plan's; providers their own members')."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from lieu.graphql.appeals.types import Appeal, AppealConnection, AppealStatus, Grievance
+from lieu.graphql.context import Context
+from lieu.graphql.errors import NotFound
+from lieu.graphql.pagination import Connection, connection, page
+from lieu.graphql.permissions import allow
+from lieu.platform.access.roles import Role
+from lieu.platform.appeals import records
+
+STAFF = (Role.REVIEWER, Role.OPERATIONS)
+GrievanceConnection = Connection[Grievance]
+
+
+@strawberry.type
+class AppealQueries:
+    @strawberry.field(
+        description="One appeal (providers: of their own authorizations).",
+        extensions=allow(Role.PROVIDER, *STAFF),
+    )
+    async def appeal(self, info: Info[Context, None], id: strawberry.ID) -> Appeal | NotFound:
+        context = info.context
+        async with context.reads() as session:
+            row = await records.find_appeal(
+                session=session, principal=context.caller, appeal_id=str(id)
+            )
+        context.audit("appeal", f"appeal:{id}", "ok" if row is not None else "not_found")
+        if row is None:
+            return NotFound(message=f"no appeal {id} that you may see", what="appeal", id=str(id))
+        return Appeal.of(row)
+
+    @strawberry.field(
+        description="Appeals, the nearest deadline first; `status: OPEN` is the appeals queue.",
+        extensions=allow(Role.PROVIDER, *STAFF),
+    )
+    async def appeals(
+        self,
+        info: Info[Context, None],
+        status: AppealStatus | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> AppealConnection:
+        context = info.context
+        at = page(first, after)
+        async with context.reads() as session:
+            rows, _ = await records.list_appeals(
+                session=session,
+                principal=context.caller,
+                status=status.value if status is not None else None,
+                offset=at.offset,
+                limit=at.limit,
+            )
+        context.audit("appeals", f"appeals:{context.caller.plan}")
+        return connection(rows, at, Appeal.of)
+
+    @strawberry.field(
+        description="The plan's grievances, due soonest first: `open` leaves out resolved ones, "
+        "`overdueAt` keeps those whose acknowledgement or resolution was due before then.",
+        extensions=allow(Role.OPERATIONS),
+    )
+    async def grievances(
+        self,
+        info: Info[Context, None],
+        open: bool = True,
+        overdue_at: datetime | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> GrievanceConnection:
+        context = info.context
+        at = page(first, after)
+        async with context.reads() as session:
+            rows = await records.list_grievances(
+                session=session,
+                principal=context.caller,
+                open_only=open,
+                overdue_at=overdue_at,
+                offset=at.offset,
+                limit=at.limit,
+            )
+        context.audit("grievances", f"grievances:{context.caller.plan}")
+        return connection(rows, at, Grievance.of)
