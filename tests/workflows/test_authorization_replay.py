@@ -12,8 +12,8 @@ from temporalio import workflow
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from lieu.workflows.authorizations.types import AuthorizationInput, AuthorizationState
 from lieu.workflows.appeals.workflow import AppealWorkflow
+from lieu.workflows.authorizations.types import AuthorizationInput, AuthorizationState
 from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
 from lieu.workflows.converter import data_converter
 from lieu.workflows.elections.workflow import ElectionCycleWorkflow

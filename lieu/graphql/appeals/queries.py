@@ -7,13 +7,14 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from lieu.graphql.appeals.types import Appeal, AppealConnection, AppealStatus, Grievance
+from lieu.graphql.appeals.types import Appeal, AppealConnection, Grievance
 from lieu.graphql.context import Context
 from lieu.graphql.errors import NotFound
 from lieu.graphql.pagination import Connection, connection, page
 from lieu.graphql.permissions import allow
 from lieu.platform.access.roles import Role
 from lieu.platform.appeals import records
+from lieu.platform.appeals.lifecycle import AppealStatus
 
 STAFF = (Role.REVIEWER, Role.OPERATIONS)
 GrievanceConnection = Connection[Grievance]

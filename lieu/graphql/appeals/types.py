@@ -22,7 +22,7 @@ AppealOutcome = strawberry.enum(
     "request is approved), PARTLY_OVERTURNED (approved in part), NOT_DECIDED (no resolution in "
     "time: the member may go to a State Fair Hearing, 42 CFR 438.408(c)(3)).",
 )
-AppealStatus = strawberry.enum(Status, name="AppealStatus")
+strawberry.enum(Status, name="AppealStatus")
 
 
 @strawberry.type(

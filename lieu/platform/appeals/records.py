@@ -38,9 +38,7 @@ class GrievanceError(ValueError):
         self.message = message
 
 
-def _scoped(
-    statement: Select[tuple[AppealRecord]], principal: Principal
-) -> Select[tuple[AppealRecord]]:
+def _scoped(statement: Select[AppealRecord], principal: Principal) -> Select[AppealRecord]:
     statement = statement.where(AppealRecord.plan == principal.plan)
     if principal.role is Role.PROVIDER:
         statement = statement.where(AppealRecord.provider == (principal.provider or ""))

@@ -82,9 +82,11 @@ async def _update(
     if not action.key.strip():
         raise AuthorizationRequestError("key_required", "every command needs an idempotency key")
     handle = handle_of(client, appeal_id)
-    method = AppealWorkflow.decide if isinstance(action, AppealDecision) else AppealWorkflow.extend
     try:
-        reply: AppealReply = await handle.execute_update(method, action, id=action.key)
+        if isinstance(action, AppealDecision):
+            reply = await handle.execute_update(AppealWorkflow.decide, action, id=action.key)
+        else:
+            reply = await handle.execute_update(AppealWorkflow.extend, action, id=action.key)
     except WorkflowUpdateFailedError as failed:
         raise refusal_of(failed) from None
     except RPCError as error:

@@ -18,6 +18,7 @@ from lieu.platform.members.facts import DEFINITIONS_ROOT, load_vocabulary
 BROKEN = Path(__file__).parent / "broken"
 BROKEN_POINTERS = {
     "deadline-over-ceiling": "/authorization/steps/2/deadlines/standard",
+    "advance-notice-too-short": "/authorization/steps/2/advance_notice_days",
     "duplicate-criterion-id": "/eligibility/criteria/1/id",
     "duplicate-limit-id": "/limits/1/id",
     "dynamic-fact-path": "/eligibility/criteria/1/rule",
