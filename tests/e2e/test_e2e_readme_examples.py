@@ -10,7 +10,6 @@ with the block, its answer and the tail of the stack's log.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -22,9 +21,6 @@ from tests.docs_runner import Runner
 
 pytestmark = pytest.mark.temporal
 
-DOC_SECONDS = 60  # the examples of one doc, once the stack is up (they take ~5-15 s here)
-
-
 @pytest.mark.parametrize("doc", DOCS, ids=[d.name for d in DOCS])
 def test_every_example_runs_as_written_on_a_fresh_make_run_stack(doc: Path, tmp_path: Path) -> None:
     examples = read_examples(doc)
@@ -33,13 +29,10 @@ def test_every_example_runs_as_written_on_a_fresh_make_run_stack(doc: Path, tmp_
     work.mkdir()
     with lieu_dev(tmp_path / ".lieu", free_ports(), tmp_path / "lieu-dev.log") as stack:
         runner = Runner(stack.api, stack.env, cwd=work)
-        started = time.monotonic()
         try:
             for example in examples:
                 runner.run(example)
         except ExampleError as failed:
             log = stack.output.read_text(errors="replace")[-3000:]
             raise ExampleError(f"{failed}\n--- lieu dev said (tail)\n{log}") from None
-        took = time.monotonic() - started
-        assert took < DOC_SECONDS, f"{doc.name}'s examples took {took:.0f} s"
         stop_with_ctrl_c(stack)

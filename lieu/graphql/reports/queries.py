@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 import strawberry
 from strawberry.types import Info
 
@@ -24,15 +27,29 @@ from lieu.platform.reports.prior_authorization import prior_authorization_metric
 READERS = allow(Role.PLAN_ADMIN, Role.OPERATIONS)
 
 
-def _foreign(context: Context, plan: str | None) -> NotAllowed | None:
+R = TypeVar("R")
+T = TypeVar("T")
+
+
+async def _report(
+    context: Context,
+    action: str,
+    plan: str | None,
+    year: int,
+    build: Callable[..., Awaitable[R]],
+    shown: Callable[[R], T],
+) -> T | NotAllowed | ValidationErrors:
+    """Run one report for the caller's own plan (another plan's is refused), audited."""
     mine = context.caller.plan
-    if plan is None or plan == mine:
-        return None
-    return NotAllowed(message=f"plan {plan!r} is not yours; your token reports on {mine!r}")
-
-
-def _bad_year(wrong: PeriodError) -> ValidationErrors:
-    return ValidationErrors.one("/year", "year-out-of-range", str(wrong))
+    if plan is not None and plan != mine:
+        return NotAllowed(message=f"plan {plan!r} is not yours; your token reports on {mine!r}")
+    async with context.runtime.sessions() as session:
+        try:
+            report = await build(session=session, plan=mine, year=year, appeals=appeal_records())
+        except PeriodError as wrong:
+            return ValidationErrors.one("/year", "year-out-of-range", str(wrong))
+    context.audit(action, f"reports:{mine}/{year}")
+    return shown(report)
 
 
 @strawberry.type
@@ -45,19 +62,14 @@ class ReportQueries:
     async def prior_authorization_metrics(
         self, info: Info[Context, None], year: int, plan: str | None = None
     ) -> PriorAuthorizationMetricsResult:
-        context = info.context
-        if (refused := _foreign(context, plan)) is not None:
-            return refused
-        mine = context.caller.plan
-        async with context.runtime.sessions() as session:
-            try:
-                report = await prior_authorization_metrics(
-                    session=session, plan=mine, year=year, appeals=appeal_records()
-                )
-            except PeriodError as wrong:
-                return _bad_year(wrong)
-        context.audit("priorAuthorizationMetrics", f"reports:{mine}/{year}")
-        return PriorAuthorizationMetrics.of(report)
+        return await _report(
+            info.context,
+            "priorAuthorizationMetrics",
+            plan,
+            year,
+            prior_authorization_metrics,
+            PriorAuthorizationMetrics.of,
+        )
 
     @strawberry.field(
         description="Members approved for and receiving each Community Support, per quarter of "
@@ -67,16 +79,11 @@ class ReportQueries:
     async def community_supports_by_quarter(
         self, info: Info[Context, None], year: int, plan: str | None = None
     ) -> CommunitySupportsQuartersResult:
-        context = info.context
-        if (refused := _foreign(context, plan)) is not None:
-            return refused
-        mine = context.caller.plan
-        async with context.runtime.sessions() as session:
-            try:
-                report = await community_supports_by_quarter(
-                    session=session, plan=mine, year=year, appeals=appeal_records()
-                )
-            except PeriodError as wrong:
-                return _bad_year(wrong)
-        context.audit("communitySupportsByQuarter", f"reports:{mine}/{year}")
-        return CommunitySupportsQuarters.of(report)
+        return await _report(
+            info.context,
+            "communitySupportsByQuarter",
+            plan,
+            year,
+            community_supports_by_quarter,
+            CommunitySupportsQuarters.of,
+        )
