@@ -52,7 +52,7 @@ class ConsoleGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path = scope.get("root_path", "") + scope["path"]
+        path = scope["path"]  # the whole path (a Mount keeps it, setting root_path)
         extra = HEADERS if path.startswith(STATIC_PREFIX) else {**HEADERS, **NO_STORE}
 
         async def send_with_headers(message: Message) -> None:
