@@ -27,7 +27,8 @@ CONSOLE_POLICY = (
 HEADERS = {
     "content-security-policy": CONSOLE_POLICY,
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    # Not no-referrer: under it Chromium sends `Origin: null` with the console's own forms.
+    "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
 }
 # Console pages show member data (CINs): no browser or proxy may keep a copy.

@@ -13,9 +13,12 @@ from decimal import Decimal
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.routing import Route
 from temporalio.client import Client, WorkflowHandle
 from temporalio.worker import Worker
 
+from lieu.admin.access import ACTIONS
+from lieu.admin.routes import routes
 from lieu.admin.session import COOKIE, CSRF_FIELD
 from lieu.platform.access.roles import Role
 from lieu.platform.access.tokens import issue_token
@@ -51,6 +54,17 @@ def csrf_of(page: str) -> str:
     found = CSRF_INPUT.search(page)
     assert found is not None and found.group(1), "the page has no form carrying a CSRF token"
     return found.group(1)
+
+
+def post_paths(number: str) -> list[str]:
+    """Every POST route of the console, read from its router, path parameters filled in."""
+    paths = []
+    for route in routes():
+        if isinstance(route, Route) and "POST" in (route.methods or set()):
+            path = route.path.replace("{number}", number)
+            actions = ACTIONS if "{action}" in path else ("",)
+            paths += ["/admin" + path.replace("{action}", action) for action in actions]
+    return paths
 
 
 async def sign_in(http: httpx.AsyncClient, secret: str) -> httpx.Response:

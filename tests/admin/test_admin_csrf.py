@@ -9,27 +9,14 @@ import re
 import httpx
 import pytest
 from sqlalchemy import func, select
-from starlette.routing import Route
 
-from lieu.admin.routes import routes
 from lieu.admin.session import COOKIE, CSRF_FIELD
 from lieu.platform.access.models import AuditEntry, ConsoleSession
 from lieu.platform.access.roles import Role
 from lieu.platform.db.engine import create_session_factory
-from tests.admin.console_stack import Console, ConsoleClient, csrf_of, token
+from tests.admin.console_stack import Console, ConsoleClient, csrf_of, post_paths, token
 
 pytestmark = pytest.mark.temporal
-
-
-def post_paths(number: str) -> list[str]:
-    """Every POST route of the console, its path parameters filled in."""
-    paths = []
-    for route in routes():
-        if isinstance(route, Route) and "POST" in (route.methods or set()):
-            path = route.path.replace("{number}", number)
-            for action in ("cancel", "decide") if "{action}" in path else ("",):
-                paths.append("/admin" + path.replace("{action}", action))
-    return paths
 
 
 async def _counts(console: Console) -> tuple[int, int]:

@@ -1,6 +1,6 @@
 """Every console answer tells the browser to run no inline or foreign script, never to frame the
-page, not to guess types, not to send the address on, and (pages with member data) not to keep
-a copy; `?page=` that is not a page number is a 400 page that says what to give."""
+page, not to guess types, not to send the address to other sites, and (pages with member data)
+not to keep a copy; `?page=` that is not a page number is a 400 page that says what to give."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.temporal
 
 SAFE = {
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
 }
 
