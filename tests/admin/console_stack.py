@@ -201,6 +201,18 @@ class LiveConsole(Console):
 
 
 @asynccontextmanager
+async def projected_console(
+    settings: Settings, engine: AsyncEngine, dev_server: DevServer
+) -> AsyncIterator[Console]:
+    """The console served over `engine`, migrated, with the shipped definitions published
+    (Temporal is the shared dev server; no worker: pages read projected authorizations)."""
+    ready = settings.with_(temporal_address=dev_server.address)
+    await prepare_database(engine)
+    async with serve(ready) as base:
+        yield Console(base=base, engine=engine, settings=ready)
+
+
+@asynccontextmanager
 async def live_console(
     settings: Settings, engine: AsyncEngine, dev_server: DevServer
 ) -> AsyncIterator[LiveConsole]:

@@ -6,13 +6,10 @@ page and nothing changes. The session cookie's flags are read from the browser i
 
 from __future__ import annotations
 
-import asyncio
 import html
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import pytest
-import uvicorn
 from playwright.async_api import Browser, BrowserContext
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -27,11 +24,10 @@ from lieu.platform.access.roles import Role
 from lieu.platform.authorizations.models import AuthorizationRecord
 from lieu.platform.db.engine import create_session_factory
 from lieu.settings import Settings
-from lieu.workflows.devserver import DevServer, free_port
-from tests.admin.console_stack import Console, post_paths, token
+from lieu.workflows.devserver import DevServer
+from tests.admin.console_stack import Console, post_paths, projected_console, token
 from tests.e2e.test_e2e_console_browser import browser, sign_in
-from tests.serving import serve
-from tests.workflows.authorizations import prepare_database
+from tests.serving import serve_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.temporal]
 __all__ = ["browser"]  # the fixture, shared with the console's other browser tests
@@ -52,10 +48,8 @@ FORGED = {
 async def console(
     settings: Settings, sqlite_engine: AsyncEngine, temporal_dev_server: DevServer
 ) -> AsyncIterator[Console]:
-    ready = settings.with_(temporal_address=temporal_dev_server.address)
-    await prepare_database(sqlite_engine)
-    async with serve(ready) as base:
-        yield Console(base=base, engine=sqlite_engine, settings=ready)
+    async with projected_console(settings, sqlite_engine, temporal_dev_server) as served:
+        yield served
 
 
 def forger(target_base: str, fields: dict[str, str]) -> Starlette:
@@ -73,23 +67,6 @@ def forger(target_base: str, fields: dict[str, str]) -> Starlette:
         )
 
     return Starlette(routes=[Route("/", forged_page)])
-
-
-@asynccontextmanager
-async def served_at(app: Starlette, host: str) -> AsyncIterator[str]:
-    """The app under uvicorn on `host` and a free port; yields its base URL."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_config=None))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.02)
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def _state(console: Console, number: str) -> tuple[int, int, str]:
@@ -132,7 +109,7 @@ async def test_a_cross_site_post_to_every_console_action_is_refused_and_changes_
     assert own not in str(cookie["value"]), "the cookie never holds the token"
 
     before = await _state(console, number)
-    async with served_at(forger(console.base, fields), attacker_host) as elsewhere:
+    async with serve_app(forger(console.base, fields), attacker_host) as elsewhere:
         for path in post_paths(number):
             async with page.expect_response(
                 lambda r, path=path: (
