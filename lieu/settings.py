@@ -184,9 +184,18 @@ def console_secret(settings: Settings) -> bytes:
         return settings.session_secret.encode()
     path = settings.session_secret_file
     try:
+        if not path.exists():
+            _make_secret(path)
         return _read_secret(path)
-    except FileNotFoundError:
-        pass
+    except OSError as failure:
+        raise SettingsError(
+            f"LIEU_SESSION_SECRET is unset and lieu cannot keep one in {path} "
+            f"({failure.strerror}); set LIEU_SESSION_SECRET (the same on every API replica) or "
+            "make LIEU_DATA_DIR writable"
+        ) from None
+
+
+def _make_secret(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".session-secret-")
     try:
@@ -196,7 +205,6 @@ def console_secret(settings: Settings) -> bytes:
             os.link(temporary, path)
     finally:
         os.unlink(temporary)
-    return _read_secret(path)
 
 
 def _read_secret(path: Path) -> bytes:
@@ -249,7 +257,7 @@ def _port(name: str, env: Mapping[str, str], default: int) -> int:
     raw = env.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not 0 < int(raw) < 65536:
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 65536:
         raise SettingsError(f"{name}={raw!r} is not a TCP port; use a number from 1 to 65535")
     return int(raw)
 
@@ -294,7 +302,7 @@ def _document_max_bytes(env: Mapping[str, str]) -> int:
     if raw is None or not raw.strip():
         return DEFAULT_DOCUMENT_MAX_BYTES
     raw = raw.strip()
-    if not raw.isdigit() or not 0 < int(raw) <= LARGEST_DOCUMENT_MAX_BYTES:
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= LARGEST_DOCUMENT_MAX_BYTES:
         raise SettingsError(
             f"LIEU_DOCUMENT_MAX_BYTES={raw!r} is not a size lieu accepts; give a number of "
             f"bytes from 1 to {LARGEST_DOCUMENT_MAX_BYTES}, e.g. {DEFAULT_DOCUMENT_MAX_BYTES} "
@@ -339,7 +347,7 @@ def _whole_number(
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= largest:
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= largest:
         raise SettingsError(
             f"{name}={raw!r} is not a number lieu accepts; give the {meaning}, a whole number "
             f"from 1 to {largest} (default {default})"

@@ -110,6 +110,14 @@ def test_a_session_secret_file_too_short_to_sign_with_says_what_to_do(tmp_path: 
         console_secret(settings)
 
 
+def test_a_data_dir_lieu_cannot_write_asks_for_the_session_secret(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the data dir should be")
+    settings = Settings.from_env({"LIEU_DATA_DIR": str(blocked / ".lieu")})
+    with pytest.raises(SettingsError, match=r"set LIEU_SESSION_SECRET .* or make LIEU_DATA_DIR"):
+        console_secret(settings)
+
+
 def test_settings_are_frozen(tmp_path: Path) -> None:
     settings = Settings.from_env({"LIEU_DATA_DIR": str(tmp_path)})
     with pytest.raises(AttributeError):
@@ -143,6 +151,8 @@ def test_settings_are_frozen(tmp_path: Path) -> None:
         ("LIEU_CACHE_SECONDS", "5s", "give 0 to 60 (how soon a token revoked"),
         ("LIEU_CACHE_SECONDS", "61", "give 0 to 60"),
         ("LIEU_CACHE_SECONDS", "nan", "0 turns the caches off"),
+        ("LIEU_API_PORT", "８０００", "is not a TCP port"),
+        ("LIEU_DOCUMENT_MAX_BYTES", "²", "is not a size lieu accepts"),
         ("LIEU_SESSION_SECRET", "short", "is 5 characters long; give at least 32"),
         ("LIEU_CONSOLE_IDLE_MINUTES", "0", "a whole number from 1 to 1440 (default 30)"),
         ("LIEU_CONSOLE_IDLE_MINUTES", "²", "minutes a console session may go without a request"),
