@@ -278,7 +278,7 @@ def routes() -> list[Route | Mount]:
         Route("/", answers_when_busy(overview), name="admin-overview"),
         Route("/login", answers_when_busy(login_form), methods=["GET"], name="admin-login"),
         Route("/login", answers_when_busy(login), methods=["POST"]),
-        Route("/logout", logout, methods=["POST"], name="admin-logout"),
+        Route("/logout", answers_when_busy(logout), methods=["POST"], name="admin-logout"),
         Route("/authorizations", answers_when_busy(authorizations), name="admin-authorizations"),
         Route(
             "/authorizations/{number}",
