@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 
+from lieu.admin.guard import ConsoleGuard
 from lieu.admin.routes import routes as admin_routes
 from lieu.graphql.documents.download import download_document
 from lieu.graphql.documents.types import DOWNLOAD_PATH
@@ -73,7 +74,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Mount(ASSETS_URL, explorer_assets(), name="graphql-explorer"),
             Route(DOWNLOAD_PATH, download_document, methods=["GET"]),
             *notice_routes(),
-            Mount("/admin", routes=admin_routes(), name="admin"),
+            Mount(
+                "/admin",
+                routes=admin_routes(),
+                name="admin",
+                middleware=[Middleware(ConsoleGuard)],
+            ),
             Route("/healthz", healthz),
             Route("/metrics", metrics),
         ],

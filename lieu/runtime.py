@@ -1,9 +1,10 @@
 """What a running API process holds: settings, the database engine, the Temporal client, the
-document store, the audit log's writer and the caches of tokens and definition versions in force."""
+document store, the audit log's writer, the console's signing secret and the caches of tokens and
+definition versions in force."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.client import Client
@@ -13,7 +14,7 @@ from lieu.platform.access.in_force import VersionsInForce
 from lieu.platform.access.token_cache import TokenCache
 from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
 from lieu.platform.documents.store import DocumentStore, open_store
-from lieu.settings import Settings
+from lieu.settings import Settings, console_secret
 from lieu.workflows.client import connect
 
 
@@ -29,6 +30,7 @@ class Runtime:
     audit: AuditWriter
     tokens: TokenCache
     in_force: VersionsInForce
+    session_secret: bytes = field(repr=False)  # signs the console's cookies
 
     @classmethod
     async def open(cls, settings: Settings) -> Runtime:
@@ -45,6 +47,7 @@ class Runtime:
             audit=AuditWriter(for_writes(engine)),
             tokens=TokenCache(settings.cache_seconds),
             in_force=VersionsInForce(settings.cache_seconds),
+            session_secret=console_secret(settings),
         )
 
     async def close(self) -> None:

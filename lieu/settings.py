@@ -8,8 +8,11 @@ installed from a wheel) `.lieu/` in the working directory. Reading settings neve
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import secrets
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,6 +33,15 @@ LARGEST_DOCUMENT_MAX_BYTES = 100 * 1024 * 1024
 # force: a revocation, publication or retirement made by another process is seen within this.
 DEFAULT_CACHE_SECONDS = 5.0
 LONGEST_CACHE_SECONDS = 60.0
+# Console sessions: ended after this long without a request, and after this long in any case.
+DEFAULT_CONSOLE_IDLE_MINUTES = 30
+LONGEST_CONSOLE_IDLE_MINUTES = 24 * 60
+DEFAULT_CONSOLE_SESSION_HOURS = 12
+LONGEST_CONSOLE_SESSION_HOURS = 7 * 24
+# The console's cookies are signed with LIEU_SESSION_SECRET; unset, lieu makes one under the data
+# dir (`session.secret`) on first use, which serves one machine but not several replicas.
+SHORTEST_SESSION_SECRET = 32
+SESSION_SECRET_FILE = "session.secret"
 # S3's rules for a bucket name (MinIO's are the same): 3-63 of a-z 0-9 . -, letters or digits at
 # both ends.
 BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
@@ -63,6 +75,9 @@ class Settings:
     s3_secret_key: str = field(default="", repr=False)
     s3_region: str = "us-east-1"
     cache_seconds: float = DEFAULT_CACHE_SECONDS
+    session_secret: str = field(default="", repr=False)  # "": the data dir's session.secret
+    console_idle_minutes: int = DEFAULT_CONSOLE_IDLE_MINUTES
+    console_session_hours: int = DEFAULT_CONSOLE_SESSION_HOURS
 
     @property
     def url(self) -> URL:
@@ -91,6 +106,11 @@ class Settings:
         if not self.document_store.startswith(S3_SCHEME):
             return None
         return self.document_store.removeprefix(S3_SCHEME)
+
+    @property
+    def session_secret_file(self) -> Path:
+        """Where the embedded stack keeps the console's signing secret when none is set."""
+        return self.data_dir / SESSION_SECRET_FILE
 
     @property
     def temporal_db_file(self) -> Path:
@@ -138,7 +158,64 @@ class Settings:
             s3_secret_key=secret_key,
             s3_region=_region(env),
             cache_seconds=_cache_seconds(env),
+            session_secret=_session_secret(env),
+            console_idle_minutes=_whole_number(
+                "LIEU_CONSOLE_IDLE_MINUTES",
+                env,
+                DEFAULT_CONSOLE_IDLE_MINUTES,
+                LONGEST_CONSOLE_IDLE_MINUTES,
+                "minutes a console session may go without a request",
+            ),
+            console_session_hours=_whole_number(
+                "LIEU_CONSOLE_SESSION_HOURS",
+                env,
+                DEFAULT_CONSOLE_SESSION_HOURS,
+                LONGEST_CONSOLE_SESSION_HOURS,
+                "hours a console session lasts at most, active or not",
+            ),
         )
+
+
+def console_secret(settings: Settings) -> bytes:
+    """The key the console signs its cookies with: LIEU_SESSION_SECRET, or else the data dir's
+    `session.secret`, made on first use (0600, created whole, so processes starting together on
+    one machine agree on it)."""
+    if settings.session_secret:
+        return settings.session_secret.encode()
+    path = settings.session_secret_file
+    try:
+        if not path.exists():
+            _make_secret(path)
+        return _read_secret(path)
+    except OSError as failure:
+        raise SettingsError(
+            f"LIEU_SESSION_SECRET is unset and lieu cannot keep one in {path} "
+            f"({failure.strerror}); set LIEU_SESSION_SECRET (the same on every API replica) or "
+            "make LIEU_DATA_DIR writable"
+        ) from None
+
+
+def _make_secret(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".session-secret-")
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(48) + "\n")
+        with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
+
+
+def _read_secret(path: Path) -> bytes:
+    secret = path.read_text(encoding="utf-8").strip()
+    if len(secret) < SHORTEST_SESSION_SECRET:
+        raise SettingsError(
+            f"{path} holds {len(secret)} characters, too few for the console's signing secret; "
+            "delete it (lieu makes a new one; everyone signs in again) or set "
+            "LIEU_SESSION_SECRET"
+        )
+    return secret.encode()
 
 
 def checkout_root() -> Path | None:
@@ -180,7 +257,7 @@ def _port(name: str, env: Mapping[str, str], default: int) -> int:
     raw = env.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not 0 < int(raw) < 65536:
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 65536:
         raise SettingsError(f"{name}={raw!r} is not a TCP port; use a number from 1 to 65535")
     return int(raw)
 
@@ -225,7 +302,7 @@ def _document_max_bytes(env: Mapping[str, str]) -> int:
     if raw is None or not raw.strip():
         return DEFAULT_DOCUMENT_MAX_BYTES
     raw = raw.strip()
-    if not raw.isdigit() or not 0 < int(raw) <= LARGEST_DOCUMENT_MAX_BYTES:
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= LARGEST_DOCUMENT_MAX_BYTES:
         raise SettingsError(
             f"LIEU_DOCUMENT_MAX_BYTES={raw!r} is not a size lieu accepts; give a number of "
             f"bytes from 1 to {LARGEST_DOCUMENT_MAX_BYTES}, e.g. {DEFAULT_DOCUMENT_MAX_BYTES} "
@@ -250,6 +327,32 @@ def _cache_seconds(env: Mapping[str, str]) -> float:
             "off)"
         )
     return seconds
+
+
+def _session_secret(env: Mapping[str, str]) -> str:
+    raw = env.get("LIEU_SESSION_SECRET", "").strip()
+    if raw and len(raw) < SHORTEST_SESSION_SECRET:
+        raise SettingsError(
+            f"LIEU_SESSION_SECRET is {len(raw)} characters long; give at least "
+            f"{SHORTEST_SESSION_SECRET} random characters (e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`), the same on every "
+            "API replica, or leave it unset on one machine"
+        )
+    return raw
+
+
+def _whole_number(
+    name: str, env: Mapping[str, str], default: int, largest: int, meaning: str
+) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= largest:
+        raise SettingsError(
+            f"{name}={raw!r} is not a number lieu accepts; give the {meaning}, a whole number "
+            f"from 1 to {largest} (default {default})"
+        )
+    return int(raw)
 
 
 def _endpoint(name: str, env: Mapping[str, str]) -> str:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from lieu.app import create_app
 from lieu.settings import Settings
@@ -16,10 +17,15 @@ from lieu.workflows.devserver import free_port
 @asynccontextmanager
 async def serve(settings: Settings) -> AsyncIterator[str]:
     """Serve `create_app(settings)` until the block ends; yields the base URL."""
+    async with serve_app(create_app(settings)) as base:
+        yield base
+
+
+@asynccontextmanager
+async def serve_app(app: ASGIApp, host: str = "127.0.0.1") -> AsyncIterator[str]:
+    """Serve any ASGI app on `host` and a free port until the block ends; yields the base URL."""
     port = free_port()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_config=None, lifespan="on"
-    )
+    config = uvicorn.Config(app, host=host, port=port, log_config=None, lifespan="on")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:
@@ -27,7 +33,7 @@ async def serve(settings: Settings) -> AsyncIterator[str]:
             task.result()
         await asyncio.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://{host}:{port}"
     finally:
         server.should_exit = True
         await task

@@ -58,6 +58,21 @@ def test_migrate_creates_the_tables_and_says_at_which_revision(tmp_path: Path) -
     assert again.stdout == first.stdout
 
 
+def test_lieu_api_without_a_session_secret_or_a_writable_data_dir_says_so_in_one_line(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
+    assert lieu("migrate", env={"LIEU_DATABASE_URL": url}).returncode == 0
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    env = {"LIEU_DATABASE_URL": url, "LIEU_DATA_DIR": str(blocked / ".lieu")}
+    result = lieu("api", "--port", str(free_port()), env=env)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "set LIEU_SESSION_SECRET (the same on every API replica)" in lines[0]
+
+
 def test_lieu_dev_refuses_a_busy_api_port_with_one_line(tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from lieu.settings import Settings, SettingsError, checkout_root, default_data_dir
+from lieu.settings import (
+    Settings,
+    SettingsError,
+    checkout_root,
+    console_secret,
+    default_data_dir,
+)
 
 
 def test_defaults_give_the_embedded_stack_under_dot_lieu(tmp_path: Path) -> None:
@@ -75,6 +81,43 @@ def test_an_api_process_caches_tokens_and_definitions_in_force_for_5_seconds_unl
     assert Settings.from_env({"LIEU_CACHE_SECONDS": "1.5"}).cache_seconds == 1.5
 
 
+def test_console_sessions_last_30_idle_minutes_and_12_hours_unless_told(tmp_path: Path) -> None:
+    settings = Settings.from_env({"LIEU_DATA_DIR": str(tmp_path)})
+    assert (settings.console_idle_minutes, settings.console_session_hours) == (30, 12)
+    told = Settings.from_env({"LIEU_CONSOLE_IDLE_MINUTES": "15", "LIEU_CONSOLE_SESSION_HOURS": "8"})
+    assert (told.console_idle_minutes, told.console_session_hours) == (15, 8)
+
+
+def test_the_console_secret_is_the_setting_or_one_made_once_under_the_data_dir(
+    tmp_path: Path,
+) -> None:
+    given = "s" * 40
+    assert console_secret(Settings.from_env({"LIEU_SESSION_SECRET": given})) == given.encode()
+    assert given not in repr(Settings.from_env({"LIEU_SESSION_SECRET": given}))
+    settings = Settings.from_env({"LIEU_DATA_DIR": str(tmp_path / ".lieu")})
+    assert not settings.session_secret_file.exists(), "reading settings makes nothing"
+    made = console_secret(settings)
+    assert len(made) >= 64
+    assert settings.session_secret_file.stat().st_mode & 0o777 == 0o600
+    assert console_secret(settings) == made, "the same secret on every start"
+    assert list(settings.data_dir.iterdir()) == [settings.session_secret_file]
+
+
+def test_a_session_secret_file_too_short_to_sign_with_says_what_to_do(tmp_path: Path) -> None:
+    settings = Settings.from_env({"LIEU_DATA_DIR": str(tmp_path)})
+    settings.session_secret_file.write_text("tiny\n")
+    with pytest.raises(SettingsError, match=r"delete it .*or set LIEU_SESSION_SECRET"):
+        console_secret(settings)
+
+
+def test_a_data_dir_lieu_cannot_write_asks_for_the_session_secret(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the data dir should be")
+    settings = Settings.from_env({"LIEU_DATA_DIR": str(blocked / ".lieu")})
+    with pytest.raises(SettingsError, match=r"set LIEU_SESSION_SECRET .* or make LIEU_DATA_DIR"):
+        console_secret(settings)
+
+
 def test_settings_are_frozen(tmp_path: Path) -> None:
     settings = Settings.from_env({"LIEU_DATA_DIR": str(tmp_path)})
     with pytest.raises(AttributeError):
@@ -108,6 +151,12 @@ def test_settings_are_frozen(tmp_path: Path) -> None:
         ("LIEU_CACHE_SECONDS", "5s", "give 0 to 60 (how soon a token revoked"),
         ("LIEU_CACHE_SECONDS", "61", "give 0 to 60"),
         ("LIEU_CACHE_SECONDS", "nan", "0 turns the caches off"),
+        ("LIEU_API_PORT", "８０００", "is not a TCP port"),
+        ("LIEU_DOCUMENT_MAX_BYTES", "²", "is not a size lieu accepts"),
+        ("LIEU_SESSION_SECRET", "short", "is 5 characters long; give at least 32"),
+        ("LIEU_CONSOLE_IDLE_MINUTES", "0", "a whole number from 1 to 1440 (default 30)"),
+        ("LIEU_CONSOLE_IDLE_MINUTES", "²", "minutes a console session may go without a request"),
+        ("LIEU_CONSOLE_SESSION_HOURS", "12h", "a whole number from 1 to 168 (default 12)"),
     ],
 )
 def test_a_bad_value_names_the_variable_and_how_to_fix_it(

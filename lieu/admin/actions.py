@@ -15,11 +15,12 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from lieu.admin.access import ACTIONS, refused
 from lieu.admin.database import is_busy, reads, runtime_of, writes
 from lieu.admin.display import amount
 from lieu.admin.notice_lines import NoticeLine, authorization_notices
 from lieu.admin.pages import busy_page, page
-from lieu.admin.session import NotSignedIn, principal_of, same_origin
+from lieu.admin.session import NotSignedIn, principal_of
 from lieu.platform.access.audit import AuditRecord, Origin, record
 from lieu.platform.access.authorizations import (
     DEEMED,
@@ -27,7 +28,7 @@ from lieu.platform.access.authorizations import (
     find_authorization,
     timelines,
 )
-from lieu.platform.access.roles import Principal, Role
+from lieu.platform.access.roles import Principal
 from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
 from lieu.platform.authorizations.status import Decision, Status
 from lieu.workflows.authorizations import service
@@ -87,8 +88,8 @@ def authorization_page(
             "events": events,
             "notices": notices,
             "held": _held(row),
-            "can_cancel": principal.role is Role.OPERATIONS and not Status(row.status).is_final,
-            "can_decide": principal.role is Role.REVIEWER
+            "can_cancel": ACTIONS["cancel"].allows(principal) and not Status(row.status).is_final,
+            "can_decide": ACTIONS["decide"].allows(principal)
             and row.review_deadline is not None
             and (row.status in IN_REVIEW or row.phase == DEEMED),
             "sent": sent or Sent(form=""),
@@ -107,8 +108,17 @@ async def act(request: Request) -> Response:
     except NotSignedIn:
         query = urlencode({"next": f"/admin/authorizations/{number}"})
         return RedirectResponse(f"/admin/login?{query}", status_code=303)
-    if not same_origin(request):
-        return Response("cross-site form posts are refused", status_code=403)
+    shown = ACTIONS.get(action)
+    if shown is None:
+        return page(
+            request,
+            "not_found.html",
+            {"number": action, "what": "console action"},
+            principal=principal,
+            status_code=404,
+        )
+    if not shown.allows(principal):
+        return refused(request, principal, shown)
     async with reads(request)() as session:
         row = await find_authorization(
             session=session, principal=principal, authorization_id=number
@@ -116,11 +126,9 @@ async def act(request: Request) -> Response:
     if row is None:
         return authorization_page(request, principal, None, [], number=number)
     form = await request.form()
-    if action == "cancel" and principal.role is Role.OPERATIONS:
+    if action == "cancel":
         return await _cancel(request, principal, row, form)
-    if action == "decide" and principal.role is Role.REVIEWER:
-        return await _decide(request, principal, row, form)
-    return Response(f"a {principal.role.value} cannot {action}", status_code=403)
+    return await _decide(request, principal, row, form)
 
 
 async def _cancel(

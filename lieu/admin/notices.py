@@ -18,7 +18,12 @@ from lieu.platform.access.roles import FILE_READERS
 from lieu.platform.notices.records import find_notice
 
 ACTION = "console.view_notice"
-HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+# The notice's own HTML (inline style, no script), never framed; the console's other headers are
+# added by lieu.admin.guard.
+HTML_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
 
 
 async def view_notice(request: Request) -> Response:

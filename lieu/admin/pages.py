@@ -17,6 +17,7 @@ from starlette.templating import Jinja2Templates
 from lieu.admin.database import is_busy
 from lieu.admin.display import FILTERS
 from lieu.admin.flash import flash_message
+from lieu.admin.session import csrf_token
 from lieu.platform.access.roles import Principal
 
 HERE = Path(__file__).resolve().parent
@@ -39,8 +40,9 @@ def page(
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """Render a console page with the common header values. The success banner is the
-    catalogue's text for `?flash=<code>`, about the authorization the route names."""
+    """Render a console page with the common header values and the session's CSRF token (its
+    forms carry it). The success banner is the catalogue's text for `?flash=<code>`, about the
+    authorization the route names."""
     number = request.path_params.get("number")
     return templates.TemplateResponse(
         request,
@@ -49,6 +51,7 @@ def page(
             "version": version("lieu"),
             "principal": principal,
             "flash": flash_message(request.query_params.get("flash", ""), number=number),
+            "csrf": csrf_token(request),
             **context,
         },
         status_code=status_code,

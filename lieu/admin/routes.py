@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from lieu.admin.access import ONE, QUEUES, SEARCH, refused
 from lieu.admin.actions import act, authorization_page, origin_of
 from lieu.admin.database import reads, runtime_of, writes
 from lieu.admin.notice_lines import authorization_notices, notices_for_member
 from lieu.admin.notices import routes as notice_routes
 from lieu.admin.pages import HERE, answers_when_busy, page
-from lieu.admin.session import COOKIE, NotSignedIn, check_token, principal_of
+from lieu.admin.session import (
+    COOKIE,
+    NotSignedIn,
+    check_token,
+    login_csrf_token,
+    login_nonce,
+    principal_of,
+    set_login_cookie,
+    sign_in,
+    sign_out,
+)
 from lieu.health import check_all
 from lieu.platform.access.audit import AuditRecord, record
 from lieu.platform.access.authorizations import (
@@ -28,11 +42,13 @@ from lieu.platform.access.authorizations import (
     timelines,
 )
 from lieu.platform.access.roles import Principal
+from lieu.platform.authorizations.models import AuthorizationRecord
 from lieu.platform.authorizations.status import Status
 from lieu.platform.catalog import published_supports
 
 PAGE_SIZE = 50
 QUEUE_SIZE = 10
+LAST_PAGE = 10_000  # 500,000 rows in: past it, narrow the search
 
 
 def _to_login(back: str = "/admin/") -> Response:
@@ -54,34 +70,7 @@ async def overview(request: Request) -> Response:
         async with reads(request)() as session:
             supports = await published_supports(session=session, on=now.date())
             if principal is not None:
-                queues = {
-                    "overdue": await review_queue(
-                        session=session,
-                        principal=principal,
-                        offset=0,
-                        limit=QUEUE_SIZE,
-                        overdue_at=now,
-                    ),
-                    "review": await review_queue(
-                        session=session, principal=principal, offset=0, limit=QUEUE_SIZE
-                    ),
-                    "expiring": await expiring(
-                        session=session,
-                        principal=principal,
-                        today=now.date(),
-                        within_days=30,
-                        offset=0,
-                        limit=QUEUE_SIZE,
-                    ),
-                    "stalled": await stalled(
-                        session=session,
-                        principal=principal,
-                        now=now,
-                        quiet_for=timedelta(minutes=10),
-                        offset=0,
-                        limit=QUEUE_SIZE,
-                    ),
-                }
+                queues = await _queues(session, principal, now)
     return page(
         request,
         "overview.html",
@@ -97,6 +86,40 @@ async def overview(request: Request) -> Response:
     )
 
 
+async def _queues(
+    session: AsyncSession, principal: Principal, now: datetime
+) -> dict[str, Sequence[AuthorizationRecord]]:
+    """The overview's lists of work, each only for the roles GraphQL answers it to."""
+    lists: dict[str, Sequence[AuthorizationRecord]] = {}
+    if QUEUES["overdue"].allows(principal):
+        lists["overdue"] = await review_queue(
+            session=session, principal=principal, offset=0, limit=QUEUE_SIZE, overdue_at=now
+        )
+    if QUEUES["review"].allows(principal):
+        lists["review"] = await review_queue(
+            session=session, principal=principal, offset=0, limit=QUEUE_SIZE
+        )
+    if QUEUES["expiring"].allows(principal):
+        lists["expiring"] = await expiring(
+            session=session,
+            principal=principal,
+            today=now.date(),
+            within_days=30,
+            offset=0,
+            limit=QUEUE_SIZE,
+        )
+    if QUEUES["stalled"].allows(principal):
+        lists["stalled"] = await stalled(
+            session=session,
+            principal=principal,
+            now=now,
+            quiet_for=timedelta(minutes=10),
+            offset=0,
+            limit=QUEUE_SIZE,
+        )
+    return lists
+
+
 async def login_form(request: Request) -> Response:
     """The sign-in form, saying why the console's cookie no longer signs in (if it does not)."""
     back = _safe_next(request)
@@ -104,40 +127,47 @@ async def login_form(request: Request) -> Response:
     if request.cookies.get(COOKIE):
         try:
             await principal_of(request)
-        except NotSignedIn as refused:
-            reason = refused.reason
+        except NotSignedIn as refused_session:
+            reason = refused_session.reason
     elif back != "/admin/":
         reason = "sign in to see that page"
-    return page(request, "login.html", {"reason": reason, "next": back})
+    return _login_page(request, {"reason": reason, "next": back})
+
+
+def _login_page(request: Request, context: dict[str, str], status_code: int = 200) -> Response:
+    """The sign-in form, its CSRF token bound to a pre-session cookie (set if new)."""
+    nonce, new = login_nonce(request)
+    response = page(
+        request,
+        "login.html",
+        {**context, "login_csrf": login_csrf_token(request, nonce)},
+        status_code=status_code,
+    )
+    if new:
+        set_login_cookie(request, response, nonce)
+    return response
 
 
 async def login(request: Request) -> Response:
-    """Check the token; on success keep it in an HttpOnly cookie and go on."""
+    """Check the token; on success open a new server-side session (its id, signed, is the
+    cookie; the token never is) and go on."""
     form = await request.form()
     secret = str(form.get("token", ""))
     back = _safe_next(request, str(form.get("next", "/admin/")))
     try:
-        await check_token(runtime_of(request), secret)
-    except NotSignedIn as refused:
-        context = {"reason": refused.reason, "next": back}
-        return page(request, "login.html", context, status_code=401)
+        principal = await check_token(runtime_of(request), secret)
+    except NotSignedIn as refused_token:
+        context = {"reason": refused_token.reason, "next": back}
+        return _login_page(request, context, status_code=401)
     response = RedirectResponse(back, status_code=303)
-    response.set_cookie(
-        COOKIE,
-        secret.strip(),
-        httponly=True,
-        samesite="strict",
-        path="/admin",
-        secure=request.url.scheme == "https",
-        max_age=12 * 3600,
-    )
+    await sign_in(request, response, principal)
     return response
 
 
-async def logout(_request: Request) -> Response:
-    """Forget the token."""
+async def logout(request: Request) -> Response:
+    """End the session in the database (its cookie no longer signs in anywhere) and forget it."""
     response = RedirectResponse("/admin/", status_code=303)
-    response.delete_cookie(COOKIE, path="/admin")
+    await sign_out(request, response)
     return response
 
 
@@ -147,6 +177,8 @@ async def authorizations(request: Request) -> Response:
         principal = await principal_of(request)
     except NotSignedIn:
         return _to_login(str(request.url.path))
+    if not SEARCH.allows(principal):
+        return refused(request, principal, SEARCH)
     params = request.query_params
     where = AuthorizationFilter(
         statuses=[s for s in params.getlist("status") if s],
@@ -156,7 +188,15 @@ async def authorizations(request: Request) -> Response:
         escalated=True if params.get("escalated") == "1" else None,
     )
     raw_page = params.get("page", "1")
-    page_number = max(int(raw_page), 1) if raw_page.isdigit() else 1
+    if not (raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page) <= LAST_PAGE):
+        return page(
+            request,
+            "bad_page.html",
+            {"given": raw_page[:40], "last": LAST_PAGE, "query": _without_page(params)},
+            principal=principal,
+            status_code=400,
+        )
+    page_number = int(raw_page)
     # A search by member is a read of member data: its audit line makes it a write.
     sessions = writes(request) if where.member_cin else reads(request)
     async with sessions.begin() as session:
@@ -188,7 +228,7 @@ async def authorizations(request: Request) -> Response:
             "statuses": [s.value for s in Status],
             "page_number": page_number,
             "more": more,
-            "query": {k: v for k, v in params.items() if k != "page"},
+            "query": _without_page(params),
         },
         principal=principal,
     )
@@ -201,6 +241,8 @@ async def authorization(request: Request) -> Response:
         principal = await principal_of(request)
     except NotSignedIn:
         return _to_login(str(request.url.path))
+    if not ONE.allows(principal):
+        return refused(request, principal, ONE)
     async with writes(request).begin() as session:
         row = await find_authorization(
             session=session, principal=principal, authorization_id=number
@@ -221,6 +263,10 @@ async def authorization(request: Request) -> Response:
     return authorization_page(request, principal, row, events, number=number, notices=notices)
 
 
+def _without_page(params: QueryParams) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in params.multi_items() if k != "page"]
+
+
 def _safe_next(request: Request, given: str | None = None) -> str:
     target = given if given is not None else request.query_params.get("next", "/admin/")
     return target if target.startswith("/admin") and "//" not in target else "/admin/"
@@ -232,7 +278,7 @@ def routes() -> list[Route | Mount]:
         Route("/", answers_when_busy(overview), name="admin-overview"),
         Route("/login", answers_when_busy(login_form), methods=["GET"], name="admin-login"),
         Route("/login", answers_when_busy(login), methods=["POST"]),
-        Route("/logout", logout, methods=["POST"], name="admin-logout"),
+        Route("/logout", answers_when_busy(logout), methods=["POST"], name="admin-logout"),
         Route("/authorizations", answers_when_busy(authorizations), name="admin-authorizations"),
         Route(
             "/authorizations/{number}",

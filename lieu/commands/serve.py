@@ -17,7 +17,7 @@ from lieu.commands.errors import (
 )
 from lieu.platform.db import migrate as migrations
 from lieu.platform.db.engine import create_engine
-from lieu.settings import Settings
+from lieu.settings import Settings, console_secret
 from lieu.workflows.worker import run_worker
 
 
@@ -52,6 +52,7 @@ def api(
     settings = Settings.from_env()
     logs.configure(settings)
     require_database(settings)
+    console_secret(settings)  # a data dir it cannot write to is one line here, not a traceback
     uvicorn.run(
         "lieu.app:create_app",
         factory=True,

@@ -10,9 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lieu.settings import Settings
 from lieu.workflows.devserver import DevServer
-from tests.admin.console_stack import Console
-from tests.serving import serve
-from tests.workflows.authorizations import prepare_database
+from tests.admin.console_stack import Console, projected_console
 
 
 @pytest.fixture
@@ -20,10 +18,8 @@ async def console(
     settings: Settings, sqlite_engine: AsyncEngine, temporal_dev_server: DevServer
 ) -> AsyncIterator[Console]:
     """The console on a migrated SQLite database with the shipped definitions published."""
-    ready = settings.with_(temporal_address=temporal_dev_server.address)
-    await prepare_database(sqlite_engine)
-    async with serve(ready) as base:
-        yield Console(base=base, engine=sqlite_engine, settings=ready)
+    async with projected_console(settings, sqlite_engine, temporal_dev_server) as served:
+        yield served
 
 
 @pytest.fixture
@@ -31,7 +27,7 @@ async def console_any(
     settings: Settings, database_url: str, engine: AsyncEngine, temporal_dev_server: DevServer
 ) -> AsyncIterator[Console]:
     """The same, once on SQLite and once on PostgreSQL."""
-    ready = settings.with_(database_url=database_url, temporal_address=temporal_dev_server.address)
-    await prepare_database(engine)
-    async with serve(ready) as base:
-        yield Console(base=base, engine=engine, settings=ready)
+    async with projected_console(
+        settings.with_(database_url=database_url), engine, temporal_dev_server
+    ) as served:
+        yield served

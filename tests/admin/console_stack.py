@@ -3,6 +3,7 @@ authorizations, tokens; and for whole-stack tests a worker and real requests on 
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -12,10 +13,13 @@ from decimal import Decimal
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.routing import Route
 from temporalio.client import Client, WorkflowHandle
 from temporalio.worker import Worker
 
-from lieu.admin.session import COOKIE
+from lieu.admin.access import ACTIONS
+from lieu.admin.routes import routes
+from lieu.admin.session import COOKIE, CSRF_FIELD
 from lieu.platform.access.roles import Role
 from lieu.platform.access.tokens import issue_token
 from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
@@ -42,6 +46,46 @@ async def token(
     return issued.secret
 
 
+CSRF_INPUT = re.compile(r'<input type="hidden" name="csrf" value="([^"]*)">')
+
+
+def csrf_of(page: str) -> str:
+    """The CSRF token a rendered console page's forms carry."""
+    found = CSRF_INPUT.search(page)
+    assert found is not None and found.group(1), "the page has no form carrying a CSRF token"
+    return found.group(1)
+
+
+def post_paths(number: str) -> list[str]:
+    """Every POST route of the console, read from its router, path parameters filled in."""
+    paths = []
+    for route in routes():
+        if isinstance(route, Route) and "POST" in (route.methods or set()):
+            path = route.path.replace("{number}", number)
+            actions = ACTIONS if "{action}" in path else ("",)
+            paths += ["/admin" + path.replace("{action}", action) for action in actions]
+    return paths
+
+
+async def sign_in(http: httpx.AsyncClient, secret: str) -> httpx.Response:
+    """Sign in through the form, as a person does (the session cookie lands in `http`)."""
+    form = await http.get("/admin/login")
+    return await http.post(
+        "/admin/login", data={"token": secret, "next": "/admin/", CSRF_FIELD: csrf_of(form.text)}
+    )
+
+
+class ConsoleClient(httpx.AsyncClient):
+    """A browser's part in the console, once signed in: it sends forms with the CSRF token its
+    pages carry (as the browser sends a rendered form)."""
+
+    csrf = ""
+
+    async def submit(self, url: str, fields: dict[str, str]) -> httpx.Response:
+        """POST a console form with the session's CSRF token."""
+        return await self.post(url, data={**fields, CSRF_FIELD: self.csrf})
+
+
 @dataclass(frozen=True)
 class Step:
     """One timeline entry to project."""
@@ -60,10 +104,19 @@ class Console:
     engine: AsyncEngine
     settings: Settings
 
-    async def signed_in(self, role: Role) -> httpx.AsyncClient:
-        """An HTTP client carrying a fresh token of `role` for the demo plan as its cookie."""
+    async def signed_in(self, role: Role) -> ConsoleClient:
+        """An HTTP client signed in (through the form) with a fresh token of `role` for the
+        demo plan."""
         secret = await token(self.engine, role)
-        return httpx.AsyncClient(base_url=self.base, cookies={COOKIE: secret}, timeout=30)
+        async with httpx.AsyncClient(base_url=self.base, timeout=30) as browser:
+            answer = await sign_in(browser, secret)
+            assert answer.status_code == 303, answer.text
+            assert browser.cookies.get(COOKIE), "signing in set no session cookie"
+            csrf = csrf_of((await browser.get("/admin/")).text)
+            cookies = browser.cookies
+        client = ConsoleClient(base_url=self.base, cookies=cookies, timeout=30)
+        client.csrf = csrf
+        return client
 
     async def project(
         self,
@@ -145,6 +198,18 @@ class LiveConsole(Console):
         )
         await settle(handle, lambda s: s.review_deadline is not None, seconds=60)
         return handle
+
+
+@asynccontextmanager
+async def projected_console(
+    settings: Settings, engine: AsyncEngine, dev_server: DevServer
+) -> AsyncIterator[Console]:
+    """The console served over `engine`, migrated, with the shipped definitions published
+    (Temporal is the shared dev server; no worker: pages read projected authorizations)."""
+    ready = settings.with_(temporal_address=dev_server.address)
+    await prepare_database(engine)
+    async with serve(ready) as base:
+        yield Console(base=base, engine=engine, settings=ready)
 
 
 @asynccontextmanager

@@ -42,7 +42,7 @@ async def test_a_decision_that_cannot_be_sent_is_refused_beside_the_form_as_type
 ) -> None:
     number = await console.project()
     async with await console.signed_in(Role.REVIEWER) as http:
-        answer = await http.post(f"/admin/authorizations/{number}/decide", data=form)
+        answer = await http.submit(f"/admin/authorizations/{number}/decide", form)
     assert answer.status_code == 400
     assert _alert(answer.text).startswith("decide: Not recorded: ")
     assert refusal in _alert(answer.text)
@@ -56,7 +56,7 @@ async def test_a_decision_that_cannot_be_sent_is_refused_beside_the_form_as_type
 async def test_cancel_first_shows_what_it_will_do_and_sends_nothing(console: Console) -> None:
     number = await console.project()
     async with await console.signed_in(Role.OPERATIONS) as http:
-        answer = await http.post(f"/admin/authorizations/{number}/cancel", data={"reason": "gone"})
+        answer = await http.submit(f"/admin/authorizations/{number}/cancel", {"reason": "gone"})
     assert answer.status_code == 200
     assert (
         f"This cancels {number}; the 24 hours held are released; the provider and member are told."
@@ -71,7 +71,7 @@ async def test_a_cancel_without_a_reason_is_refused_before_the_confirmation(
 ) -> None:
     number = await console.project()
     async with await console.signed_in(Role.OPERATIONS) as http:
-        answer = await http.post(f"/admin/authorizations/{number}/cancel", data={"reason": ""})
+        answer = await http.submit(f"/admin/authorizations/{number}/cancel", {"reason": ""})
     assert answer.status_code == 400
     assert _alert(answer.text) == (
         "cancel: Not cancelled: a cancellation needs a reason; the provider and member read it"
@@ -83,8 +83,8 @@ async def test_a_refusal_from_the_workflow_shows_beside_the_form_and_is_audited(
 ) -> None:
     number = await console_any.project()
     async with await console_any.signed_in(Role.OPERATIONS) as http:
-        answer = await http.post(
-            f"/admin/authorizations/{number}/cancel", data={"reason": "gone", "confirmed": "yes"}
+        answer = await http.submit(
+            f"/admin/authorizations/{number}/cancel", {"reason": "gone", "confirmed": "yes"}
         )
     assert answer.status_code == 409
     assert _alert(answer.text) == f"cancel: Not cancelled: there is no authorization {number}"

@@ -8,14 +8,16 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from lieu.admin.session import CSRF_FIELD
 from lieu.platform.access.roles import Role
 from lieu.platform.db import engine as engine_module
 from lieu.settings import Settings
 from lieu.workflows.devserver import DevServer
-from tests.admin.console_stack import Console
+from tests.admin.console_stack import Console, csrf_of, token
 from tests.serving import serve
 from tests.workflows.authorizations import prepare_database
 
@@ -80,3 +82,22 @@ async def test_searching_by_member_while_the_database_stays_busy_says_try_again(
             busy = await http.get("/admin/authorizations", params={"member": "91000001A"})
     assert busy.status_code == 503
     assert "Try again in a moment." in busy.text
+
+
+async def test_signing_in_or_out_while_the_database_stays_busy_says_try_again(
+    impatient_console: Console,
+) -> None:
+    secret = await token(impatient_console.engine, Role.OPERATIONS)
+    async with await impatient_console.signed_in(Role.OPERATIONS) as http:
+        with write_lock_held(_database(impatient_console)):
+            busy_out = await http.submit("/admin/logout", {})
+        assert (await http.get("/admin/authorizations")).status_code == 200, "still signed in"
+    async with httpx.AsyncClient(base_url=impatient_console.base) as browser:
+        form = await browser.get("/admin/login")
+        with write_lock_held(_database(impatient_console)):
+            busy_in = await browser.post(
+                "/admin/login", data={"token": secret, CSRF_FIELD: csrf_of(form.text)}
+            )
+    for busy in (busy_out, busy_in):
+        assert busy.status_code == 503, busy.text
+        assert "nothing was changed. Try again in a moment." in busy.text

@@ -76,6 +76,9 @@ async def test_staff_read_a_notice_as_sent_and_the_read_is_audited(console: Cons
         pdf = await http.get(f"/admin/notices/{spanish}.pdf")
     assert "Aviso de acción: negación" in page.text
     assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"], "never framed"
+    assert page.headers["referrer-policy"] == "same-origin"  # the console's, added by its guard
+    assert pdf.headers["x-frame-options"] == "DENY"
     assert "Audiencia Estatal Imparcial" in pdf_text(pdf.content)
     async with create_session_factory(console.engine)() as session:
         actions = await session.scalars(

@@ -73,10 +73,10 @@ async def test_cancelling_and_viewing_while_another_connection_writes_never_fail
         with another_writer(Path(database)) as commits:
             answers = [await http.get(page) for _ in range(VIEWS // 2)]
             answers.append(await http.get("/admin/authorizations", params={"member": "x"}))
-            confirm = await http.post(f"{page}/cancel", data={"reason": "moved away"})
+            confirm = await http.submit(f"{page}/cancel", {"reason": "moved away"})
             assert "the 40 hours held are released" in confirm.text
-            cancelled = await http.post(
-                f"{page}/cancel", data={"reason": "moved away", "confirmed": "yes"}
+            cancelled = await http.submit(
+                f"{page}/cancel", {"reason": "moved away", "confirmed": "yes"}
             )
             answers += [await http.get(page) for _ in range(VIEWS // 2)]
         assert commits[0] > 0, "the other connection really wrote meanwhile"

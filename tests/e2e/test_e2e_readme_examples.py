@@ -21,6 +21,7 @@ from tests.docs_runner import Runner
 
 pytestmark = pytest.mark.temporal
 
+
 @pytest.mark.parametrize("doc", DOCS, ids=[d.name for d in DOCS])
 def test_every_example_runs_as_written_on_a_fresh_make_run_stack(doc: Path, tmp_path: Path) -> None:
     examples = read_examples(doc)

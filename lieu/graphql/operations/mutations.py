@@ -111,9 +111,14 @@ class OperationsMutations:
             )
         )
         context.audit("retryWorkflow", target, "ok", reason)
+        was = (status.name if status else "unknown").lower().replace("_", " ")
         return WorkflowActed(
             id=workflow_id,
-            action="reset to its first workflow task: it runs again from the start",
+            action=(
+                f"{described.workflow_type} {workflow_id} {was}: reset to its first workflow "
+                f"task (history event {first_task}); it runs again from the start with the same "
+                f"input, as run {reset.run_id}"
+            ),
             run_id=reset.run_id,
         )
 

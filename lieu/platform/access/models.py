@@ -1,10 +1,11 @@
-"""API tokens (stored hashed) and the audit log of member-data reads and every write."""
+"""API tokens (stored hashed), the console's sessions and the audit log of member-data reads and
+every write."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lieu.platform.db.base import Base, UTCDateTime, utcnow
@@ -47,3 +48,18 @@ class AuditEntry(Base):
     client_ip: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class ConsoleSession(Base):
+    """A signed-in console visit: the browser's cookie holds a random id whose SHA-256 is this
+    row's key; the row names the token that signed in, so revoking the token ends the session.
+    Shared by every API replica through the database."""
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie's id
+    token_id: Mapped[str] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)

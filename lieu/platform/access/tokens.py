@@ -119,6 +119,12 @@ async def verify(*, session: AsyncSession, secret: str, now: datetime | None = N
     row = await session.get(ApiToken, token_id)
     if row is None or not hmac.compare_digest(row.secret_hash, _digest(secret)):
         raise TokenRejected("the bearer token is not valid")
+    return verify_row(row, now or utcnow())
+
+
+def verify_row(row: ApiToken, now: datetime) -> Verified:
+    """Whom a stored token stands for, once its secret was checked (or a console session
+    opened with it names it); TokenRejected when it is revoked or expired."""
     if row.revoked_at is not None:
         raise TokenRejected(f"token {row.id} was revoked on {row.revoked_at.date().isoformat()}")
     verified = Verified(
@@ -132,7 +138,7 @@ async def verify(*, session: AsyncSession, secret: str, now: datetime | None = N
         ),
         row.expires_at,
     )
-    verified.check_expiry(now or utcnow())
+    verified.check_expiry(now)
     return verified
 
 

@@ -1,0 +1,54 @@
+"""Which console page or action each role may use: exactly what the GraphQL field behind it
+answers to that role (tests/admin/test_admin_access.py compares each entry with the schema), so
+the console never shows plan staff what the API would refuse them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from lieu.admin.pages import page
+from lieu.platform.access.roles import Principal, Role
+
+_STAFF = frozenset({Role.REVIEWER, Role.OPERATIONS})
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A console page (or part, or action) and the GraphQL field that answers the same."""
+
+    field: str  # the Query or Mutation field, as the schema names it
+    roles: frozenset[Role]  # the console roles GraphQL answers it to
+    words: str  # what it is, for a refusal: "search authorizations"
+
+    def allows(self, principal: Principal) -> bool:
+        return principal.role in self.roles
+
+
+SEARCH = Shown("authorizations", _STAFF, "search authorizations")
+ONE = Shown("authorization", _STAFF, "see an authorization")
+QUEUES = {
+    "overdue": Shown("overdueReviews", _STAFF, "see overdue reviews"),
+    "review": Shown("reviewQueue", _STAFF, "see the review queue"),
+    "expiring": Shown("expiringAuthorizations", frozenset({Role.OPERATIONS}), "see expirations"),
+    "stalled": Shown("stalledAuthorizations", frozenset({Role.OPERATIONS}), "see stalled work"),
+}
+ACTIONS = {
+    "cancel": Shown("cancelAuthorization", frozenset({Role.OPERATIONS}), "cancel"),
+    "decide": Shown("decideReview", frozenset({Role.REVIEWER}), "decide a review"),
+}
+EVERY = (SEARCH, ONE, *QUEUES.values(), *ACTIONS.values())
+
+
+def refused(request: Request, principal: Principal, shown: Shown) -> Response:
+    """403: the page says which roles may, as the API's refusal does."""
+    allowed = ", ".join(sorted(role.value for role in shown.roles))
+    return page(
+        request,
+        "refused.html",
+        {"what": shown.words, "role": principal.role.value, "allowed": allowed},
+        principal=principal,
+        status_code=403,
+    )
