@@ -234,3 +234,67 @@ async def test_operations_record_acknowledge_and_resolve_a_grievance(
     assert settled["resolvedAt"] and settled["resolution"] == done["resolution"]
     changed = (await operations(SETTLE, input={**done, "resolution": "other"}))["resolveGrievance"]
     assert changed == {"__typename": "Conflict", "code": "already_resolved"}
+
+
+END = gql(
+    """
+    mutation End($input: EndAuthorizationInput!) {
+      endAuthorization(input: $input) {
+        __typename
+        ... on Authorization { status serviceEnd notices { kind } }
+        ... on Error { message }
+      }
+    }
+    """
+)
+RESPOND = gql(
+    """
+    mutation Respond($input: ReferralResponseInput!) {
+      respondToReferral(input: $input) { ... on Authorization { status } ... on Error { message } }
+    }
+    """
+)
+
+
+async def test_ending_an_active_authorization_sends_a_termination_notice_ten_days_ahead(
+    running: tuple[str, Seeded],
+) -> None:
+    base, seeded = running
+    provider = Session(base, seeded.tokens.provider)
+    reviewer = Session(base, seeded.tokens.reviewer)
+    made = (
+        await provider(
+            REQUEST,
+            input={
+                "cin": ANA,
+                "support": "respite",
+                "serviceStart": TODAY.isoformat(),
+                "quantity": "40",
+                "idempotencyKey": f"end-{uuid.uuid4().hex}",
+                "birthDate": "1945-03-08",
+            },
+        )
+    )["requestAuthorization"]
+    number = made["id"]
+
+    async def pending() -> bool:
+        found = (await reviewer(STATUS, id=number))["authorization"]
+        return found.get("status") == "PENDING_REVIEW"
+
+    await _until(pending, "the request to wait for review")
+    approve = {
+        "authorizationId": number,
+        "idempotencyKey": "approve",
+        "decision": "APPROVE",
+        "reason": "meets criteria",
+    }
+    assert (await reviewer(DECIDE, input=approve))["decideReview"]["status"] == "AWAITING_PROVIDER"
+    accept = {"authorizationId": number, "idempotencyKey": "accept", "accept": True}
+    assert (await provider(RESPOND, input=accept))["respondToReferral"]["status"] == "ACTIVE"
+    ending = {"authorizationId": number, "idempotencyKey": "end", "reason": "moved out of county"}
+    ended = (await reviewer(END, input=ending))["endAuthorization"]
+    assert ended["__typename"] == "Authorization", ended
+    assert ended["status"] == "ACTIVE"  # until the notice has run
+    today = datetime.fromisoformat(ended["serviceEnd"]).date() - timedelta(days=9)
+    assert abs((today - TODAY).days) <= 1  # the plan's date (Pacific) may differ from UTC's
+    assert "TERMINATION" in [notice["kind"] for notice in ended["notices"]]

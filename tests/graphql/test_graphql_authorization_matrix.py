@@ -85,6 +85,7 @@ OPERATIONS = [
     Operation("closeReferral", 'mutation { closeReferral(input: {authorizationId: "A-NONE", idempotencyKey: "k", reason: OTHER}) { __typename } }', {PR, OP}),
     Operation("attachDocument", 'mutation($f: Upload!) { attachDocument(authorizationId: "A-NONE", requirement: "provider_order", file: $f, idempotencyKey: "k") { __typename } }', {PR}, {"f": "not a file part"}),
     Operation("recordNoticeDelivery", 'mutation { recordNoticeDelivery(input: {noticeId: "N-NONE", idempotencyKey: "k", channel: MAIL, status: SENT, at: "2026-12-01T00:00:00Z"}) { __typename } }', {OP}),
+    Operation("endAuthorization", 'mutation { endAuthorization(input: {authorizationId: "A-NONE", idempotencyKey: "k", reason: "moved"}) { __typename } }', {RV, OP}),
     Operation("cancelAuthorization", 'mutation { cancelAuthorization(input: {authorizationId: "A-NONE", idempotencyKey: "k", reason: "dup"}) { __typename } }', {OP}),
     Operation("importMembers", 'mutation { importMembers(jsonl: "not json") { __typename } }', {PA}),
     Operation("createDraft", "mutation($d: JSON!) { createDraft(document: $d) { __typename } }", {PA}, {"d": {"plan": "demo-plan"}}),

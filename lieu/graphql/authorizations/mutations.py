@@ -27,6 +27,7 @@ from lieu.workflows.authorizations.service import AuthorizationRequestError
 from lieu.workflows.authorizations.types import (
     Cancel,
     CloseLoop,
+    EndService,
     ProvideInformation,
     ProviderResponse,
     ReauthorizationRequest,
@@ -99,6 +100,16 @@ class ReasonInput:
     authorization_id: strawberry.ID
     idempotency_key: str = strawberry.field(description=KEY)
     reason: str
+
+
+@strawberry.input
+class EndAuthorizationInput:
+    authorization_id: strawberry.ID
+    idempotency_key: str = strawberry.field(description=KEY)
+    reason: str
+    reason_code: Reason | None = strawberry.field(
+        default=None, description="The coded reason the member's termination notice gives."
+    )
 
 
 @strawberry.input
@@ -282,6 +293,23 @@ class AuthorizationMutations:
             key=input.idempotency_key,
         )
         return await _command(info.context, "closeReferral", str(input.authorization_id), closing)
+
+    @strawberry.mutation(
+        description="End an active authorization before its period is over: the member is sent "
+        "a termination notice and the service continues for 10 days (42 CFR 431.211), then it "
+        "ends. To withdraw one made in error or at the member's request, cancel it instead.",
+        extensions=allow(Role.REVIEWER, Role.OPERATIONS),
+    )
+    async def end_authorization(
+        self, info: Info[Context, None], input: EndAuthorizationInput
+    ) -> AuthorizationResult:
+        ending = EndService(
+            actor=info.context.caller.actor,
+            reason=input.reason,
+            reason_code=input.reason_code.value if input.reason_code is not None else "",
+            key=input.idempotency_key,
+        )
+        return await _command(info.context, "endAuthorization", str(input.authorization_id), ending)
 
     @strawberry.mutation(
         description="Cancel an authorization (what it holds and has not used is released).",

@@ -35,6 +35,7 @@ from lieu.workflows.authorizations.types import (
     Cancel,
     CloseLoop,
     DefinitionRef,
+    EndService,
     FileAppeal,
     ProvideInformation,
     ProviderResponse,
@@ -66,6 +67,7 @@ UPDATES: dict[type, Any] = {
     AttachDocument: AuthorizationWorkflow.attach_document,
     Retry: AuthorizationWorkflow.retry,
     FileAppeal: AuthorizationWorkflow.file_appeal,
+    EndService: AuthorizationWorkflow.end_service,
 }
 
 

@@ -54,6 +54,7 @@ with workflow.unsafe.imports_passed_through():
         AuthorizationState,
         Cancel,
         CloseLoop,
+        EndService,
         FileAppeal,
         LedgerInput,
         Projection,
@@ -93,8 +94,8 @@ class AuthorizationWorkflow:
     Updates (each answers a `Reply`, kept by the caller's idempotency key, which is also the
     update id): `decide`, `extend_review`, `request_information`, `provide_information`,
     `respond`, `report_service`, `request_reauthorization`, `close_loop`, `cancel`,
-    `attach_document`, `retry`, `file_appeal`. Signal: `appeal_decided` (from the appeal's
-    workflow). Queries: `state`, `answered`.
+    `attach_document`, `retry`, `end_service`, `file_appeal`. Signal: `appeal_decided` (from
+    the appeal's workflow). Queries: `state`, `answered`.
     """
 
     @workflow.init
@@ -427,6 +428,15 @@ class AuthorizationWorkflow:
     @retry.validator
     def _validate_retry(self, retry: Retry) -> None:
         self._check(retry)
+
+    @workflow.update
+    async def end_service(self, ending: EndService) -> Reply:
+        """The plan ends an active authorization after the member's advance notice."""
+        return await self._act(ending)
+
+    @end_service.validator
+    def _validate_end_service(self, ending: EndService) -> None:
+        self._check(ending)
 
     @workflow.update
     async def file_appeal(self, filing: FileAppeal) -> Reply:

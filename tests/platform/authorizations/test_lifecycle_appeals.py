@@ -13,11 +13,13 @@ from lieu.platform.appeals.terms import AppealTerms
 from lieu.platform.authorizations.lifecycle import machine
 from lieu.platform.authorizations.lifecycle.actions import (
     AppealDecided,
+    EndService,
     FileAppeal,
     ProviderResponse,
     ReviewDecision,
 )
 from lieu.platform.authorizations.lifecycle.commands import (
+    Notify,
     Project,
     Reserve,
     Reserved,
@@ -26,6 +28,7 @@ from lieu.platform.authorizations.lifecycle.commands import (
 )
 from lieu.platform.authorizations.lifecycle.state import Phase
 from lieu.platform.authorizations.status import Decision, Status
+from lieu.platform.notices.facts import NoticeKind
 from lieu.platform.plans.calendar import CALIFORNIA
 from tests.platform.authorizations.test_lifecycle_machine import Run
 from tests.platform.authorizations.test_lifecycle_managed_care import (
@@ -223,3 +226,44 @@ def test_the_timer_routes_to_the_appeal_window_before_the_phase_s_own_timer() ->
     assert until is not None
     turn = run.feed(TimerFired(until))
     assert run.kinds[-1] == "appeal_window_closed" and turn.state.appeal_until is None
+
+
+def active_respite() -> Run:
+    run = received()
+    run.act(ReviewDecision("um-1", Decision.APPROVE, "meets criteria", roles=UM))
+    run.act(ProviderResponse("org-a", True))
+    assert run.state.status is Status.ACTIVE
+    return run
+
+
+def test_ending_an_active_service_gives_ten_days_notice_then_it_expires() -> None:
+    run = active_respite()
+    run.later(timedelta(days=20))
+    today = CALIFORNIA.local_date(run.now)
+    run.act(EndService("um-2", "the member moved into a nursing facility", "other"), key="end")
+    notice = next(c.facts for c in reversed(run.commands) if isinstance(c, Notify))
+    assert notice.kind is NoticeKind.TERMINATION
+    assert notice.effective_on == today + timedelta(days=10)
+    assert run.state.service_end == today + timedelta(days=9)
+    assert run.state.appealable == "termination" and run.state.phase is Phase.ACTIVE
+    run.timer()  # the end of the notice's last day: it expires
+    assert run.state.status is Status.EXPIRED
+
+
+def test_a_service_that_ends_before_the_notice_would_run_is_left_to_expire() -> None:
+    run = active_respite()
+    end = run.state.service_end
+    assert end is not None
+    late = CALIFORNIA.day_starts(end - timedelta(days=5))
+    refused = machine.refusal(run.state, run.terms, EndService("um-2", "moved", key="e"), now=late)
+    assert refused is not None and refused[0] == "ends_sooner"
+
+
+def test_an_overturned_appeal_of_an_ending_restores_the_authorized_period() -> None:
+    run = active_respite()
+    period_end = run.state.service_end
+    run.act(EndService("um-2", "moved", "other"), key="end")
+    assert run.state.service_end != period_end
+    appeal(run)
+    decided(run, "overturned")
+    assert run.state.service_end == period_end and "ending_withdrawn" in run.kinds

@@ -139,6 +139,17 @@ class Retry:
 
 
 @dataclass(frozen=True)
+class EndService:
+    """The plan ends an active authorization before its period is over: the service goes on
+    until the member's advance notice has run (42 CFR 431.211: 10 days), then it ends."""
+
+    actor: str
+    reason: str
+    reason_code: str = ""  # one of notices.facts.REASONS (default other: the reason's words)
+    key: str = ""
+
+
+@dataclass(frozen=True)
 class FileAppeal:
     """The member, or the provider for the member (`on_behalf`), appeals the adverse
     determination the authorization's last notice of action gave. `terms` are the plan's appeal
@@ -177,6 +188,7 @@ Action = (
     | Cancel
     | AttachDocument
     | Retry
+    | EndService
     | FileAppeal
     | AppealDecided
 )

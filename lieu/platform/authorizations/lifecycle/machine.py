@@ -23,6 +23,7 @@ from lieu.platform.authorizations.lifecycle.actions import (
     AttachDocument,
     Cancel,
     CloseLoop,
+    EndService,
     FileAppeal,
     ProvideInformation,
     ProviderResponse,
@@ -1184,6 +1185,29 @@ def cancel(t: Turn, cancelling: Cancel) -> None:
     _end(t)
 
 
+def end_service(t: Turn, ending: EndService) -> None:
+    """The plan ends the service after the member's advance notice (a termination notice)."""
+    s = t.state
+    ends = _notice_runs_out(t)
+    s.service_end = ends - timedelta(days=1)
+    s.reminded_for = s.service_end  # no reauthorization reminder for a service ending
+    t.message = texts.service_ending(ends, ending.reason)
+    t.note("ending", ending.actor, t.message)
+    t.notify(
+        NoticeKind.TERMINATION,
+        reason_code=ending.reason_code or Reason.OTHER.value,
+        reason=ending.reason,
+        decided_by=ending.actor,
+        effective_on=ends,
+    )
+    t.issue(Publish())
+    t.issue(Project())
+
+
+def _notice_runs_out(t: Turn) -> date:
+    return t.terms.calendar.local_date(t.now) + ADVANCE_NOTICE
+
+
 def window_opened(t: Turn, event: WindowOpened) -> None:
     s = t.state
     if not event.opened:
@@ -1290,6 +1314,7 @@ def appeal_filed(t: Turn, filing: FileAppeal) -> None:
 def appeal_decided(t: Turn, decided: AppealDecided) -> None:
     """The appeal's outcome: an overturn approves (holding on the limits what it approves)."""
     s = t.state
+    appealed = s.appealable
     s.appeal_open = ""
     s.appeal_until, s.appealable = None, ""  # one level of appeal at the plan (438.402(b))
     approve = s.quantity_requested
@@ -1305,6 +1330,12 @@ def appeal_decided(t: Turn, decided: AppealDecided) -> None:
     )
     t.message = texts.APPEAL_WORDS.get(decided.outcome, decided.outcome)
     if decided.outcome not in (Outcome.OVERTURNED.value, Outcome.PARTLY_OVERTURNED.value):
+        t.issue(Project())
+        return
+    if appealed == NoticeKind.TERMINATION.value and s.phase is Phase.ACTIVE and s.period_end:
+        s.service_end = s.period_end  # the ending is undone: the period runs as authorized
+        t.note("ending_withdrawn", decided.decided_by, texts.active(s.service_end))
+        t.issue(Publish())
         t.issue(Project())
         return
     if s.status in ENDED:
@@ -1466,6 +1497,9 @@ RULES: tuple[Rule, ...] = (
          RENEWAL_TERM, _statuses(Status.ACTIVE)),
     Rule(CloseLoop,           _in(Phase.ACTIVE),          close,
          "authorization.closed_loop_referral", _statuses(Status.CLOSED)),
+    Rule(EndService,          _in(Phase.ACTIVE),          end_service,
+         "(42 CFR 431.211: ending a service needs 10 days' advance notice)",
+         _statuses(Status.ACTIVE)),
     Rule(Cancel,              OPEN,                       cancel,
          "(always, before the end)", _statuses(Status.CANCELLED)),
     Rule(WindowOpened,        _in(Phase.REPORTING),       window_opened,
@@ -1678,6 +1712,19 @@ def refusal(
         case CloseLoop():
             if s.phase is not Phase.ACTIVE:
                 return ("not_active", _not_now(s, action))
+        case EndService():
+            if s.phase is not Phase.ACTIVE or s.renewal is not None or s.service_end is None:
+                return (
+                    "not_active",
+                    texts.not_now(s.authorization_id, s.status.value, texts.ONLY_ACTIVE_ENDED),
+                )
+            if not action.reason.strip():
+                return ("reason_required", texts.REASON_REQUIRED)
+            if action.reason_code and action.reason_code not in REASONS:
+                return ("bad_reason_code", texts.unknown_reason(action.reason_code, REASONS))
+            ends = terms.calendar.local_date(now) + ADVANCE_NOTICE if now is not None else None
+            if ends is not None and ends > s.service_end:
+                return ("ends_sooner", texts.ends_on_its_own(s.service_end, ends))
         case Cancel():
             if s.phase not in OPEN:
                 return (

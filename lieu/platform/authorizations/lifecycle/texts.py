@@ -331,6 +331,23 @@ REASON_REQUIRED = "give a reason"
 MODIFY_NEEDS_QUANTITY = "a modification needs a positive quantity"
 POSITIVE_QUANTITY = "the quantity must be positive"
 NOTHING_FAILED = "nothing has failed; there is nothing to retry"
+ONLY_ACTIVE_ENDED = "only an active authorization's service can be ended (cancel it otherwise)"
+
+
+def service_ending(ends: date, reason: str) -> str:
+    return (
+        f"service ends on {ends.isoformat()}, after the member's advance notice "
+        f"(it continues through {(ends - timedelta(days=1)).isoformat()}): {reason}"
+    )
+
+
+def ends_on_its_own(end: date, notice_ends: date) -> str:
+    return (
+        f"the authorization ends on its own on {end.isoformat()}, before ten days' notice would "
+        f"run ({notice_ends.isoformat()}); let it expire"
+    )
+
+
 CLOSED = "it has finished and takes no more actions"
 
 
