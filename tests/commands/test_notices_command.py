@@ -16,14 +16,14 @@ def test_check_renders_every_kind_in_every_language_of_the_shipped_plans(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert run(["notices", "check"]) == 0
-    assert capsys.readouterr().out == "demo-plan: 8 kinds of notice render in en, es\n"
+    assert capsys.readouterr().out == "demo-plan: 10 kinds of notice render in en, es\n"
 
 
 def test_check_of_a_plan_that_adds_vietnamese_names_its_languages(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert run(["notices", "check", "vi-plan", "--dir", str(PLANS)]) == 0
-    assert capsys.readouterr().out == "vi-plan: 8 kinds of notice render in en, es, vi\n"
+    assert capsys.readouterr().out == "vi-plan: 10 kinds of notice render in en, es, vi\n"
 
 
 def test_check_of_broken_templates_lists_each_problem_and_exits_1(

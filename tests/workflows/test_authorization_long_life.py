@@ -100,9 +100,10 @@ async def test_three_years_of_six_month_renewals_keep_every_run_small(w: World) 
     assert len(histories) == RENEWALS + 1, "each renewal starts a new run"
     sizes = [len(history.events) for history in histories]
     assert sizes[0] <= EVENTS_FIRST_RUN and max(sizes[1:]) <= EVENTS_PER_RENEWAL_RUN, sizes
-    # runs do not grow: the last renewal's run holds no more than the second's (the first
-    # renewal run may differ by a timer or two from the state the first run carried)
-    assert sizes[-2] <= sizes[2], f"a later run holds no more than an earlier one: {sizes}"
+    # runs do not grow: the last renewal's run holds no more than the larger of the first two
+    # renewal runs (a run may differ from another by a timer, 3 events, as the test's own
+    # moves and the reminder's timer fall)
+    assert sizes[-2] <= max(sizes[1:3]), f"a later run holds more than the early ones: {sizes}"
     # the projection has the whole timeline, across runs, each entry once
     async with w.sessions() as session:
         seqs = list(
