@@ -176,10 +176,25 @@ async def _appeal_extended_then_overturned(w: World) -> WorkflowHistory:
     return await w.client.get_workflow_handle(appeal_id).fetch_history()
 
 
+async def _respite_projected_at_wait_points(w: World) -> WorkflowHistory:
+    """A respite request modified by a decision sent at once (one projection for the review
+    and its decision, the release with it), accepted, closed (the release with the last)."""
+    member = cin()
+    await enroll(w.engine, member, "ana", county="Los Angeles")
+    handle = await w.request(member, "respite", "40", measure="hours", key="history")
+    await send(handle, decision("um", Decision.MODIFY, "30 hours meet the need", Decimal(30)))
+    await send(handle, ProviderResponse("org-a", True))
+    await send(handle, CloseLoop("org-a", LoopReason.SERVICES_RECEIVED, "done"))
+    await w.advance(timedelta(days=400))
+    await handle.result()
+    return await handle.fetch_history()
+
+
 AUTHORIZATIONS: dict[str, Callable[[World], Awaitable[WorkflowHistory]]] = {
     "appeal_extended_then_overturned": _appeal_extended_then_overturned,
     "respite_appealed_and_overturned": _respite_appealed_and_overturned,
     "respite_deemed_then_reversed": _respite_deemed_then_reversed,
+    "respite_projected_at_wait_points": _respite_projected_at_wait_points,
     "recuperative_care_reported_late": _recuperative_care_reported_late,
     "respite_renewed": _respite_renewed,
 }

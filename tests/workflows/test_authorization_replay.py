@@ -4,6 +4,7 @@ a change that breaks determinism fails here, before it can break running authori
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from pathlib import Path
 
@@ -14,7 +15,12 @@ from temporalio.worker import Replayer
 
 from lieu.workflows.appeals.workflow import AppealWorkflow
 from lieu.workflows.authorizations.types import AuthorizationInput, AuthorizationState
-from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
+from lieu.workflows.authorizations.workflow import (
+    LATE_SERVICE_REPORTS,
+    PROJECT_AT_WAIT_POINTS,
+    REVIEW_OPENS_AT_ONCE,
+    AuthorizationWorkflow,
+)
 from lieu.workflows.converter import data_converter
 from lieu.workflows.elections.workflow import ElectionCycleWorkflow
 from tests.workflows.record_history import HISTORIES, HISTORY
@@ -35,6 +41,7 @@ ENDINGS = {
     "respite_deemed_then_reversed": (COMPLETED, 3),
     "respite_appealed_and_overturned": (COMPLETED, 4),
     "appeal_extended_then_overturned": (COMPLETED, 2),
+    "respite_projected_at_wait_points": (COMPLETED, 3),
     "elections_cycle_continued": (CONTINUED, 1),
 }
 WORKFLOWS = {
@@ -69,6 +76,23 @@ def test_histories_from_before_and_after_the_review_patch_are_kept() -> None:
     assert markers["recuperative_care_review_opens_at_once"] is True
     late = (HISTORIES / "recuperative_care_reported_late.json").read_text()
     assert late.count("EVENT_TYPE_MARKER_RECORDED") == 2  # review-opens-at-once, late-reports
+
+
+def test_a_new_run_records_only_the_newest_patch_which_implies_the_older_ones() -> None:
+    text = (HISTORIES / "respite_projected_at_wait_points.json").read_text()
+    assert patches_marked(text) == [PROJECT_AT_WAIT_POINTS]
+    older = patches_marked((HISTORIES / "recuperative_care_reported_late.json").read_text())
+    assert older == [REVIEW_OPENS_AT_ONCE, LATE_SERVICE_REPORTS]
+
+
+def patches_marked(history: str) -> list[str]:
+    """The ids of the patches a history's markers record, in order."""
+    return [
+        json.loads(base64.b64decode(payload["data"]))["id"]
+        for event in json.loads(history)["events"]
+        if "markerRecordedEventAttributes" in event
+        for payload in event["markerRecordedEventAttributes"]["details"]["patch-data"]["payloads"]
+    ]
 
 
 @workflow.defn(name="Authorization", sandboxed=False)

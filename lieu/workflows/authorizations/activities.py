@@ -23,6 +23,7 @@ from lieu.workflows.authorizations.types import (
     LedgerInput,
     LedgerResult,
     Projection,
+    ReleaseAndProject,
 )
 
 
@@ -51,7 +52,14 @@ class AuthorizationActivities:
 
     def all(self) -> Sequence[Callable[..., Any]]:
         """Every activity of this class, for the worker's registry."""
-        return [self.assess, self.reserve, self.release, self.consume, self.project]
+        return [
+            self.assess,
+            self.reserve,
+            self.release,
+            self.release_and_project,
+            self.consume,
+            self.project,
+        ]
 
     @activity.defn(name="authorizations.assess")
     async def assess(self, request: AssessInput) -> AssessResult:
@@ -110,12 +118,23 @@ class AuthorizationActivities:
     @activity.defn(name="authorizations.release")
     async def release(self, request: LedgerInput) -> LedgerResult:
         """Give back what the authorization holds and will not use."""
+        return await self._release(request, None)
+
+    @activity.defn(name="authorizations.release_and_project")
+    async def release_and_project(self, request: ReleaseAndProject) -> LedgerResult:
+        """Release, and copy the state after it to the database, in one transaction."""
+        return await self._release(request.ledger, request.projection)
+
+    async def _release(self, request: LedgerInput, then: Projection | None) -> LedgerResult:
         definition = await self._definition(request.definition)
         try:
             async with self.writes.begin() as session:
-                return await ledgering.release(
+                released = await ledgering.release(
                     session=session, definition=definition, request=request
                 )
+                if then is not None:
+                    await projection.project(session=session, state=then.state, seq=then.seq)
+                return released
         except (InvalidPosting, IdempotencyConflict) as wrong:
             raise ApplicationError(str(wrong), type="bad_posting", non_retryable=True) from None
 

@@ -143,3 +143,11 @@ class Projection:
 
     state: AuthorizationState
     seq: int
+
+
+@dataclass(frozen=True)
+class ReleaseAndProject:
+    """A release on the ledger and the projection of the state after it, in one transaction."""
+
+    ledger: LedgerInput
+    projection: Projection

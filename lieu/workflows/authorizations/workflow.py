@@ -20,6 +20,7 @@ from temporalio.workflow import ParentClosePolicy
 with workflow.unsafe.imports_passed_through():
     from lieu.platform.authorizations.lifecycle import machine
     from lieu.platform.authorizations.lifecycle.commands import (
+        RESULT_COMMANDS,
         Acted,
         Assess,
         Assessed,
@@ -61,6 +62,7 @@ with workflow.unsafe.imports_passed_through():
         ProvideInformation,
         ProviderResponse,
         ReauthorizationRequest,
+        ReleaseAndProject,
         Reply,
         RequestInformation,
         Retry,
@@ -84,6 +86,11 @@ MANAGED_CARE_RULES = "managed-care-rules"
 # An adverse determination keeps the run open for the 60 days it may be appealed in, and an
 # appeal runs as a child workflow whose outcome comes back as a signal.
 APPEALS = "appeals"
+# The projection is written once per wait point (every turn since the last wait in one write),
+# inside the ledger's transaction when a release comes first: asked once, at the start of each
+# run, first. A run that takes it started under code with every patch above, so it implies
+# them without asking (`_patched`): a new run records one marker, not six.
+PROJECT_AT_WAIT_POINTS = "project-at-wait-points"
 KEPT_TIMELINE = 20  # timeline entries carried into the next run (all are projected already)
 
 
@@ -121,15 +128,19 @@ class AuthorizationWorkflow:
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at: datetime | None = None
         self._fired = False
+        self._at_wait_points = False  # PROJECT_AT_WAIT_POINTS, asked when the run starts
+        self._unprojected = False  # a turn asked for a projection not written yet
+        self._with_release = False  # …and it may be written with the turn's release
 
     # --- the run ---------------------------------------------------------------------------
 
     @workflow.run
     async def run(self, request: AuthorizationInput) -> AuthorizationState:
+        self._at_wait_points = workflow.patched(PROJECT_AT_WAIT_POINTS)
         self._terms = replace(
             self._terms,
-            managed_care_rules=workflow.patched(MANAGED_CARE_RULES),
-            appeals=workflow.patched(APPEALS),
+            managed_care_rules=self._patched(MANAGED_CARE_RULES),
+            appeals=self._patched(APPEALS),
         )
         if request.carried is None:
             await self._feed(Started(workflow.now()))
@@ -143,6 +154,8 @@ class AuthorizationWorkflow:
             if due is not None and due <= now:
                 await self._feed(TimerFired(now))
                 continue
+            if await self._flush():
+                continue  # commands may have come in while it was written
             if self._s.continue_as_new or workflow.info().is_continue_as_new_suggested():
                 await workflow.wait_condition(
                     lambda: workflow.all_handlers_finished() or bool(self._inbox)
@@ -156,19 +169,32 @@ class AuthorizationWorkflow:
         while self._inbox:  # sent as it ended: each gets its refusal
             key, action = self._inbox.pop(0)
             await self._feed(Acted(workflow.now(), action, key), key)
+        await self._flush()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return snapshot(self._s)
+
+    def _patched(self, patch: str) -> bool:
+        """Whether this run takes `patch` (older than PROJECT_AT_WAIT_POINTS, which implies it;
+        a history from before that patch asks for each as it was recorded)."""
+        return self._at_wait_points or workflow.patched(patch)
 
     async def _feed(self, event: Event, key: str = "") -> None:
         """Advance the machine, then carry out its commands; a result feeds the next turn."""
         turn = machine.advance(self._s, self._terms, event)
         self._s = turn.state
-        if key and turn.commands and (turn.waits or workflow.patched(ANSWER_AFTER_EFFECTS)):
+        if key and turn.commands and (turn.waits or self._patched(ANSWER_AFTER_EFFECTS)):
             # the caller reads what it changed (ledger, projection) as soon as it has the answer
             self._held.add(key)
         self._disarm_if_stale()
+        commands = turn.commands
+        if self._at_wait_points and any(isinstance(c, Project) for c in commands):
+            # written at the next wait point (`_flush`), or with this turn's release when the
+            # turn ends there (a result would start another turn, with more to project)
+            self._unprojected = True
+            commands = [c for c in commands if not isinstance(c, Project)]
+            self._with_release = not any(isinstance(c, RESULT_COMMANDS) for c in commands)
         try:
-            for command in turn.commands:
+            for command in commands:
                 result = await self._carry_out(command)
                 if result is not None:
                     await self._feed(result)
@@ -200,10 +226,18 @@ class AuthorizationWorkflow:
                         AuthorizationActivities.consume, self._ledger(command)
                     )
                     return Consumed(workflow.now(), used.quantity, used.message)
+                case Release() if self._unprojected and self._with_release:
+                    # the state after this turn is known already: one transaction for both
+                    projection = self._projection()
+                    await self._activity(
+                        AuthorizationActivities.release_and_project,
+                        ReleaseAndProject(self._ledger(command), projection),
+                    )
+                    self._projected(projection)
                 case Release():
                     await self._activity(AuthorizationActivities.release, self._ledger(command))
                 case LegacyProject():
-                    if not workflow.patched(REVIEW_OPENS_AT_ONCE):
+                    if not self._patched(REVIEW_OPENS_AT_ONCE):
                         await self._project()
                 case Project():
                     await self._project()
@@ -215,7 +249,7 @@ class AuthorizationWorkflow:
                 case Notify():
                     await self._activity(NoticeActivities.issue, command.facts)
                 case LateReportsWindow():
-                    return WindowOpened(workflow.now(), workflow.patched(LATE_SERVICE_REPORTS))
+                    return WindowOpened(workflow.now(), self._patched(LATE_SERVICE_REPORTS))
                 case StartAppeal():
                     await workflow.start_child_workflow(
                         AppealWorkflow.run,
@@ -238,13 +272,30 @@ class AuthorizationWorkflow:
         )
 
     async def _project(self) -> None:
+        projection = self._projection()
+        await self._activity(AuthorizationActivities.project, projection)
+        self._projected(projection)
+
+    def _projection(self) -> Projection:
+        """The state with the timeline entries the database does not have yet."""
         s = self._s
         fresh = s.timeline[max(s.projected - s.timeline_dropped, 0) :]
-        await self._activity(
-            AuthorizationActivities.project,
-            Projection(state=snapshot(s, fresh), seq=s.seq),
-        )
-        s.projected = s.seq  # bookkeeping only: what the database has
+        return Projection(state=snapshot(s, fresh), seq=s.seq)
+
+    def _projected(self, projection: Projection) -> None:
+        self._s.projected = projection.seq  # bookkeeping only: what the database has
+        self._unprojected = False
+
+    async def _flush(self) -> bool:
+        """Write the projection a turn asked for before the workflow waits (the answers of
+        the commands that changed it wait for it too); True when it ran."""
+        if not self._unprojected:
+            return False
+        result = await self._carry_out(Project())
+        self._unprojected = False  # written, or failed for good: the failure's turn goes on
+        if result is not None:
+            await self._feed(result)
+        return True
 
     def _assess(self, command: Assess) -> AssessInput:
         return AssessInput(
@@ -327,7 +378,9 @@ class AuthorizationWorkflow:
         key = action.key
         if key not in self._s.answers:
             self._inbox.append((key, action))
-        await workflow.wait_condition(lambda: key in self._s.answers and key not in self._held)
+        await workflow.wait_condition(
+            lambda: key in self._s.answers and key not in self._held and not self._unprojected
+        )
         return self._s.answers[key]
 
     @workflow.update
