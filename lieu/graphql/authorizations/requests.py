@@ -107,6 +107,7 @@ class RequestMutations:
                 task_queue=context.runtime.settings.task_queue,
                 definitions=context.definitions,
                 principal=caller,
+                in_force=context.runtime.in_force,
             )
         except AuthorizationRequestError as refusal:
             context.audit("requestAuthorization", target, "refused", refusal.message)

@@ -16,6 +16,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from lieu.platform.access.eligibility_check import NoDefinitionInForce, definition_in_force
+from lieu.platform.access.in_force import VersionsInForce
 from lieu.platform.access.members import MemberNotVisible, visible_member
 from lieu.platform.access.roles import Principal
 from lieu.platform.authorizations.ledgering import limit_specs
@@ -122,9 +123,11 @@ async def prepare(
     received_at: datetime,
     definitions: PinnedDefinitions | None = None,
     principal: Principal | None = None,
+    in_force: VersionsInForce | None = None,
 ) -> AuthorizationInput:
     """Check a request and pin the definition in force on its date of service: the member (as
-    `principal` may see them), the measure, the quantity, the retroactive term, the limits.
+    `principal` may see them), the measure, the quantity, the retroactive term, the limits;
+    with `in_force`, which version is in force may come from its cache.
     Raises `AuthorizationRequestError` with what to fix."""
     try:
         if principal is not None:
@@ -152,6 +155,7 @@ async def prepare(
             plan=request.plan,
             support=request.support,
             on=start,
+            in_force=in_force,
         )
     except NoDefinitionInForce as none:
         raise AuthorizationRequestError("no_definition", str(none)) from None
@@ -217,6 +221,7 @@ async def request_authorization(
     definitions: PinnedDefinitions | None = None,
     principal: Principal | None = None,
     received_at: datetime | None = None,
+    in_force: VersionsInForce | None = None,
 ) -> Handle:
     """Start the authorization's workflow; the same idempotency key finds the one it started
     (running or ended) and never starts a second."""
@@ -230,6 +235,7 @@ async def request_authorization(
                 received_at=received_at or datetime.now(UTC),
                 definitions=definitions or DEFINITIONS,
                 principal=principal,
+                in_force=in_force,
             )
     except AuthorizationRequestError:
         # a resend may no longer pass the checks it passed (a day later, a limit since used):
