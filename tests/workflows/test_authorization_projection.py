@@ -1,15 +1,31 @@
 """The projection is written once per wait point, with the release when one comes first, and
-an answer still comes only once what its command changed is in the database."""
+an answer still comes only once what its command changed is in the database; the benchmark's
+floor does the Temporal work of the bench's authorization, counted here on lieu's real run."""
 
 from __future__ import annotations
 
-import pytest
-from temporalio.client import WorkflowHandle
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
 
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.client import Client, WorkflowHandle
+from temporalio.worker import Worker
+
+from benchmarks import authorizations as bench
+from benchmarks import bare_workflow
+from lieu.platform.access.in_force import VersionsInForce
 from lieu.platform.authorizations.models import AuthorizationRecord
 from lieu.platform.authorizations.status import Decision, Status
+from lieu.platform.db.engine import create_engine, create_session_factory
+from lieu.settings import Settings
+from lieu.workflows import registry
 from lieu.workflows.authorizations.service import act
 from lieu.workflows.authorizations.types import ProviderResponse
+from lieu.workflows.client import connect
+from lieu.workflows.devserver import DevServer
 from tests.workflows.acting import decision
 from tests.workflows.authorizations import World, cin, enroll, settle
 
@@ -48,3 +64,59 @@ async def test_each_answer_comes_once_the_database_has_the_state_it_made(w: Worl
         "authorizations.project",  # decided
         "authorizations.project",  # accepted
     ]
+
+
+@pytest.fixture
+async def bench_world(
+    temporal_dev_server: DevServer, tmp_path: Path
+) -> AsyncIterator[tuple[Client, AsyncEngine]]:
+    """The bench's database (its plan, members and definitions) and a real dev server (the
+    bench's requests set lieu's search attributes, which the time-skipping server lacks)."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/bench.db"
+    await bench._prepare(url, ["00000001B"])
+    engine = create_engine(url)
+    try:
+        address = {"LIEU_TEMPORAL_ADDRESS": temporal_dev_server.address}
+        yield await connect(Settings.from_env(address)), engine
+    finally:
+        await engine.dispose()
+
+
+async def test_the_floor_does_the_temporal_work_of_the_benchs_authorization(
+    bench_world: tuple[Client, AsyncEngine], settings: Settings
+) -> None:
+    client, engine = bench_world
+    queue = f"bench-{uuid.uuid4().hex[:6]}"
+    sessions = create_session_factory(engine)
+    # the bench sends the decision at once; started before any worker polls, it is surely in
+    # the first workflow task, so the count below does not depend on timing
+    one = asyncio.create_task(
+        bench.one_lieu(client, sessions, VersionsInForce(0), "00000001B", queue)
+    )
+    await asyncio.sleep(1.0)
+    assert not one.done()
+    deps = registry.dependencies(settings.with_(task_queue=queue), engine)
+    async with Worker(
+        client,
+        task_queue=queue,
+        workflows=list(registry.workflows()),
+        activities=list(registry.activities(deps)),
+        workflow_runner=registry.workflow_runner(),
+    ):
+        number = await asyncio.wait_for(one, 60)
+    handle = client.get_workflow_handle(number)
+    activities = await _activities(handle)
+    assert activities == [
+        "authorizations.assess",
+        "authorizations.reserve",
+        "authorizations.project",  # reviewed: the review opened and was decided
+        "authorizations.project",  # active
+        "authorizations.release_and_project",  # closed: the unused hours go back
+    ]
+    assert len(activities) == bare_workflow.ACTIVITIES
+    updates = [
+        e
+        for e in (await handle.fetch_history()).events
+        if e.HasField("workflow_execution_update_accepted_event_attributes")
+    ]
+    assert len(updates) == bare_workflow.UPDATES
