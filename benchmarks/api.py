@@ -26,10 +26,8 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -48,7 +46,7 @@ from typing import Any
 
 import asyncpg
 
-from lieu.commands.errors import CommandError
+from benchmarks.report_json import BenchError, add_json_options, earlier_table, machine
 from lieu.platform.access.roles import Role
 from lieu.platform.access.tokens import issue_token
 from lieu.platform.authorizations.projection import project
@@ -83,11 +81,6 @@ SERVERS = ("lieu", "minimal")
 CPU_TARGET = 3.0  # lieu's CPU per request, at most this many times the minimal endpoint's
 P99_TARGET_MS = 10.0  # single client
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-class BenchError(CommandError):
-    """The benchmark cannot run here; the message says why and what to do (`lieu bench api`
-    prints it as one line and exits 1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -576,25 +569,6 @@ def table(summary: list[dict[str, Any]], arguments: dict[str, Any], measured_on:
     return "\n".join(lines)
 
 
-def machine() -> dict[str, Any]:
-    """What the figures were measured on."""
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "host": socket.gethostname(),
-        "cpu": model,
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
-
-
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="lieu bench api", description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -615,14 +589,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
         default=0,
         help="lieu's port (the minimal endpoint takes the next); default free ones",
     )
-    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
-    parser.add_argument(
-        "--table-from",
-        type=Path,
-        default=None,
-        metavar="JSON",
-        help="print the table of an earlier run's --json file, measuring nothing",
-    )
+    add_json_options(parser)
     parser.add_argument(
         "--quick",
         action="store_true",
@@ -649,15 +616,7 @@ def run(argv: list[str]) -> str:
     """Run the benchmark; return its markdown table (and write --json when asked)."""
     args = parse(argv)
     if args.table_from is not None:
-        try:
-            earlier = json.loads(args.table_from.read_text("utf-8"))
-            return table(earlier["summary"], earlier["arguments"], earlier["date"])
-        except (OSError, ValueError, KeyError, TypeError) as unreadable:
-            why = unreadable.strerror if isinstance(unreadable, OSError) else repr(unreadable)
-            raise BenchError(
-                f"cannot read {args.table_from} as the JSON of a `lieu bench api --json` run "
-                f"({why}); run the benchmark with --json PATH to make one"
-            ) from None
+        return earlier_table(args.table_from, "api", table)
     cores = cores_of(args)
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="lieu-bench-api-") as folder:

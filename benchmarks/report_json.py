@@ -1,0 +1,66 @@
+"""What the benchmarks that write JSON share: `--json` and `--table-from`, their errors, and
+the machine a run was measured on (the README's tables are printed again from that JSON)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lieu.commands.errors import CommandError
+
+
+class BenchError(CommandError):
+    """The benchmark cannot run here; the message says why and what to do (`lieu bench`
+    prints it as one line and exits 1)."""
+
+
+def add_json_options(parser: argparse.ArgumentParser) -> None:
+    """`--json PATH` (write the results) and `--table-from JSON` (print an earlier run's)."""
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--table-from",
+        type=Path,
+        default=None,
+        metavar="JSON",
+        help="print the table of an earlier run's --json file, measuring nothing",
+    )
+
+
+def earlier_table(
+    path: Path, benchmark: str, table: Callable[[list[dict[str, Any]], dict[str, Any], str], str]
+) -> str:
+    """The table of the run whose `--json` file is `path` (its summary, arguments and date)."""
+    try:
+        earlier = json.loads(path.read_text("utf-8"))
+        return table(earlier["summary"], earlier["arguments"], earlier["date"])
+    except (OSError, ValueError, KeyError, TypeError) as unreadable:
+        why = unreadable.strerror if isinstance(unreadable, OSError) else repr(unreadable)
+        raise BenchError(
+            f"cannot read {path} as the JSON of a `lieu bench {benchmark} --json` run ({why}); "
+            "run the benchmark with --json PATH to make one"
+        ) from None
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "host": socket.gethostname(),
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
