@@ -8,6 +8,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,6 +17,7 @@ from temporalio.worker import Worker
 
 from benchmarks import authorizations as bench
 from benchmarks import bare_workflow
+from benchmarks.bare_workflow import BareAuthorization, noop
 from lieu.platform.access.in_force import VersionsInForce
 from lieu.platform.authorizations.models import AuthorizationRecord
 from lieu.platform.authorizations.status import Decision, Status
@@ -88,35 +90,46 @@ async def test_the_floor_does_the_temporal_work_of_the_benchs_authorization(
     client, engine = bench_world
     queue = f"bench-{uuid.uuid4().hex[:6]}"
     sessions = create_session_factory(engine)
-    # the bench sends the decision at once; started before any worker polls, it is surely in
-    # the first workflow task, so the count below does not depend on timing
-    one = asyncio.create_task(
+    # the bench sends the decision at once (and the floor its first update): started before
+    # any worker polls, each is surely in its first workflow task, so the counts below do not
+    # depend on timing
+    lieu = asyncio.create_task(
         bench.one_lieu(client, sessions, VersionsInForce(0), "00000001B", queue)
     )
+    floor = asyncio.create_task(bench.one_floor(client, queue))
     await asyncio.sleep(1.0)
-    assert not one.done()
+    assert not lieu.done() and not floor.done()
     deps = registry.dependencies(settings.with_(task_queue=queue), engine)
     async with Worker(
         client,
         task_queue=queue,
-        workflows=list(registry.workflows()),
-        activities=list(registry.activities(deps)),
-        workflow_runner=registry.workflow_runner(),
+        workflows=[*registry.workflows(), BareAuthorization],
+        activities=[*registry.activities(deps), noop],
+        workflow_runner=registry.workflow_runner("benchmarks"),
     ):
-        number = await asyncio.wait_for(one, 60)
-    handle = client.get_workflow_handle(number)
-    activities = await _activities(handle)
-    assert activities == [
+        numbers = await asyncio.wait_for(asyncio.gather(lieu, floor), 60)
+    ran = [await _work(client.get_workflow_handle(number)) for number in numbers]
+    assert ran[0]["activities"] == [
         "authorizations.assess",
         "authorizations.reserve",
         "authorizations.project",  # reviewed: the review opened and was decided
         "authorizations.project",  # active
         "authorizations.release_and_project",  # closed: the unused hours go back
     ]
-    assert len(activities) == bare_workflow.ACTIVITIES
-    updates = [
-        e
-        for e in (await handle.fetch_history()).events
-        if e.HasField("workflow_execution_update_accepted_event_attributes")
-    ]
-    assert len(updates) == bare_workflow.UPDATES
+    assert len(ran[1]["activities"]) == bare_workflow.ACTIVITIES == len(ran[0]["activities"])
+    assert ran[1]["updates"] == bare_workflow.UPDATES == ran[0]["updates"]
+    assert ran[1]["workflow tasks"] == ran[0]["workflow tasks"]
+
+
+async def _work(handle: WorkflowHandle) -> dict[str, Any]:  # type: ignore[type-arg]
+    """What a workflow asked of Temporal: its activities, updates and workflow tasks."""
+    events = (await handle.fetch_history()).events
+    return {
+        "activities": await _activities(handle),
+        "updates": sum(
+            e.HasField("workflow_execution_update_accepted_event_attributes") for e in events
+        ),
+        "workflow tasks": sum(
+            e.HasField("workflow_task_completed_event_attributes") for e in events
+        ),
+    }
