@@ -117,3 +117,26 @@ def test_lieu_bench_authorizations_quick_measures_one_and_two_workers_and_reprin
     )
     assert again.returncode == 0, again.stderr
     assert again.stdout == done.stdout
+
+
+def test_the_readme_shows_the_authorizations_table_printed_from_its_json() -> None:
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lieu",
+            "bench",
+            "authorizations",
+            "--table-from",
+            str(root / "benchmarks/results/authorizations.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith("|")]
+    assert len(rows) >= 4  # the header, its rule, and a row per database and worker count
+    readme = (root / "README.md").read_text("utf-8")
+    assert all(row in readme for row in rows), "regenerate the README's table from the JSON"
