@@ -48,13 +48,21 @@ def kill(process: subprocess.Popen[bytes]) -> None:
 @contextmanager
 def worker_process(env: WorkerEnv) -> Iterator[subprocess.Popen[bytes]]:
     """A worker for the block; stopped with SIGTERM (graceful) at the end if still running."""
-    process = spawn_worker(env)
+    with stopped_at_the_end(spawn_worker(env)) as process:
+        yield process
+
+
+@contextmanager
+def stopped_at_the_end(
+    process: subprocess.Popen[bytes], seconds: float = 30
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`process` for the block; SIGTERM at the end if still running, SIGKILL after `seconds`."""
     try:
         yield process
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
             try:
-                process.wait(30)
+                process.wait(seconds)
             except subprocess.TimeoutExpired:
                 kill(process)

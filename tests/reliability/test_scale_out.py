@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -36,9 +33,8 @@ from lieu.platform.members.service import upsert_member
 from lieu.settings import Settings
 from lieu.workflows.converter import data_converter
 from lieu.workflows.devserver import DevServer, port_is_open
-from tests.conftest import create_postgres_database, drop_postgres_database
 from tests.graphql.graphql_stack import Tokens, issue_tokens, member_facts, seed
-from tests.workers import WorkerEnv, kill, spawn_worker
+from tests.workers import WorkerEnv, kill, spawn_worker, stopped_at_the_end
 
 pytestmark = [pytest.mark.temporal, pytest.mark.postgres]
 
@@ -92,11 +88,10 @@ def _free_ports(count: int) -> list[int]:
     return found
 
 
-@contextmanager
-def _api(env: dict[str, str], port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`lieu api --port PORT`, as its own process group; killed at the end if still alive."""
+def _api(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """`lieu api --port PORT`, in its own process group (to be killed with it)."""
     with log.open("ab") as out:
-        process = subprocess.Popen(
+        return subprocess.Popen(
             [sys.executable, "-m", "lieu", "api", "--port", str(port)],
             env=env,
             stdout=out,
@@ -104,15 +99,6 @@ def _api(env: dict[str, str], port: int, log: Path) -> Iterator[subprocess.Popen
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                kill(process)
 
 
 class Clients:
@@ -239,17 +225,8 @@ async def _listed(temporal: Client, seconds: float = 15.0) -> list[str]:
         await asyncio.sleep(0.3)
 
 
-@pytest.fixture
-async def postgres_database() -> AsyncIterator[str]:
-    url = await create_postgres_database()
-    try:
-        yield url
-    finally:
-        await drop_postgres_database(url)
-
-
 async def test_two_apis_and_two_workers_lose_and_repeat_nothing_when_one_of_each_dies(
-    postgres_database: str, tmp_path: Path
+    postgres_url: str, tmp_path: Path
 ) -> None:
     temporal_port, *api_ports = _free_ports(3)
     server = DevServer(port=temporal_port, ui_port=None, log_file=tmp_path / "temporal.log")
@@ -257,14 +234,14 @@ async def test_two_apis_and_two_workers_lose_and_repeat_nothing_when_one_of_each
     queue = f"scale-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
-        "LIEU_DATABASE_URL": postgres_database,
+        "LIEU_DATABASE_URL": postgres_url,
         "LIEU_TEMPORAL_ADDRESS": server.address,
         "LIEU_TASK_QUEUE": queue,
         "LIEU_DATA_DIR": str(tmp_path / "lieu"),
         "LIEU_LOG_LEVEL": "warning",
     }
     settings = Settings.from_env(env)
-    engine = create_engine(postgres_database)
+    engine = create_engine(postgres_url)
     workers = []
     try:
         await migrate_database(settings)
@@ -275,11 +252,11 @@ async def test_two_apis_and_two_workers_lose_and_repeat_nothing_when_one_of_each
                 facts = member_facts("ana", county="Sacramento")
                 await upsert_member(session=session, plan="demo-plan", cin=cin, facts=facts)
         tokens = await issue_tokens(engine)
-        worker_env = WorkerEnv(postgres_database, server.address, queue)
+        worker_env = WorkerEnv(postgres_url, server.address, queue)
         workers = [spawn_worker(worker_env) for _ in range(2)]
         with (
-            _api(env, api_ports[0], tmp_path / "api-0.log") as doomed,
-            _api(env, api_ports[1], tmp_path / "api-1.log"),
+            stopped_at_the_end(_api(env, api_ports[0], tmp_path / "api-0.log"), 20) as doomed,
+            stopped_at_the_end(_api(env, api_ports[1], tmp_path / "api-1.log"), 20),
         ):
             bases = [f"http://127.0.0.1:{port}" for port in api_ports]
             call = Clients(bases, tokens)
@@ -296,9 +273,8 @@ async def test_two_apis_and_two_workers_lose_and_repeat_nothing_when_one_of_each
             kill(doomed)  # mid-run: half the requests are in, commands are in flight
             kill(workers[0])
             finished = await asyncio.wait_for(asyncio.gather(*running), 80)
-            # the clients did meet the dead API, and went on through the other one
-            assert any("Connect" in why for why in call.resent), call.resent
-            assert call.alive == bases[1:]
+            # the clients did meet the dead API (cut off, or refused), and went on without it
+            assert call.resent and call.alive == bases[1:], call.resent
             assert sorted(finished) == sorted(numbers) and len(set(finished)) == AUTHORIZATIONS
 
             # every authorization once in Temporal and once in the database, where it belongs
