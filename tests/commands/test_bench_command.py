@@ -81,21 +81,7 @@ def test_lieu_bench_authorizations_quick_measures_one_and_two_workers_and_reprin
     tmp_path: Path,
 ) -> None:
     results = tmp_path / "authorizations.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "lieu",
-            "bench",
-            "authorizations",
-            "--quick",
-            "--json",
-            str(results),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+    done = _bench_authorizations("--quick", "--json", str(results), timeout=240)
     assert done.returncode == 0, done.stderr
     report = json.loads(results.read_text())
     rows = {(row["database"], row["workers"]): row for row in report["summary"]}
@@ -109,34 +95,27 @@ def test_lieu_bench_authorizations_quick_measures_one_and_two_workers_and_reprin
     assert all(pinned <= r["activities"] < pinned + 1 for r in report["runs"])
     assert rows[("sqlite", 1)]["vs_floor"] > 0 and rows[("sqlite", 2)]["lieu_scaling"] > 0
     assert all(r["worker_cpu_ms"] > 0 and r["temporal_cpu_ms"] > 0 for r in report["runs"])
-    again = subprocess.run(
-        [sys.executable, "-m", "lieu", "bench", "authorizations", "--table-from", str(results)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    again = _bench_authorizations("--table-from", str(results))
     assert again.returncode == 0, again.stderr
     assert again.stdout == done.stdout
 
 
 def test_the_readme_shows_the_authorizations_table_printed_from_its_json() -> None:
     root = Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "lieu",
-            "bench",
-            "authorizations",
-            "--table-from",
-            str(root / "benchmarks/results/authorizations.json"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
+    done = _bench_authorizations(
+        "--table-from", str(root / "benchmarks/results/authorizations.json")
     )
     assert done.returncode == 0, done.stderr
     rows = [line for line in done.stdout.splitlines() if line.startswith("|")]
     assert len(rows) >= 4  # the header, its rule, and a row per database and worker count
     readme = (root / "README.md").read_text("utf-8")
     assert all(row in readme for row in rows), "regenerate the README's table from the JSON"
+
+
+def _bench_authorizations(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lieu", "bench", "authorizations", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
