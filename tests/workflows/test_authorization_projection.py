@@ -97,7 +97,7 @@ async def test_the_floor_does_the_temporal_work_of_the_benchs_authorization(
         bench.one_lieu(client, sessions, VersionsInForce(0), "00000001B", queue)
     )
     floor = asyncio.create_task(bench.one_floor(client, queue))
-    await asyncio.sleep(1.0)
+    await asyncio.sleep(2.0)
     assert not lieu.done() and not floor.done()
     deps = registry.dependencies(settings.with_(task_queue=queue), engine)
     async with Worker(
