@@ -5,6 +5,7 @@ expedited appeal is resolved in 72 hours or the plan's appeal process is exhaust
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from decimal import Decimal
 
@@ -62,10 +63,15 @@ async def notices_of(w: World, appeal_id: str) -> list[Notice]:
 
 
 async def record_of(w: World, appeal_id: str) -> AppealRecord:
-    async with w.sessions() as session:
-        record = await session.get(AppealRecord, appeal_id)
-        assert record is not None
-        return record
+    # the appeal's own workflow writes its record as its first step, which the answer to the
+    # filing does not wait for (the filing's answer comes from the authorization's workflow)
+    for _ in range(200):
+        async with w.sessions() as session:
+            record = await session.get(AppealRecord, appeal_id)
+        if record is not None:
+            return record
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"appeal {appeal_id} was never recorded")
 
 
 async def test_an_overturned_appeal_approves_the_denied_request(w: World) -> None:
