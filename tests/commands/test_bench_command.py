@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -11,6 +13,7 @@ import pytest
 
 from lieu.cli import run
 from lieu.commands.bench import available, run_benchmark
+from tests.database_templates import POSTGRES_ADMIN_DSN, postgres_admin
 
 
 def test_benchmarks_are_the_modules_with_a_run_or_main_function(tmp_path: Path) -> None:
@@ -50,7 +53,7 @@ def test_lieu_bench_eligibility_quick_prints_a_markdown_table() -> None:
         assert engine in table
     assert "| 2,000 |" in table and "| 6,000 |" in table
     assert "0 disagreement(s)" in table
-    assert "rep 1/1" in done.stderr
+    assert "round 1/1" in done.stderr
 
 
 def test_a_benchmark_imports_its_sibling_modules_from_any_working_directory(
@@ -72,3 +75,42 @@ def test_a_benchmark_imports_its_sibling_modules_from_any_working_directory(
         monkeypatch.delitem(sys.modules, name)
     assert run_benchmark("timed", [], suite) == 0
     assert capsys.readouterr().out.strip() == "| 7 |"
+
+
+@pytest.mark.bench
+@pytest.mark.postgres
+def test_lieu_bench_ledger_quick_grants_exactly_the_caps_against_its_ceiling(
+    tmp_path: Path,
+) -> None:
+    async def reachable() -> None:  # skips, or fails on CI, when the server is down
+        await (await postgres_admin()).close()
+
+    asyncio.run(reachable())
+    report = tmp_path / "ledger.json"
+    command = ["bench", "ledger", "--quick", "--postgres", POSTGRES_ADMIN_DSN]
+    done = subprocess.run(
+        [sys.executable, "-m", "lieu", *command, "--json", str(report)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    measured = json.loads(report.read_text())
+    assert [(r["database"], r["scenario"]) for r in measured["summary"]] == [
+        ("SQLite (WAL)", "one account"),
+        ("SQLite (WAL)", "20 accounts"),
+        ("PostgreSQL", "one account"),
+        ("PostgreSQL", "20 accounts"),
+    ]
+    runs = measured["runs"]
+    assert {(r["contender"], r["rep"]) for r in runs} == {("ceiling", 1), ("ledger", 1)}
+    # both contenders grant every unit of the caps and not one more
+    assert all(r["granted"] == r["cap"] == 80 and r["overspend"] == 0 for r in runs), runs
+    assert all(r["per_second"] > 0 for r in runs)
+    again = subprocess.run(  # the README's table is printed again from the JSON
+        [sys.executable, "-m", "lieu", "bench", "ledger", "--table-from", str(report)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert again.returncode == 0 and again.stdout == done.stdout, again.stderr
