@@ -32,7 +32,8 @@ install: $(STAMP)
 # pip from pyproject.toml's ranges in a tenth of the time (on a fresh machine, with no cache,
 # ~15 s instead of ~3 min). uv itself is put into the venv by the system's pip (`pip --python`,
 # pip >= 22.3) or, without one, by the venv's own ensurepip; the venv also gets pip for whoever
-# wants it (`.venv/bin/python -m pip`).
+# wants it (`.venv/bin/python -m pip`). --compile-bytecode: like pip, write the .pyc files at
+# install time, not in every test process that first imports a module.
 #
 # The GraphQL explorer's assets (GraphiQL, React) come from npm, pinned by package-lock.json, and
 # are copied into lieu/graphql/explorer/static/ so lieu serves them itself (no CDN).
@@ -44,7 +45,7 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(BIN)/uv || $(PYTHON) -m pip --python $(BIN)/python install --quiet \
 	  --disable-pip-version-check uv==$(UV_VERSION) || { $(BIN)/python -m ensurepip --upgrade \
 	  && $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION); }
-	$(BIN)/uv pip install --python $(BIN)/python --quiet -e '.[dev]' pip
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -e '.[dev]' pip
 	touch $(STAMP)
 
 # Debian packages the browser and compose tests use (they skip, saying why, without them), and
