@@ -25,10 +25,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,7 +46,8 @@ from typing import Any
 
 import asyncpg
 
-from benchmarks.report_json import BenchError, add_json_options, earlier_table, machine
+from benchmarks.rounds import interleaved, median, ratio, read_results, results_path, write_results
+from lieu.commands.errors import CommandError
 from lieu.platform.access.roles import Role
 from lieu.platform.access.tokens import issue_token
 from lieu.platform.authorizations.projection import project
@@ -81,6 +82,11 @@ SERVERS = ("lieu", "minimal")
 CPU_TARGET = 3.0  # lieu's CPU per request, at most this many times the minimal endpoint's
 P99_TARGET_MS = 10.0  # single client
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class BenchError(CommandError):
+    """The benchmark cannot run here; the message says why and what to do (`lieu bench api`
+    prints it as one line and exits 1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,16 +438,15 @@ def run_database(
             for query in asked:
                 for server in SERVERS:  # warm-up: caches filled, code paths imported
                     wrk(url_of(query, server), scripts[query, server], 8, args.warmup, load_cores)
+            pairs = [(query, server) for query in asked for server in SERVERS]
             for connections in (args.connections, 1):
-                for rep in range(1, args.reps + 1):
-                    for query in asked:
-                        for server in SERVERS:
-                            summary, cpu = measure(
-                                servers[server], url_of(query, server), scripts[query, server],
-                                connections, args.seconds, load_cores,
-                            )  # fmt: skip
-                            runs.append(_run(kind, query, server, connections, rep, summary, cpu))
-                            _progress(runs[-1])
+                for rep, (query, server) in interleaved(args.reps, pairs):
+                    summary, cpu = measure(
+                        servers[server], url_of(query, server), scripts[query, server],
+                        connections, args.seconds, load_cores,
+                    )  # fmt: skip
+                    runs.append(_run(kind, query, server, connections, rep, summary, cpu))
+                    _progress(runs[-1])
         finally:
             for each in servers.values():
                 each.stop()
@@ -484,27 +489,29 @@ def _progress(run: Run) -> None:
 def summarize(runs: list[Run], connections: int) -> list[dict[str, Any]]:
     """Per database and query: each server's medians, the CPU ratio and single-client p99."""
 
-    def median(database: str, query: str, server: str, clients: int, key: str) -> float:
-        values = [
+    def values(database: str, query: str, server: str, clients: int, key: str) -> list[float]:
+        return [
             getattr(r, key)
-            for r in runs
+            for r in sorted(runs, key=lambda r: r.rep)
             if (r.database, r.query, r.server, r.connections) == (database, query, server, clients)
         ]
-        return float(statistics.median(values)) if values else float("nan")
+
+    def median_of(database: str, query: str, server: str, clients: int, key: str) -> float:
+        return median(values(database, query, server, clients, key))
 
     rows = []
     for database, query in dict.fromkeys((r.database, r.query) for r in runs):
         row: dict[str, Any] = {"database": database, "query": query}
         for server in SERVERS:
             row[server] = {
-                "per_second": median(database, query, server, connections, "per_second"),
-                "cpu_us_per_request": median(
+                "per_second": median_of(database, query, server, connections, "per_second"),
+                "cpu_us_per_request": median_of(
                     database, query, server, connections, "cpu_us_per_request"
                 ),
-                "p50_ms": median(database, query, server, connections, "p50_ms"),
-                "p99_ms": median(database, query, server, connections, "p99_ms"),
-                "single_client_p99_ms": median(database, query, server, 1, "p99_ms"),
-                "single_client_cpu_us_per_request": median(
+                "p50_ms": median_of(database, query, server, connections, "p50_ms"),
+                "p99_ms": median_of(database, query, server, connections, "p99_ms"),
+                "single_client_p99_ms": median_of(database, query, server, 1, "p99_ms"),
+                "single_client_cpu_us_per_request": median_of(
                     database, query, server, 1, "cpu_us_per_request"
                 ),
                 "failures": sum(
@@ -513,18 +520,12 @@ def summarize(runs: list[Run], connections: int) -> list[dict[str, Any]]:
                     if (r.database, r.query, r.server) == (database, query, server)
                 ),
             }
-        row["cpu_ratio"] = row["lieu"]["cpu_us_per_request"] / row["minimal"]["cpu_us_per_request"]
-        per_rep = [  # each round's lieu run against the minimal run next to it
-            a.cpu_us_per_request / b.cpu_us_per_request
-            for a in runs
-            for b in runs
-            if (a.database, a.query, a.connections, a.server)
-            == (database, query, connections, "lieu")
-            and (b.database, b.query, b.connections, b.server, b.rep)
-            == (database, query, connections, "minimal", a.rep)
-            and b.cpu_us_per_request > 0
-        ]
-        row["cpu_ratio_range"] = [min(per_rep), max(per_rep)] if per_rep else []
+        cpu = ratio(  # each round's lieu run against the minimal run next to it
+            values(database, query, "lieu", connections, "cpu_us_per_request"),
+            values(database, query, "minimal", connections, "cpu_us_per_request"),
+        )
+        row["cpu_ratio"] = cpu.median
+        row["cpu_ratio_range"] = [] if math.isnan(cpu.low) else [cpu.low, cpu.high]
         row["cpu_target_met"] = row["cpu_ratio"] <= CPU_TARGET
         row["p99_target_met"] = row["lieu"]["single_client_p99_ms"] < P99_TARGET_MS
         rows.append(row)
@@ -589,7 +590,19 @@ def parse(argv: list[str]) -> argparse.Namespace:
         default=0,
         help="lieu's port (the minimal endpoint takes the next); default free ones",
     )
-    add_json_options(parser)
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=None,
+        help="write the results here (default benchmarks/results/api.json; --quick: nowhere)",
+    )
+    parser.add_argument(
+        "--table-from",
+        type=Path,
+        default=None,
+        metavar="JSON",
+        help="print the table of an earlier run's --json file, measuring nothing",
+    )
     parser.add_argument(
         "--quick",
         action="store_true",
@@ -616,7 +629,11 @@ def run(argv: list[str]) -> str:
     """Run the benchmark; return its markdown table (and write --json when asked)."""
     args = parse(argv)
     if args.table_from is not None:
-        return earlier_table(args.table_from, "api", table)
+        try:
+            earlier = read_results(args.table_from, "api")
+            return table(earlier["summary"], earlier["arguments"], earlier["date"])
+        except (ValueError, KeyError, TypeError) as unreadable:
+            raise BenchError(str(unreadable)) from None
     cores = cores_of(args)
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="lieu-bench-api-") as folder:
@@ -625,11 +642,9 @@ def run(argv: list[str]) -> str:
             workdir.mkdir()
             runs += run_database(kind, args, workdir, cores)
     summary = summarize(runs, args.connections)
-    if args.json is not None:
+    path = results_path("api", args.json, quick=args.quick)
+    if path is not None:
         report = {
-            "benchmark": "api",
-            "date": date.today().isoformat(),
-            "machine": machine(),
             "server_cores": cores[0],
             "load_cores": cores[1],
             "arguments": {
@@ -642,7 +657,7 @@ def run(argv: list[str]) -> str:
             "summary": summary,
             "runs": [asdict(r) for r in runs],
         }
-        args.json.write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+        write_results(path, "api", report)
     return table(summary, report_arguments(args), date.today().isoformat())
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks.rounds import machine
 from lieu.commands.errors import CommandError
+
+__all__ = ["BenchError", "add_json_options", "earlier_table", "machine"]
 
 
 class BenchError(CommandError):
@@ -45,22 +45,3 @@ def earlier_table(
             f"cannot read {path} as the JSON of a `lieu bench {benchmark} --json` run ({why}); "
             "run the benchmark with --json PATH to make one"
         ) from None
-
-
-def machine() -> dict[str, Any]:
-    """What the figures were measured on."""
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "host": socket.gethostname(),
-        "cpu": model,
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }

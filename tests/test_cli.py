@@ -36,10 +36,13 @@ def lieu(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
     [
         ("postgres://nobody@nowhere/x", "driver 'postgres'"),
         ("not a url at all", "is not a database URL"),
-        (f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/x", "cannot use the database"),
+        # a port nothing listens on, chosen when the test runs (never in its id: every xdist
+        # worker must collect the same tests)
+        ("postgresql+asyncpg://postgres@127.0.0.1:{free_port}/x", "cannot use the database"),
     ],
 )
 def test_a_bad_database_url_gives_one_clear_line_and_a_non_zero_exit(url: str, words: str) -> None:
+    url = url.replace("{free_port}", str(free_port()))
     result = lieu("migrate", env={"LIEU_DATABASE_URL": url})
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()

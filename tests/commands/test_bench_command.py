@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -12,6 +13,8 @@ import pytest
 
 from lieu.cli import run
 from lieu.commands.bench import available, run_benchmark
+from tests.benchmarks.tables import table_from
+from tests.database_templates import POSTGRES_ADMIN_DSN, postgres_admin
 
 
 def test_benchmarks_are_the_modules_with_a_run_or_main_function(tmp_path: Path) -> None:
@@ -36,12 +39,13 @@ def test_an_unknown_benchmark_is_a_usage_error_listing_the_available_ones(
 
 
 @pytest.mark.bench
-def test_lieu_bench_eligibility_quick_prints_a_markdown_table() -> None:
+def test_lieu_bench_eligibility_quick_prints_a_markdown_table(tmp_path: Path) -> None:
+    report = tmp_path / "eligibility.json"
     done = subprocess.run(
-        [sys.executable, "-m", "lieu", "bench", "eligibility", "--quick"],
+        [sys.executable, "-m", "lieu", "bench", "eligibility", "--quick", "--json", str(report)],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,  # a smoke run: the bound catches a hang, not a busy machine
         env={**os.environ, "COLUMNS": "120"},
     )
     assert done.returncode == 0, done.stderr
@@ -51,7 +55,8 @@ def test_lieu_bench_eligibility_quick_prints_a_markdown_table() -> None:
         assert engine in table
     assert "| 2,000 |" in table and "| 6,000 |" in table
     assert "0 disagreement(s)" in table
-    assert "rep 1/1" in done.stderr
+    assert "round 1/1" in done.stderr
+    assert table_from("eligibility", report) == done.stdout  # as the README's table is made
 
 
 def test_a_benchmark_imports_its_sibling_modules_from_any_working_directory(
@@ -119,3 +124,36 @@ def _bench_authorizations(*args: str, timeout: float = 60) -> subprocess.Complet
         text=True,
         timeout=timeout,
     )
+
+
+@pytest.mark.bench
+@pytest.mark.postgres
+def test_lieu_bench_ledger_quick_grants_exactly_the_caps_against_its_ceiling(
+    tmp_path: Path,
+) -> None:
+    async def reachable() -> None:  # skips, or fails on CI, when the server is down
+        await (await postgres_admin()).close()
+
+    asyncio.run(reachable())
+    report = tmp_path / "ledger.json"
+    command = ["bench", "ledger", "--quick", "--postgres", POSTGRES_ADMIN_DSN]
+    done = subprocess.run(
+        [sys.executable, "-m", "lieu", *command, "--json", str(report)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    measured = json.loads(report.read_text())
+    assert [(r["database"], r["scenario"]) for r in measured["summary"]] == [
+        ("SQLite (WAL)", "one account"),
+        ("SQLite (WAL)", "20 accounts"),
+        ("PostgreSQL", "one account"),
+        ("PostgreSQL", "20 accounts"),
+    ]
+    runs = measured["runs"]
+    assert {(r["contender"], r["rep"]) for r in runs} == {("ceiling", 1), ("ledger", 1)}
+    # both contenders grant every unit of the caps and not one more
+    assert all(r["granted"] == r["cap"] == 80 and r["overspend"] == 0 for r in runs), runs
+    assert all(r["per_second"] > 0 for r in runs)
+    assert table_from("ledger", report) == done.stdout  # as the README's table is made

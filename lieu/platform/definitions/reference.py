@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,7 @@ from lieu.platform.members.facts import (
     load_vocabulary,
     member_facts_schema,
 )
-from lieu.platform.rules.compiler import evaluate
+from lieu.platform.rules.dates import age_at, date_add_days, days_between, within_days
 from lieu.platform.rules.operators import OPERATORS
 
 DOC_FILE = DEFINITIONS_ROOT.parent / "docs" / "definition-format.md"
@@ -36,7 +36,7 @@ class DateOperator:
 
     signature: str
     meaning: str
-    example: object  # a rule; its result is worked out by the engine when the page is written
+    example: dict[str, list[object]]  # a rule; its result is worked out when the page is written
 
 
 DATE_OPERATORS = (
@@ -63,6 +63,12 @@ DATE_OPERATORS = (
         {"within_days": ["2026-02-10", 30, "2026-03-02"]},
     ),
 )
+DATE_FUNCTIONS: dict[str, Callable[..., object]] = {
+    "age_at": age_at,
+    "days_between": days_between,
+    "date_add_days": date_add_days,
+    "within_days": within_days,
+}  # the functions the rule engine runs for these operators
 RULE_EXAMPLE = {
     "and": [
         {">=": [{"age_at": [{"var": "birth_date"}, {"var": "as_of"}]}, 18]},
@@ -260,7 +266,8 @@ def _rules() -> list[str]:
         "|---|---|---|---|",
     ]
     for op in DATE_OPERATORS:
-        result = json.dumps(evaluate(op.example, {}))
+        ((name, args),) = op.example.items()
+        result = json.dumps(DATE_FUNCTIONS[name](*args))
         lines.append(
             f"| `{op.signature}` | {_cell(op.meaning)} | `{json.dumps(op.example)}` | `{result}` |"
         )

@@ -14,18 +14,19 @@ from lieu.platform.rules.operators import OPERATORS
 from lieu.platform.rules.runtime import path_keys
 from lieu.platform.rules.syntax import Array, Literal, Node, Operation
 
-_HOIST_EVERY = 12  # nesting levels per generated function, well under the parser's limit
+# What the generated code calls, shared with the specialized tri-state code (``kleene``).
+HOIST_EVERY = 12  # nesting levels per generated function, well under the parser's limit
 _CHUNK = 16  # and/or operands per expression before the rest moves to a helper
-_NATIVE = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "==": "==", "!=": "!=", "===": "=="}
-_NATIVE["!=="] = "!="
-_HELPER = {"<": "_lt", ">": "_gt", "<=": "_le", ">=": "_ge", "==": "_eq", "!=": "_ne"}
-_HELPER |= {"===": "_seq", "!==": "_sne"}
-_CALLS = {"+": "_plus", "*": "_times", "-": "_minus", "/": "_divide", "%": "_modulo"}
-_CALLS |= {"max": "_max", "min": "_min", "cat": "_cat", "substr": "_substr", "merge": "_merge"}
-_CALLS |= {"log": "_log", "age_at": "_age_at", "days_between": "_days_between"}
-_CALLS |= {"date_add_days": "_date_add_days", "within_days": "_within_days"}
-_SCOPED = {"map": "_each", "filter": "_keep", "reduce": "_fold", "all": "_every"}
-_SCOPED |= {"some": "_some", "none": "_none"}
+NATIVE = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "==": "==", "!=": "!=", "===": "=="}
+NATIVE["!=="] = "!="
+HELPER = {"<": "_lt", ">": "_gt", "<=": "_le", ">=": "_ge", "==": "_eq", "!=": "_ne"}
+HELPER |= {"===": "_seq", "!==": "_sne"}
+CALLS = {"+": "_plus", "*": "_times", "-": "_minus", "/": "_divide", "%": "_modulo"}
+CALLS |= {"max": "_max", "min": "_min", "cat": "_cat", "substr": "_substr", "merge": "_merge"}
+CALLS |= {"log": "_log", "age_at": "_age_at", "days_between": "_days_between"}
+CALLS |= {"date_add_days": "_date_add_days", "within_days": "_within_days"}
+SCOPED = {"map": "_each", "filter": "_keep", "reduce": "_fold", "all": "_every"}
+SCOPED |= {"some": "_some", "none": "_none"}
 
 
 @dataclass(slots=True)
@@ -73,7 +74,7 @@ class _Gen:
 
     def expr(self, node: Node, depth: int) -> tuple[str, bool]:
         """(source, whether it always yields a bool, or UNKNOWN in Kleene mode)."""
-        if depth >= _HOIST_EVERY:
+        if depth >= HOIST_EVERY:
             text, is_bool = _Gen(self.source, self.dict_data).expr(node, 0)
             return f"{self.source.function(text)}(data)", is_bool
         if isinstance(node, Literal):
@@ -89,7 +90,7 @@ class _Gen:
         op, args = node.op, node.args
         if op == "var":
             return self.var(node, depth), False
-        if op in _NATIVE:
+        if op in NATIVE:
             if op in ("<", "<=") and len(args) == 3:
                 return self.between(node, depth), True
             return self.compare(op, args[0], args[1], depth), True
@@ -101,14 +102,14 @@ class _Gen:
             return self.negation(op, args[0], depth), True
         if op == "in":
             return self.membership(args, depth), True
-        if op in _SCOPED:
+        if op in SCOPED:
             return self.scoped(node, depth), OPERATORS[op].returns_bool
         values = [self.expr(arg, depth)[0] for arg in args]
         if op in ("missing", "missing_some"):
             return f"_{op}(data, {', '.join(values)})", False
         if OPERATORS[op].date:
             values.append(repr(node.pointer))
-        return f"{_CALLS[op]}({', '.join(values)})", op == "within_days"
+        return f"{CALLS[op]}({', '.join(values)})", op == "within_days"
 
     def var(self, node: Operation, depth: int) -> str:
         path = node.args[0] if node.args else Literal(None, node.pointer)
@@ -142,7 +143,7 @@ class _Gen:
 
     def compare(self, op: str, left: Node, right: Node, depth: int) -> str:
         a, b = self.expr(left, depth)[0], self.expr(right, depth)[0]
-        native, helper = _NATIVE[op], _HELPER[op]
+        native, helper = NATIVE[op], HELPER[op]
         t = self.source.name("_t")
         for literal, other, swap in ((right, a, False), (left, b, True)):
             if _is_number(literal) or _is_text(literal):
@@ -250,7 +251,7 @@ class _Gen:
         items = self.expr(node.args[0], depth)[0]
         body = scoped_body(node.args[1], self.source)
         extra = f", {self.expr(node.args[2], depth)[0]}" if len(node.args) > 2 else ""
-        return f"{_SCOPED[node.op]}({items}, {body}{extra})"
+        return f"{SCOPED[node.op]}({items}, {body}{extra})"
 
 
 def scoped_body(node: Node, source: Source) -> str:

@@ -13,24 +13,13 @@ Literals are embedded with ``repr`` (JSON scalars only) or bound as constants.
 
 from __future__ import annotations
 
-from lieu.platform.rules.codegen import scoped_body
+from lieu.platform.rules.codegen import CALLS, HELPER, HOIST_EVERY, NATIVE, SCOPED, scoped_body
 from lieu.platform.rules.kleene_code import ANY, BOOL, LIT, READ, Expr, fused, tri
 from lieu.platform.rules.kleene_logic import Logic
 from lieu.platform.rules.operators import OPERATORS
 from lieu.platform.rules.runtime import path_keys
 from lieu.platform.rules.syntax import Array, Literal, Node, Operation
 
-_HOIST_EVERY = 12  # as in codegen: keep Python's parser well inside its limits
-_NATIVE = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "==": "==", "!=": "!=", "===": "=="}
-_NATIVE["!=="] = "!="
-_HELPER = {"<": "_lt", ">": "_gt", "<=": "_le", ">=": "_ge", "==": "_eq", "!=": "_ne"}
-_HELPER |= {"===": "_seq", "!==": "_sne"}
-_CALLS = {"+": "_plus", "*": "_times", "-": "_minus", "/": "_divide", "%": "_modulo"}
-_CALLS |= {"max": "_max", "min": "_min", "cat": "_cat", "substr": "_substr", "merge": "_merge"}
-_CALLS |= {"log": "_log", "age_at": "_age_at", "days_between": "_days_between"}
-_CALLS |= {"date_add_days": "_date_add_days", "within_days": "_within_days"}
-_SCOPED = {"map": "_each", "filter": "_keep", "reduce": "_fold", "all": "_every"}
-_SCOPED |= {"some": "_some", "none": "_none"}
 _NUMBER = "type({x}) is int or type({x}) is float"
 
 
@@ -40,7 +29,7 @@ class Generator(Logic):
     def expr(self, node: Node, depth: int = 0) -> Expr:
         if isinstance(node, Literal):
             return Expr(repr(node.value), LIT, True, node.value)
-        if depth >= _HOIST_EVERY and isinstance(node, Operation) and node.op != "var":
+        if depth >= HOIST_EVERY and isinstance(node, Operation) and node.op != "var":
             return self.fn.closure(self.expr(node, 0))
         if isinstance(node, Array):
             items = [self.expr(item, depth + 1) for item in node.items]
@@ -53,7 +42,7 @@ class Generator(Logic):
         op, args = node.op, node.args
         if op == "var":
             return self.var(node, depth)
-        if op in _NATIVE:
+        if op in NATIVE:
             if op in ("<", "<=") and len(args) == 3:
                 return self.between(node, depth)
             return self.compare(op, args[0], args[1], depth)
@@ -65,12 +54,12 @@ class Generator(Logic):
             return self.negation(op, self.expr(args[0], depth))
         if op == "in":
             return self.membership(args, depth)
-        if op in _SCOPED:
+        if op in SCOPED:
             items = tri(self.expr(args[0], depth))
             body = scoped_body(args[1], self.source)
             extra = f", {tri(self.expr(args[2], depth))}" if len(args) > 2 else ""
             kind = BOOL if OPERATORS[op].returns_bool else ANY
-            return Expr(f"{_SCOPED[op]}({items}, {body}{extra})", kind)
+            return Expr(f"{SCOPED[op]}({items}, {body}{extra})", kind)
         values = [self.expr(arg, depth) for arg in args]
         if op == "missing" and self.static_missing(args):
             return self.missing(args)
@@ -87,7 +76,7 @@ class Generator(Logic):
                 call = f"_within_iso({', '.join(v.code for v in values)}{pointer})"
                 return fused(call, reads)
             return Expr(self.strict("_within_iso", values, pointer), kind)
-        return Expr(f"{_CALLS[op]}({', '.join(tri(v) for v in values)}{pointer})", kind)
+        return Expr(f"{CALLS[op]}({', '.join(tri(v) for v in values)}{pointer})", kind)
 
     def var(self, node: Operation, depth: int) -> Expr:
         path = node.args[0] if node.args else Literal(None, node.pointer)
@@ -129,14 +118,14 @@ class Generator(Logic):
                 expr = self.literal_compare(op, other, literal, swap)
                 if expr is not None:
                     return expr
-        code = f"{_HELPER[op]}({tri(a)}, {tri(b)})"
+        code = f"{HELPER[op]}({tri(a)}, {tri(b)})"
         return Expr(code, BOOL, a.kind == LIT and b.kind == LIT)
 
     def literal_compare(self, op: str, other: Expr, literal: Expr, swap: bool) -> Expr | None:
         kind, lit = type(literal.value), literal.code
         x, test = self.guard(other)
         left, right = (lit, x) if swap else (x, lit)
-        helper = f"_r{_HELPER[op]}({left}, {right})"
+        helper = f"_r{HELPER[op]}({left}, {right})"
         if kind is bool and op in ("==", "!=", "===", "!=="):
             yes, no = (lit, repr(not literal.value))
             yes, no = (yes, no) if op in ("==", "===") else (no, yes)
@@ -154,7 +143,7 @@ class Generator(Logic):
                 return fused(body, [x], tests)
         elif kind is str or kind is int or kind is float:
             check = f"type({x}) is str" if kind is str else _NUMBER.format(x=x)
-            body = f"({left} {_NATIVE[op]} {right} if {check} else {helper})"
+            body = f"({left} {NATIVE[op]} {right} if {check} else {helper})"
             if other.kind == READ:
                 return fused(body, [x])
         else:

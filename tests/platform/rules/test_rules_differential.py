@@ -26,9 +26,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from lieu.platform.rules.coercion import truthy
-from lieu.platform.rules.compiler import evaluate
 from lieu.platform.rules.eligibility import Criterion, compile_criteria
 from lieu.platform.rules.reasons import Status
+from tests.platform.rules.reference_compiler import evaluate
 
 ENGINE = datalogic_py.Engine()
 INTS = ("i", "j")

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from lieu.platform.rules.compiler import evaluate
 from lieu.platform.rules.eligibility import Criterion, Outcome, assess, compile_criteria
-from lieu.platform.rules.examples import hand_written, typical_criteria, typical_facts, typical_rule
 from lieu.platform.rules.explain import explain
 from lieu.platform.rules.reasons import Status
+from tests.platform.rules.reference_compiler import evaluate
+from tests.platform.rules.typical import hand_written, typical_criteria, typical_facts, typical_rule
 
 ADULT = Criterion("adult", "Member is 18 or older", {">=": [{"var": "age"}, 18]})
 DISCHARGED = Criterion(

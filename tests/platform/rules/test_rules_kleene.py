@@ -1,11 +1,11 @@
 """Specialized tri-state code (``kleene``, ``assessor``) gives what the generic Kleene code does.
 
-The reference is ``compiler.compile_kleene`` (every operator wrapped, every fact read through
-``tristate.walk``) with the statuses, missing facts and reasons worked out as plainly as possible.
-Rules and facts are generated around the shapes the specialized code handles on its own (a fact
-compared with a literal of each JSON type, ``in`` a list of literals, ``and``/``or`` of those,
-dates, static ``missing``) and the ones it hands back to the generic helpers, with facts that are
-absent, null, of the wrong type or not dates, so both must agree on errors as well.
+The reference is ``reference_compiler.compile_kleene`` (every operator wrapped, every fact read
+through ``tristate.walk``) with the statuses, missing facts and reasons worked out as plainly as
+possible. Rules and facts are generated around the shapes the specialized code handles on its own
+(a fact compared with a literal of each JSON type, ``in`` a list of literals, ``and``/``or`` of
+those, dates, static ``missing``) and the ones it hands back to the generic helpers, with facts
+that are absent, null, of the wrong type or not dates, so both must agree on errors as well.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lieu.platform.rules.coercion import truthy
-from lieu.platform.rules.compiler import compile_kleene
 from lieu.platform.rules.eligibility import Criterion, Outcome, compile_criteria
 from lieu.platform.rules.errors import EvaluationError, RuleError
 from lieu.platform.rules.facts import absence_reads, tree_reads
@@ -27,6 +26,7 @@ from lieu.platform.rules.reasons import Status
 from lieu.platform.rules.runtime import ABSENT, walk
 from lieu.platform.rules.syntax import parse
 from lieu.platform.rules.tristate import UNKNOWN
+from tests.platform.rules.reference_compiler import compile_kleene
 
 AS_OF = "2024-06-01"
 PATHS = ["a", "b", "n", "s", "l", "d", "o.x", "o.y", "o.l.0", "o.o.z", "as_of", "nope", "l.1"]

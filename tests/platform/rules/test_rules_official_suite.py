@@ -2,42 +2,26 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from lieu.platform.rules.compiler import compile_rule, evaluate
+from tests.platform.rules.reference_compiler import compile_rule, evaluate
+from tests.platform.rules.suites import cases_or_skip, same, suite
 
-SUITES = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "jsonlogic"
-ABSENT = f"the shared JsonLogic suites are not beside the project (looked in {SUITES})"
-
-
-def same(got: object, expected: object) -> bool:
-    """JSON equality that tells true from 1 and false from 0, as JavaScript's === does."""
-    if isinstance(got, bool) or isinstance(expected, bool):
-        return type(got) is type(expected) and got == expected
-    if isinstance(got, int | float) and isinstance(expected, int | float):
-        return got == expected or (got != got and expected != expected)
-    if isinstance(got, list) and isinstance(expected, list):
-        return len(got) == len(expected) and all(map(same, got, expected))
-    if isinstance(got, dict) and isinstance(expected, dict):
-        return got.keys() == expected.keys() and all(same(got[k], expected[k]) for k in got)
-    return type(got) is type(expected) and got == expected
+OFFICIAL = "official-tests.json"
 
 
 def official_cases() -> list[object]:
-    path = SUITES / "official-tests.json"
-    if not path.exists():
-        return [pytest.param(None, None, None, marks=pytest.mark.skip(reason=ABSENT))]
-    cases, section = [], "start"
-    for index, entry in enumerate(json.loads(path.read_text())):
-        if isinstance(entry, str):
-            section = entry.strip("# ").strip()
-            continue
-        rule, data, expected = entry
-        cases.append(pytest.param(rule, data, expected, id=f"{index}-{section}"))
-    return cases
+    def read(entries: list[object]) -> list[object]:
+        cases, section = [], "start"
+        for index, entry in enumerate(entries):
+            if isinstance(entry, str):
+                section = entry.strip("# ").strip()
+                continue
+            rule, data, expected = entry  # type: ignore[misc]
+            cases.append(pytest.param(rule, data, expected, id=f"{index}-{section}"))
+        return cases
+
+    return cases_or_skip(OFFICIAL, read)
 
 
 @pytest.mark.parametrize(("rule", "data", "expected"), official_cases())
@@ -46,10 +30,7 @@ def test_official_case_gives_the_expected_result(rule: object, data: object, exp
 
 
 def test_the_official_suite_is_all_there():
-    path = SUITES / "official-tests.json"
-    if not path.exists():
-        pytest.skip(ABSENT)
-    cases = [c for c in json.loads(path.read_text()) if not isinstance(c, str)]
+    cases = [c for c in suite(OFFICIAL) if not isinstance(c, str)]
     assert len(cases) >= 270
 
 

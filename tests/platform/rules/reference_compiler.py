@@ -1,4 +1,11 @@
-"""Compile a JsonLogic rule once into a fast Python function with 2016 JsonLogic semantics."""
+"""The reference compiler the rule engine is tested against: a JsonLogic rule compiled into a
+Python function with 2016 JsonLogic semantics (``compile_rule``, ``evaluate``; what the
+conformance suites run), and the generic Kleene code of a set of rules (``compile_kleene``; what
+the specialized code of ``lieu.platform.rules.assessor`` is held equal to).
+
+It is not shipped: lieu evaluates eligibility criteria only through ``compile_criteria``. It
+shares lieu's parser, code generator and helpers, so what it checks is the code lieu runs.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +14,28 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
+from lieu.platform.rules import coercion, runtime
 from lieu.platform.rules.codegen import Source, expression
 from lieu.platform.rules.errors import RuleError
 from lieu.platform.rules.syntax import Node, parse
-from lieu.platform.rules.tristate import KLEENE_NAMESPACE, STANDARD_NAMESPACE
+from lieu.platform.rules.tristate import KLEENE_NAMESPACE, STANDARD_HELPERS, UNKNOWN
 
 Function = Callable[[object], object]
+STANDARD_NAMESPACE: dict[str, object] = {  # the helpers standard (two-valued) code calls
+    **STANDARD_HELPERS,
+    "_truthy": coercion.truthy,
+    "_walk": runtime.walk,
+    "_var": runtime.var,
+    "_array": lambda items: items,
+    "_each": runtime.each,
+    "_keep": runtime.keep,
+    "_fold": runtime.fold,
+    "_every": runtime.every,
+    "_some": runtime.some,
+    "_none": runtime.none,
+    "_UNDEF": coercion.UNDEFINED,
+    "_U": UNKNOWN,
+}
 _CACHE_SIZE = 1024
 _cache: dict[str, CompiledRule] = {}
 

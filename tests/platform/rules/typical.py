@@ -1,6 +1,6 @@
 """A typical Community Supports criteria set, its facts, and the same test written by hand.
 
-Used by benchmarks and tests to compare the compiled engine with plain Python on equal terms.
+Used by the rule tests to compare the compiled engine with plain Python on equal terms.
 """
 
 from __future__ import annotations
