@@ -41,6 +41,13 @@ FILE = gql(
     }
     """
 )
+ONE = gql(
+    """
+    query One($id: ID!) {
+      appeal(id: $id) { ... on Appeal { id status expedited } ... on Error { message } }
+    }
+    """
+)
 RESOLVE = gql(
     """
     mutation Resolve($input: AppealDecisionInput!) {
@@ -169,6 +176,9 @@ async def test_a_provider_appeals_a_denial_and_another_reviewer_overturns_it(
     assert filed["firstDecidedBy"].startswith("reviewer:")
     received = datetime.fromisoformat(filed["receivedAt"])
     assert datetime.fromisoformat(filed["deadline"]) - received == timedelta(days=30)
+    # read at once, before or after its workflow has written its row
+    read = (await provider(ONE, id=filed["id"]))["appeal"]
+    assert read == {"id": filed["id"], "status": "OPEN", "expedited": False}, read
     again = (await provider(FILE, input={**appeal, "memberConsent": True}))["fileAppeal"]
     assert again["id"] == filed["id"], "the same key names the same appeal"
 

@@ -17,6 +17,7 @@ from lieu.graphql.appeals.types import (
     AppealResult,
     Grievance,
     GrievanceResult,
+    record_of,
 )
 from lieu.graphql.authorizations.locate import locate
 from lieu.graphql.authorizations.refusals import not_found, refused
@@ -28,12 +29,9 @@ from lieu.platform.appeals import records
 from lieu.platform.appeals.lifecycle import (
     AppealDecision,
     AppealExtension,
-    AppealState,
     OnBehalf,
     Outcome,
 )
-from lieu.platform.appeals.models import AppealRecord
-from lieu.platform.appeals.projection import row
 from lieu.platform.appeals.records import GrievanceError, NewGrievance
 from lieu.platform.plans.settings import plan_settings
 from lieu.workflows.appeals import service
@@ -163,7 +161,7 @@ class AppealMutations:
             return _refused(refusal, "authorization", number)
         context.audit("fileAppeal", target, "ok", reply.appeal_id)
         state = await service.appeal_state(context.runtime.temporal, reply.appeal_id)
-        return Appeal.of(_record_of(state))
+        return Appeal.of(record_of(state))
 
     @strawberry.mutation(
         description="Resolve an appeal: UPHELD, OVERTURNED (the request is approved) or "
@@ -275,12 +273,7 @@ async def _on_appeal(
         return _refused(refusal, "appeal", appeal_id)
     context.audit(action, target)
     state = await service.appeal_state(client, appeal_id)
-    return Appeal.of(_record_of(state))
-
-
-def _record_of(state: AppealState) -> AppealRecord:
-    """The appeal's state as the row its projection writes."""
-    return AppealRecord(**{k: v for k, v in row(state).items() if k != "updated_at"})
+    return Appeal.of(record_of(state))
 
 
 async def _on_grievance(

@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from lieu.graphql.appeals.types import Appeal, AppealConnection, Grievance
+from lieu.graphql.appeals.types import Appeal, AppealConnection, Grievance, record_of
 from lieu.graphql.context import Context
 from lieu.graphql.errors import NotFound
 from lieu.graphql.pagination import Connection, connection, page
@@ -15,9 +15,24 @@ from lieu.graphql.permissions import allow
 from lieu.platform.access.roles import Role
 from lieu.platform.appeals import records
 from lieu.platform.appeals.lifecycle import AppealStatus
+from lieu.workflows.appeals import service
+from lieu.workflows.authorizations.service import AuthorizationRequestError
 
 STAFF = (Role.REVIEWER, Role.OPERATIONS)
 GrievanceConnection = Connection[Grievance]
+
+
+async def _unprojected(context: Context, appeal_id: str) -> Appeal | None:
+    """An appeal just filed, from its workflow (its row is written by the workflow's first
+    step, a moment after the filing is answered), if the caller may see it."""
+    try:
+        state = await service.appeal_state(context.runtime.temporal, appeal_id)
+    except AuthorizationRequestError:
+        return None
+    start = state.start
+    if not context.caller.sees_authorization(start.plan, start.provider):
+        return None
+    return Appeal.of(record_of(state))
 
 
 @strawberry.type
@@ -32,10 +47,11 @@ class AppealQueries:
             row = await records.find_appeal(
                 session=session, principal=context.caller, appeal_id=str(id)
             )
-        context.audit("appeal", f"appeal:{id}", "ok" if row is not None else "not_found")
-        if row is None:
+        found = Appeal.of(row) if row is not None else await _unprojected(context, str(id))
+        context.audit("appeal", f"appeal:{id}", "ok" if found is not None else "not_found")
+        if found is None:
             return NotFound(message=f"no appeal {id} that you may see", what="appeal", id=str(id))
-        return Appeal.of(row)
+        return found
 
     @strawberry.field(
         description="Appeals, the nearest deadline first; `status: OPEN` is the appeals queue.",

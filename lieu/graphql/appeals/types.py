@@ -10,10 +10,11 @@ import strawberry
 
 from lieu.graphql.errors import Conflict, NotAllowed, NotFound, ValidationErrors
 from lieu.graphql.pagination import Connection
+from lieu.platform.appeals.lifecycle import AppealState, Outcome
 from lieu.platform.appeals.lifecycle import AppealStatus as Status
-from lieu.platform.appeals.lifecycle import Outcome
 from lieu.platform.appeals.models import AppealRecord
 from lieu.platform.appeals.models import Grievance as GrievanceRow
+from lieu.platform.appeals.projection import row
 
 AppealOutcome = strawberry.enum(
     Outcome,
@@ -119,6 +120,11 @@ class Grievance:
             resolved_by=row.resolved_by,
             resolution=row.resolution,
         )
+
+
+def record_of(state: AppealState) -> AppealRecord:
+    """An appeal's workflow state as the row its projection writes."""
+    return AppealRecord(**{k: v for k, v in row(state).items() if k != "updated_at"})
 
 
 AppealConnection = Connection[Appeal]
