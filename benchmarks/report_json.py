@@ -4,12 +4,11 @@ the machine a run was measured on (the README's tables are printed again from th
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.rounds import machine
+from benchmarks.rounds import machine, read_results
 from lieu.commands.errors import CommandError
 
 __all__ = ["BenchError", "add_json_options", "earlier_table", "machine"]
@@ -37,11 +36,12 @@ def earlier_table(
 ) -> str:
     """The table of the run whose `--json` file is `path` (its summary, arguments and date)."""
     try:
-        earlier = json.loads(path.read_text("utf-8"))
+        earlier = read_results(path, benchmark)
         return table(earlier["summary"], earlier["arguments"], earlier["date"])
-    except (OSError, ValueError, KeyError, TypeError) as unreadable:
-        why = unreadable.strerror if isinstance(unreadable, OSError) else repr(unreadable)
+    except (KeyError, TypeError) as unreadable:
         raise BenchError(
-            f"cannot read {path} as the JSON of a `lieu bench {benchmark} --json` run ({why}); "
-            "run the benchmark with --json PATH to make one"
+            f"cannot read {path} as the JSON of a `lieu bench {benchmark} --json` run "
+            f"({unreadable!r}); run the benchmark with --json PATH to make one"
         ) from None
+    except ValueError as unreadable:
+        raise BenchError(str(unreadable)) from None

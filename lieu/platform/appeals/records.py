@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
@@ -136,6 +136,7 @@ async def file_grievance(
         raise GrievanceError("key_required", "every command needs an idempotency key")
     description = _text(grievance.description, "description")
     number = grievance_id(grievance.plan, grievance.idempotency_key)
+    received = calendar.local_date(received_at)
     existing = await session.get(Grievance, number)
     if existing is not None:
         return existing
@@ -148,12 +149,8 @@ async def file_grievance(
         description=description,
         filed_by=grievance.filed_by,
         received_at=received_at,
-        acknowledge_by=calendar.day_ends(
-            calendar.local_date(calendar.add_calendar_days(received_at, terms.acknowledge_days))
-        ),
-        resolve_by=calendar.day_ends(
-            calendar.local_date(calendar.add_calendar_days(received_at, terms.resolve_days))
-        ),
+        acknowledge_by=calendar.day_ends(received + timedelta(days=terms.acknowledge_days)),
+        resolve_by=calendar.day_ends(received + timedelta(days=terms.resolve_days)),
         resolution="",
         idempotency_key=grievance.idempotency_key,
     )
