@@ -171,7 +171,7 @@ async def one_lieu(
             datetime.now(UTC).date(),
             Decimal(8),
             uuid.uuid4().hex,
-            measure="hours",
+            unit="hours",
         ),
         task_queue=queue,
         in_force=in_force,

@@ -192,7 +192,7 @@ class LiveConsole(Console):
                 datetime.now(UTC).date(),
                 Decimal(hours),
                 uuid.uuid4().hex,
-                measure="hours",
+                unit="hours",
             ),
             task_queue=self.settings.task_queue,
         )

@@ -114,6 +114,7 @@ async def test_a_request_waits_for_its_documents_then_goes_to_review(
         "cin": ANA,
         "support": "respite",
         "quantity": "20",
+        "unit": "hours",
         "idempotencyKey": f"ana-documents-{uuid.uuid4().hex}",
         "birthDate": "1945-03-08",
     }

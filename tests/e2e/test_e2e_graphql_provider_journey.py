@@ -213,6 +213,7 @@ async def test_provider_checks_requests_reviewer_approves_provider_reports_balan
         "support": "respite",
         "serviceStart": TODAY.isoformat(),
         "quantity": "40",
+        "unit": "hours",
         "idempotencyKey": f"ana-respite-{uuid.uuid4().hex}",
         "birthDate": "1945-03-08",
     }
@@ -348,6 +349,7 @@ async def test_operations_cancel_a_pending_request_and_what_it_held_is_released(
         "support": "respite",
         "serviceStart": TODAY.isoformat(),
         "quantity": "20",
+        "unit": "hours",
         "idempotencyKey": f"ana-cancel-{uuid.uuid4().hex}",
         "birthDate": "1945-03-08",
     }

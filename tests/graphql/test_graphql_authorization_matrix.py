@@ -73,7 +73,7 @@ OPERATIONS = [
         "requestAuthorization",
         "mutation($i: AuthorizationRequestInput!) { requestAuthorization(input: $i) { __typename } }",
         {PR},
-        {"i": {"cin": ANA, "support": "respite", "serviceStart": "2026-12-01", "quantity": "0", "idempotencyKey": "k"}},
+        {"i": {"cin": ANA, "support": "respite", "serviceStart": "2026-12-01", "quantity": "0", "unit": "hours", "idempotencyKey": "k"}},
     ),
     Operation("decideReview", 'mutation { decideReview(input: {authorizationId: "A-NONE", idempotencyKey: "k", decision: APPROVE, reason: "ok"}) { __typename } }', {RV}),
     Operation("extendReview", 'mutation { extendReview(input: {authorizationId: "A-NONE", idempotencyKey: "k", reason: "records"}) { __typename } }', {RV}),

@@ -37,7 +37,7 @@ def literal(quantity: str) -> str:
     return (
         f'mutation {{ requestAuthorization(input: {{ cin: "{ANA}", support: "respite", '
         f'serviceStart: "{TODAY.isoformat()}", idempotencyKey: "decimals", quantity: {quantity} '
-        f"}}) {RESULT} }}"
+        f'unit: "hours" }}) {RESULT} }}'
     )
 
 
@@ -50,6 +50,7 @@ def request(quantity: object) -> dict[str, Any]:
             "serviceStart": TODAY.isoformat(),
             "idempotencyKey": "decimals",
             "quantity": quantity,
+            "unit": "hours",
         }
     }
 

@@ -166,7 +166,7 @@ async def _story(
         "support": "respite",
         "serviceStart": TODAY.isoformat(),
         "quantity": "40",
-        "measure": "hours",
+        "unit": "hours",
         "idempotencyKey": f"request-{cin}",
         "birthDate": BIRTH_DATE,
     }

@@ -137,7 +137,7 @@ class World:
                 service_start=start or await self.today(),
                 quantity=Decimal(quantity),
                 idempotency_key=key or uuid.uuid4().hex,
-                measure=measure,
+                unit=measure,
             ),
             task_queue=self.task_queue,
             search_attributes=self.search_attributes,

@@ -147,7 +147,7 @@ async def test_operations_can_filter_authorizations_by_search_attributes(
                 today,
                 Decimal(12),
                 uuid.uuid4().hex,
-                measure="hours",
+                unit="hours",
             ),
             task_queue=env.task_queue,
         )

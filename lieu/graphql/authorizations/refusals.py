@@ -11,7 +11,7 @@ from lieu.workflows.authorizations.service import AuthorizationRequestError
 POINTERS = {
     "bad_quantity": "/quantity",
     "reason_required": "/reason",
-    "bad_measure": "/measure",
+    "bad_unit": "/unit",
     "no_county": "/county",
     "retroactive": "/serviceStart",
     "bad_billing": "/code",

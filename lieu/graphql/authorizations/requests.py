@@ -16,6 +16,9 @@ from lieu.graphql.errors import Conflict, ValidationErrors
 from lieu.graphql.permissions import allow
 from lieu.platform.access.roles import Role
 from lieu.platform.authorizations.status import Urgency
+from lieu.platform.definitions.document import DefinitionRef as VersionRef
+from lieu.platform.definitions.units import UnitError, unit_of, units_of
+from lieu.platform.definitions.versions import stored_definition, with_baseline
 from lieu.workflows.authorizations.service import (
     AuthorizationRequestError,
     NewRequest,
@@ -32,27 +35,48 @@ class AuthorizationRequestInput:
     service_start: date | None = strawberry.field(
         default=None, description="The first day of service (default: today)."
     )
-    quantity: Decimal = strawberry.field(description="In the measure (default: the limit's).")
+    quantity: Decimal = strawberry.field(description="How much, in `unit`.")
+    unit: str = strawberry.field(
+        description="The unit of `quantity`: one the support's definition accepts (e.g. "
+        '"months" or "days" for transitional rent, "hours" or "days" for respite). The answer '
+        "is in the definition's measure (`Authorization.measure`): 6 months from 15 February "
+        "are 181 days."
+    )
     idempotency_key: str = strawberry.field(
         description="Your id for this request: sending it again never makes a second one."
     )
     birth_date: date | None = strawberry.field(
         default=None, description="Identifies a member you do not serve yet."
     )
-    measure: str | None = None
     urgency: Urgency = Urgency.STANDARD
     county: str | None = strawberry.field(
         default=None, description="Where service happens (default: the member's county)."
     )
 
 
-def _same(found: Authorization, data: AuthorizationRequestInput) -> bool:
-    return (
+async def _same(context: Context, found: Authorization, data: AuthorizationRequestInput) -> bool:
+    """Whether a resent request asks what the first did (its quantity read in the measure)."""
+    if not (
         found.member_cin == data.cin
         and found.support == data.support
         and (data.service_start is None or found.service_start == data.service_start)
-        and found.quantity_requested == data.quantity
-    )
+    ):
+        return False
+    if unit_of(data.unit) == found.measure:
+        return found.quantity_requested == data.quantity
+    ref = VersionRef(found.definition_plan, found.support, found.definition_version)
+    async with context.runtime.sessions() as session:
+        stored = await stored_definition(session=session, ref=ref)
+        definition = (
+            None if stored is None else await with_baseline(session=session, definition=stored)
+        )
+    if definition is None:
+        return False
+    try:
+        asked = units_of(definition).in_measure(data.quantity, data.unit, found.service_start)
+    except UnitError:
+        return False
+    return found.quantity_requested == asked.amount
 
 
 def _reused(key: str, found: Authorization) -> Conflict:
@@ -84,7 +108,8 @@ class RequestMutations:
         existing = await locate(context, number)
         if existing is not None:
             context.audit("requestAuthorization", target, "replayed", number)
-            return existing if _same(existing, input) else _reused(input.idempotency_key, existing)
+            same = await _same(context, existing, input)
+            return existing if same else _reused(input.idempotency_key, existing)
         request = NewRequest(
             plan=caller.plan,
             member_cin=input.cin,
@@ -94,7 +119,7 @@ class RequestMutations:
             service_start=input.service_start,
             quantity=input.quantity,
             idempotency_key=input.idempotency_key,
-            measure=input.measure,
+            unit=input.unit,
             urgency=input.urgency,
             county=input.county,
             birth_date=input.birth_date,
@@ -117,4 +142,6 @@ class RequestMutations:
         state = await handle.query(AuthorizationWorkflow.state)
         found = Authorization.of_state(state)
         context.audit("requestAuthorization", target, "ok", number)
-        return found if _same(found, input) else _reused(input.idempotency_key, found)
+        return (
+            found if await _same(context, found, input) else _reused(input.idempotency_key, found)
+        )

@@ -11,6 +11,7 @@ from typing import Any
 from lieu.platform.definitions.limits import Limit, parse_limit
 from lieu.platform.definitions.steps import Authorization, parse_authorization
 from lieu.platform.definitions.supports import BASELINE_PLAN
+from lieu.platform.definitions.units import UnitsBlock, parse_block
 from lieu.platform.pricing.terms import Pricing, parse_pricing
 
 
@@ -66,6 +67,7 @@ class Definition:
     limits: tuple[Limit, ...] = ()
     authorization: Authorization | None = None
     pricing: Pricing | None = None
+    units: UnitsBlock | None = None
 
     @property
     def ref(self) -> DefinitionRef:
@@ -105,4 +107,5 @@ def parse_definition(doc: Mapping[str, Any]) -> Definition:
         limits=tuple(parse_limit(limit) for limit in doc.get("limits", ())),
         authorization=None if authorization is None else parse_authorization(authorization),
         pricing=None if pricing is None else parse_pricing(pricing),
+        units=None if doc.get("units") is None else parse_block(doc["units"]),
     )

@@ -28,6 +28,7 @@ def effective(baseline: Definition, plan: Definition | None = None) -> Definitio
         limits=merge_limits(baseline.limits, plan.limits),
         authorization=plan.authorization or baseline.authorization,
         pricing=plan.pricing or baseline.pricing,
+        units=plan.units or baseline.units,
     )
 
 

@@ -21,6 +21,7 @@ from lieu.platform.definitions.narrowing import narrowing_problems
 from lieu.platform.definitions.problems import Problem
 from lieu.platform.definitions.salvage import salvage
 from lieu.platform.definitions.schema import DEFINITION_SCHEMA, schema_problems
+from lieu.platform.definitions.unit_checks import unit_narrowing_problems, unit_problems
 from lieu.platform.members.facts import MEMBER_FACTS_SCHEMA, Vocabulary, load_vocabulary
 from lieu.platform.pricing.ranges import pricing_problems
 
@@ -86,7 +87,9 @@ def _semantic_problems(
             )
         else:
             found += narrowing_problems(definition, baseline)
+            found += unit_narrowing_problems(definition, baseline)
             in_force = effective(baseline, definition)
+    found += unit_problems(in_force, definition)
     if in_force.authorization is not None:
         found += step_problems(in_force.authorization, in_force.limits)
         found += clock_problems(in_force.authorization, definition.effective_from)

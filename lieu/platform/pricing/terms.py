@@ -7,6 +7,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 
@@ -41,6 +42,11 @@ class BillingCode:
     modifiers: tuple[str, ...]
     label: str
     effective_from: date | None = None
+    # What one billed unit of the code is (day, month, 15 minutes); None: the pricing's unit.
+    unit: str | None = None
+    # How much of the authorization's measure one billed unit holds at most, when the code's
+    # unit is not the measure (a per diem of respite: 24 hours); set when a request is pinned.
+    holds: Decimal | None = None
 
     def __str__(self) -> str:
         return "-".join((self.hcpcs, *self.modifiers))
@@ -84,6 +90,7 @@ def parse_pricing(raw: Mapping[str, Any]) -> Pricing:
                 effective_from=(
                     date.fromisoformat(code["effective_from"]) if "effective_from" in code else None
                 ),
+                unit=code.get("unit"),
             )
             for code in raw["codes"]
         ),

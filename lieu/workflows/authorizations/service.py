@@ -24,6 +24,7 @@ from lieu.platform.authorizations.lifecycle.actions import Action
 from lieu.platform.authorizations.lifecycle.machine import retroactive_problem
 from lieu.platform.authorizations.pinning import PinnedDefinitions
 from lieu.platform.authorizations.status import Urgency
+from lieu.platform.definitions.units import UnitError, billed_in_measure, units_of
 from lieu.platform.elections.counties import county_slug
 from lieu.platform.limits.balances import balance
 from lieu.platform.members.service import MemberNotFound, get_member
@@ -103,7 +104,9 @@ class NewRequest:
     service_start: date | None  # None: the day the request is received
     quantity: Decimal
     idempotency_key: str
-    measure: str | None = None
+    # The unit of `quantity` (days, months, hours…), one the definition accepts. A request from
+    # outside (a `principal`) must give it; callers inside lieu that speak the measure may not.
+    unit: str | None = None
     urgency: Urgency = Urgency.STANDARD
     county: str | None = None  # defaults to the member's county
     birth_date: date | None = None  # identifies a member the provider does not serve yet
@@ -161,12 +164,21 @@ async def prepare(
         raise AuthorizationRequestError("no_definition", str(none)) from None
     assert definition.authorization is not None, "a validated definition has authorization terms"
     specs = limit_specs(definition)
-    measures = sorted({spec.measure.value for spec in specs})
-    measure = request.measure or (specs[0].measure.value if specs else "units")
-    if measures and measure not in measures and measure != "units":
+    units = units_of(definition)
+    if request.unit is None and principal is not None:
         raise AuthorizationRequestError(
-            "bad_measure", f"{request.support} is measured in {', '.join(measures)}, not {measure}"
+            "bad_unit",
+            f"a request gives the unit of its quantity: {request.support} takes "
+            f"{', '.join(units.accepted)}",
+            details={"accepted": list(units.accepted)},
         )
+    try:
+        converted = units.in_measure(request.quantity, request.unit or units.measure, start)
+    except UnitError as unreadable:
+        raise AuthorizationRequestError(
+            unreadable.code, unreadable.message, details={"accepted": list(unreadable.accepted)}
+        ) from None
+    measure, quantity = units.measure, converted.amount
     late = retroactive_problem(definition.authorization, start, received_at, calendar)
     if late is not None:
         raise AuthorizationRequestError("retroactive", late)
@@ -202,11 +214,15 @@ async def prepare(
         provider=request.provider,
         requested_by=request.requested_by,
         service_start=start,
-        quantity=request.quantity,
+        quantity=quantity,
         measure=measure,
         urgency=request.urgency,
         received_at=received_at,
-        pricing=definition.pricing,
+        pricing=(
+            None
+            if definition.pricing is None
+            else billed_in_measure(definition.pricing, units, stated=definition.units is not None)
+        ),
         calendar=calendar,
     )
 

@@ -108,6 +108,12 @@ TERMS: dict[str, tuple[str, ...]] = {
     "code.modifiers": (f"{MACHINE}::test_a_billing_line_the_pricing_does_not_allow_is_refused",),
     "code.label": (SHOWN,),
     "code.effective_from": (f"{WORKFLOW}::test_a_code_is_billed_only_from_its_effective_date",),
+    "code.unit": (
+        "tests.platform.definitions.test_units::"
+        "test_a_code_billed_per_week_holds_at_most_seven_days_of_the_measure",
+        "tests.platform.definitions.test_units::"
+        "test_a_monthly_rate_billed_with_per_diem_codes_is_compared_per_month_of_service",
+    ),
 }
 
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 from lieu.platform.authorizations.lifecycle.actions import ServiceReport
 from lieu.platform.authorizations.lifecycle.state import Lifecycle, Phase
 from lieu.platform.authorizations.status import Status
-from lieu.platform.pricing.terms import PaymentModel, Pricing, money
+from lieu.platform.definitions.units import Units, noun, unit_of, whole_months
+from lieu.platform.pricing.terms import BillingCode, PaymentModel, Pricing, money
 
 SERVING = frozenset({Status.PRESUMPTIVE, Status.APPROVED, Status.ACTIVE, Status.AWAITING_PROVIDER})
 
@@ -88,6 +89,13 @@ def _billing_missing(report: ServiceReport, pricing: Pricing | None) -> str | No
     if pricing is not None and pricing.codes and not report.code:
         codes = ", ".join(str(code) for code in pricing.codes)
         return f"a service report needs its HCPCS code and modifiers: one of {codes}"
+    code = _code(report, pricing)
+    if pricing is not None and code is not None and code.holds is not None and not report.units:
+        unit = unit_of(code.unit or pricing.unit) or "units"
+        return (
+            f"{code} is billed per {noun(unit, 1)}, not in the authorization's measure: give "
+            f"the {noun(unit)} billed in `units`"
+        )
     if report.amount is None:
         return "a service report needs the amount billed, in dollars"
     if not report.rendering_npi:
@@ -122,7 +130,52 @@ def pricing_verdict(report: ServiceReport, pricing: Pricing | None) -> Verdict |
             return Verdict(
                 "bad_billing", f"{line} may be billed for service from {first.isoformat()} on"
             )
+        held = _beyond_billed(report, pricing, match[0])
+        if held is not None:
+            return Verdict("bad_billing", held)
     return _rate_problem(report, pricing)
+
+
+def _code(report: ServiceReport, pricing: Pricing | None) -> BillingCode | None:
+    if pricing is None or not report.code:
+        return None
+    for code in pricing.codes:
+        if code.hcpcs == report.code and code.modifiers == tuple(report.modifiers):
+            return code
+    return None
+
+
+def _beyond_billed(report: ServiceReport, pricing: Pricing, code: BillingCode) -> str | None:
+    """The quantity reported beyond what the billed units of a code in another unit can hold
+    (2 per diems of respite hold at most 48 hours)."""
+    if code.holds is None or report.units is None:
+        return None
+    most = report.units * code.holds
+    if report.quantity <= most:
+        return None
+    unit = unit_of(code.unit or pricing.unit) or "units"
+    return (
+        f"{report.units.normalize():f} {noun(unit, report.units)} of {code} hold at most "
+        f"{most.normalize():f} of the measure ({code.holds.normalize():f} each); "
+        f"{report.quantity.normalize():f} were reported: bill more {noun(unit)} or report less"
+    )
+
+
+def _rate_units(report: ServiceReport, pricing: Pricing) -> Decimal:
+    """The number of pricing units the billed amount pays for: the billed units of the code when
+    it is billed in the pricing's unit, else the months of service for a monthly rate billed with
+    per-diem codes (a housing navigation month), else the quantity or billed units as given."""
+    units = report.units if report.units is not None else report.quantity
+    code = _code(report, pricing)
+    if code is None or code.unit is None:
+        return units
+    billed, priced = unit_of(code.unit), unit_of(pricing.unit)
+    if billed == priced or billed is None or priced is None:
+        return units
+    if priced == "months":
+        return Decimal(whole_months(report.start, report.end))
+    factor = Units(priced, (priced,)).factor(billed, priced)
+    return units if factor is None else units * factor
 
 
 def _rate_problem(report: ServiceReport, pricing: Pricing) -> Verdict | None:
@@ -137,7 +190,7 @@ def _rate_problem(report: ServiceReport, pricing: Pricing) -> Verdict | None:
                 flag,
             )
         return None
-    units = report.units if report.units is not None else report.quantity
+    units = _rate_units(report, pricing)
     if units <= 0:
         return None
     rate = report.amount / units
