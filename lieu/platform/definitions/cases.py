@@ -11,7 +11,8 @@ and what the engine must answer::
       expect: {outcome: eligible, remaining: {respite-hours-per-year: 216}}
 
 or, when the answer changes with the date (a new version in force), ``expect_on:`` mapping each
-date to its own expectation. An expectation gives ``outcome`` (``eligible``, ``not_eligible``,
+date to its own expectation. ``corrects:`` names what a new version of the definition fixes:
+such a case must fail under the version before it (a test checks that it does). An expectation gives ``outcome`` (``eligible``, ``not_eligible``,
 ``undetermined`` or ``not_in_force``), and optionally ``failing``, ``undetermined`` and
 ``missing`` (criterion ids and fact paths, in any order) and ``remaining`` (limit id → what is
 left on the date, computed by the ledger's window arithmetic over the ``usage`` given).
@@ -39,7 +40,7 @@ from lieu.platform.members.facts import DEFINITIONS_ROOT
 MEMBERS_DIR = DEFINITIONS_ROOT / "members"
 NOT_IN_FORCE = "not_in_force"  # an expected outcome: no version is in force on the date
 EXPECT_KEYS = ("outcome", "failing", "undetermined", "missing", "remaining")
-CASE_KEYS = ("name", "as_of", "member", "expect", "expect_on", "usage")
+CASE_KEYS = ("name", "as_of", "member", "expect", "expect_on", "usage", "corrects")
 
 
 class CaseFileError(ValueError):
@@ -64,6 +65,7 @@ class Case:
     usage: tuple[PriorUse, ...] = ()
     remaining: Mapping[str, Decimal] | None = None
     dated: bool = False  # one of several dates of one case: the id names the date
+    corrects: str | None = None  # the audit item a new version fixes, which this case shows
 
     @property
     def id(self) -> str:
@@ -225,6 +227,7 @@ def _case(
         if remaining is None
         else {str(k): amount(v, f"remaining {k!r}") for k, v in remaining.items()},
         dated=dated,
+        corrects=None if name.get("corrects") is None else str(name["corrects"]),
     )
 
 
