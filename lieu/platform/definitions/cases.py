@@ -12,10 +12,11 @@ and what the engine must answer::
 
 or, when the answer changes with the date (a new version in force), ``expect_on:`` mapping each
 date to its own expectation. ``corrects:`` names what a new version of the definition fixes:
-such a case must fail under the version before it (a test checks that it does). An expectation gives ``outcome`` (``eligible``, ``not_eligible``,
-``undetermined`` or ``not_in_force``), and optionally ``failing``, ``undetermined`` and
-``missing`` (criterion ids and fact paths, in any order) and ``remaining`` (limit id → what is
-left on the date, computed by the ledger's window arithmetic over the ``usage`` given).
+such a case must fail under the version before it (a test checks that it does). An expectation
+gives ``outcome`` (``eligible``, ``not_eligible``, ``undetermined`` or ``not_in_force``), and
+optionally ``failing``, ``undetermined`` and ``missing`` (criterion ids and fact paths, in any
+order) and ``remaining`` (limit id → what is left on the date, computed by the ledger's window
+arithmetic over the ``usage`` given).
 Both pytest (tests/platform/definitions/test_definitions_cases.py) and ``lieu definitions test``
 run them through ``run_case``.
 """
