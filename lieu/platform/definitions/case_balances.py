@@ -21,17 +21,24 @@ from lieu.platform.limits.windows import Counted
 
 @dataclass(frozen=True, slots=True)
 class PriorUse:
-    """Usage already counted for the member: `amount` of `support` from `start` to `end`."""
+    """Usage already counted for the member: `amount` of `support` from `start` to `end`, on
+    one limit counter (an amount is in that counter's measure) or, with none named, on every
+    counter that counts the support."""
 
     support: str
     start: date
     end: date
     amount: Decimal
+    counter: str | None = None
+
+    def counts_on(self, spec: LimitSpec) -> bool:
+        """Whether this entry is counted by `spec`."""
+        return spec.covers(self.support) and self.counter in (None, spec.counter)
 
 
 def remaining(spec: LimitSpec, usage: Sequence[PriorUse], on: date) -> Decimal:
     """What `spec` leaves on `on`, counting the entries of the supports it pools."""
-    counted = [Usage(u.start, u.end, u.amount) for u in usage if spec.covers(u.support)]
+    counted = [Usage(u.start, u.end, u.amount) for u in usage if u.counts_on(spec)]
     return Counted(spec, counted).remaining(on)
 
 
@@ -43,7 +50,13 @@ def remaining_mismatches(
 ) -> list[str]:
     """Each expected balance that differs from what the definition's limits leave."""
     specs = {limit.id: LimitSpec.from_json(asdict(limit)) for limit in definition.limits}
-    wrong = []
+    counters = sorted({spec.counter for spec in specs.values()})
+    wrong = [
+        f"usage names counter {u.counter!r}, which no limit of {definition.ref} counts; "
+        f"its counters: {', '.join(counters) or 'none'}"
+        for u in usage
+        if u.counter is not None and u.counter not in counters
+    ]
     for limit_id, want in expected.items():
         spec = specs.get(limit_id)
         if spec is None:

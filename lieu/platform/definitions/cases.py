@@ -7,7 +7,8 @@ and what the engine must answer::
       as_of: [2026-03-02, 2026-10-15]      # one date, or several with the same expectation
       member: ana                          # a persona, inline facts, or {base: ana, ...changes}
       usage:                               # prior use on the limits' counters (optional)
-        - {start: 2026-01-12, amount: 120}  # support: this one unless named; end: the start
+        - {start: 2026-01-12, amount: 120}  # support: this one unless named; end: the start;
+                                            # counter: every one counting the support unless named
       expect: {outcome: eligible, remaining: {respite-hours-per-year: 216}}
 
 or, when the answer changes with the date (a new version in force), ``expect_on:`` mapping each
@@ -237,15 +238,22 @@ def _usage(entry: object, support: str) -> PriorUse:
         raise ValueError(
             "a usage entry is {start: YYYY-MM-DD, amount: N} (end and support optional)"
         )
-    unknown = sorted(set(entry) - {"support", "start", "end", "amount"})
+    unknown = sorted(set(entry) - {"support", "start", "end", "amount", "counter"})
     if unknown:
-        raise ValueError(f"unknown usage key(s) {unknown}; use support, start, end, amount")
+        raise ValueError(
+            f"unknown usage key(s) {unknown}; use support, start, end, amount, counter"
+        )
     start = _date(entry["start"], "usage start")
     end = _date(entry.get("end", start), "usage end")
     if end < start:
         raise ValueError(f"usage ends {end} before it starts {start}")
+    counter = entry.get("counter")
     return PriorUse(
-        str(entry.get("support", support)), start, end, amount(entry["amount"], "usage amount")
+        str(entry.get("support", support)),
+        start,
+        end,
+        amount(entry["amount"], "usage amount"),
+        None if counter is None else str(counter),
     )
 
 

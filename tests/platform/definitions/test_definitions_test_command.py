@@ -105,6 +105,23 @@ def test_a_limit_the_definition_does_not_have_is_named_with_the_ones_it_has(tree
     assert "has no limit 'respite-days'; its limits: respite-hours-per-year" in result.output
 
 
+def test_usage_on_a_counter_no_limit_counts_is_named_with_the_counters_there_are(
+    tree: Path,
+) -> None:
+    path = write(
+        tree,
+        "cases:\n  - name: A typo in a counter\n    as_of: 2026-03-02\n    member: ana\n"
+        "    usage: [{start: 2026-02-02, amount: 30, counter: respite-hour}]\n"
+        "    expect: {remaining: {respite-hours-per-year: 306}}\n",
+    )
+    result = test_cases(str(path))
+    assert result.exit_code == 1
+    assert "usage names counter 'respite-hour', which no limit of dhcs/respite/v1 counts; " in (
+        result.output
+    )
+    assert "remaining respite-hours-per-year 336 on 2026-03-02, expected 306" in result.output
+
+
 def test_a_malformed_case_file_fails_naming_the_file_the_case_and_the_fix(tree: Path) -> None:
     path = write(
         tree,
