@@ -48,11 +48,12 @@ class Plan:
 class _Worked:
     """What an assessment works out only when asked."""
 
-    __slots__ = ("by_id", "missing", "open", "reasons", "unmet")
+    __slots__ = ("by_id", "data", "missing", "open", "reasons", "unmet")
 
     def __init__(self) -> None:
         self.by_id: dict[str, Status] | None = None
-        self.open: tuple[frozenset[str], ...] | None = None
+        self.open: dict[int, frozenset[str]] | None = None
+        self.data: tuple[dict[str, object], frozenset[str]] | None = None
         self.missing: tuple[str, ...] | None = None
         self.reasons: tuple[Reason, ...] | None = None
         self.unmet: tuple[Reason, ...] | None = None
@@ -103,26 +104,37 @@ class Assessment:
             worked.missing = self._missing() if self._outcome is not Outcome.ELIGIBLE else ()
         return worked.missing
 
-    def _open(self) -> tuple[frozenset[str], ...]:
-        """Per criterion, the missing facts that could change it (worked out once)."""
+    def _open(self, index: int) -> frozenset[str]:
+        """The missing facts that could change criterion ``index`` (worked out once each)."""
         worked = self._work()
         if worked.open is None:
+            worked.open = {}
+        found = worked.open.get(index)
+        if found is None:
             packed, plan = self._packed, self._plan
-            snapshot = {path: packed[at] for reads in plan.reads for path, at in reads}
-            count = len(plan.ids)
-            statuses: list[Status] = list(packed[:count])  # type: ignore[arg-type]
-            worked.open = plan.relevance.open_facts(snapshot, statuses)
-        return worked.open
+            status = packed[index]
+            if status is HELD or (status is FAILED and not plan.absence[index]):
+                found = frozenset()  # settled whatever the missing facts say: nothing to ask
+            else:
+                if worked.data is None:
+                    snapshot = {path: packed[at] for reads in plan.reads for path, at in reads}
+                    worked.data = plan.relevance.facts(snapshot)
+                found = plan.relevance.open_facts(index, *worked.data)
+            worked.open[index] = found
+        return found
 
     def _missing(self) -> tuple[str, ...]:
         packed, plan = self._packed, self._plan
-        open_facts = self._open()
+        for index in range(len(plan.ids)):  # a criterion failing for good settles it at once
+            if packed[index] is FAILED and not plan.absence[index]:
+                return ()
         found: dict[str, None] = {}
         for index, reads in enumerate(plan.reads):
             status = packed[index]
             if status is HELD:
                 continue
-            absent = [path for path, _ in reads if path in open_facts[index]]
+            could_change = self._open(index)
+            absent = [path for path, _ in reads if path in could_change]
             if status is FAILED and not absent:
                 return ()  # this criterion fails whatever facts are supplied
             found.update(dict.fromkeys(absent))
@@ -147,7 +159,7 @@ class Assessment:
 
     def _explain(self, *, unmet_only: bool) -> tuple[Reason, ...]:
         plan, packed, found = self._plan, self._packed, []
-        open_facts = self._open() if self._outcome is not Outcome.ELIGIBLE else None
+        eligible = self._outcome is Outcome.ELIGIBLE
         for index in range(len(plan.ids)):
             status = packed[index]
             if status is HELD and unmet_only:
@@ -160,10 +172,11 @@ class Assessment:
                     missing.append(path)
                 else:
                     seen[path] = value
-            if status is HELD or open_facts is None:
+            if status is HELD or eligible or not missing:
                 gaps: tuple[str, ...] = ()
             else:  # only the facts that could still change it (for a failed one: absence tests)
-                gaps = tuple(path for path in missing if path in open_facts[index])
+                could_change = self._open(index)
+                gaps = tuple(path for path in missing if path in could_change)
             reason = Reason(
                 plan.ids[index],
                 plan.labels[index],

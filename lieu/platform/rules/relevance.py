@@ -90,18 +90,21 @@ class Relevance:
         except EvaluationError:  # counted as open: it cannot settle anything
             return OPEN
 
-    def open_facts(
-        self, snapshot: Mapping[str, object | None], statuses: Sequence[Status]
-    ) -> tuple[frozenset[str], ...]:
-        """Per criterion, the missing facts (``None`` in ``snapshot``, path -> value) that could
-        change its status; a held or failed criterion gets none unless it tests absence."""
-        if all(status is HELD for status in statuses):
-            return tuple(_NOTHING for _ in statuses)
-        shapes = self._build()
+    def facts(
+        self, snapshot: Mapping[str, object | None]
+    ) -> tuple[dict[str, object], frozenset[str]]:
+        """The known facts rebuilt from an assessment's snapshot (path -> value, ``None`` when
+        missing), and the paths that are missing."""
         absent = frozenset(path for path, value in snapshot.items() if value is None)
-        data = rebuild(snapshot)
-        found = _Statuses(self, data)
-        return tuple(_judge(shape, found, absent).open for shape in shapes)
+        return rebuild(snapshot), absent
+
+    def open_facts(
+        self, index: int, data: Mapping[str, object], absent: frozenset[str]
+    ) -> frozenset[str]:
+        """The missing facts (of ``absent``) that could change criterion ``index``, given the
+        known ``data`` (from ``facts``)."""
+        shapes = self._build()
+        return _judge(shapes[index], _Statuses(self, data), absent).open
 
 
 class _Statuses(Mapping[str, Status]):
