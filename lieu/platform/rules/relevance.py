@@ -61,32 +61,39 @@ class _Judged:
 class Relevance:
     """For each criterion of a set, the missing facts that could change its status."""
 
-    __slots__ = ("_atoms", "_rules", "_shapes", "_trees")
+    __slots__ = ("_atoms", "_each", "_rules", "_sets", "_shapes", "_trees")
 
     def __init__(self, trees: Sequence[Node], rules: Sequence[object]) -> None:
         self._trees = tuple(trees)
         self._rules = tuple(rules)
         self._shapes: tuple[_Shape, ...] | None = None
-        self._atoms: dict[str, CompiledCriteria] = {}
+        self._sets: tuple[CompiledCriteria, ...] = ()
+        self._atoms: dict[str, Criterion] = {}
+        self._each: dict[str, CompiledCriteria] = {}
 
     def _build(self) -> tuple[_Shape, ...]:
         from lieu.platform.rules.eligibility import compile_criteria
 
         if self._shapes is None:
-            atoms: list[Criterion] = []
-            shapes = tuple(
-                _shape(tree, rule, f"{index}", atoms)
-                for index, (tree, rule) in enumerate(zip(self._trees, self._rules, strict=True))
-            )
-            # One compiled set per atom: an atom in a branch the facts rule out may raise on
-            # them (a date test of a boolean), and must not stop the others from answering.
-            self._atoms = {atom.id: compile_criteria([atom]) for atom in atoms}
-            self._shapes = shapes
+            shapes, sets = [], []
+            for index, (tree, rule) in enumerate(zip(self._trees, self._rules, strict=True)):
+                atoms: list[Criterion] = []
+                shapes.append(_shape(tree, rule, f"{index}", atoms))
+                sets.append(compile_criteria(atoms))  # one function for a criterion's atoms
+                self._atoms.update((atom.id, atom) for atom in atoms)
+            self._sets = tuple(sets)
+            self._shapes = tuple(shapes)
         return self._shapes
 
     def _status(self, atom_id: str, data: Mapping[str, object]) -> Status:
+        """One atom alone: an atom in a branch the facts rule out may raise on them (a date
+        test of a boolean), and must not stop the others from answering."""
+        from lieu.platform.rules.eligibility import compile_criteria
+
+        if atom_id not in self._each:
+            self._each[atom_id] = compile_criteria([self._atoms[atom_id]])
         try:
-            return self._atoms[atom_id].assess_data(data).statuses[atom_id]
+            return self._each[atom_id].assess_data(data).statuses[atom_id]
         except EvaluationError:  # counted as open: it cannot settle anything
             return OPEN
 
@@ -104,7 +111,12 @@ class Relevance:
         """The missing facts (of ``absent``) that could change criterion ``index``, given the
         known ``data`` (from ``facts``)."""
         shapes = self._build()
-        return _judge(shapes[index], _Statuses(self, data), absent).open
+        statuses: Mapping[str, Status]
+        try:
+            statuses = self._sets[index].assess_data(data).statuses
+        except EvaluationError:  # some atom raises on these facts: evaluate them one by one
+            statuses = _Statuses(self, data)
+        return _judge(shapes[index], statuses, absent).open
 
 
 class _Statuses(Mapping[str, Status]):
