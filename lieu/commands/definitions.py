@@ -1,4 +1,4 @@
-"""`lieu definitions validate|diff|publish|list` and `lieu eligibility check`."""
+"""`lieu definitions validate|diff|publish|list|test` and `lieu eligibility check`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import yaml
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lieu.commands.definition_cases import test_cases
 from lieu.commands.errors import database_unreachable
 from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
 from lieu.platform.db.migrate import upgrade
@@ -43,7 +44,7 @@ from lieu.settings import Settings, SettingsError
 
 definitions_app = typer.Typer(
     name="definitions",
-    help="Validate, diff, publish and list benefit definitions.",
+    help="Validate, diff, publish, list and test benefit definitions.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -103,6 +104,9 @@ def with_session(work: Callable[[AsyncSession], Awaitable[T]], *, write: bool = 
         raise fail(str(error), 1) from None
     except DATABASE_FAILURES as failure:
         raise fail(str(database_unreachable(settings.database_url, failure))) from None
+
+
+definitions_app.command("test")(test_cases)
 
 
 @definitions_app.command()

@@ -24,33 +24,52 @@ def _text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
-async def _schedule_respite_v2(console: Console, effective_from: str) -> None:
-    document = json.loads((DEFINITIONS / "dhcs" / "respite" / "v1.json").read_text())
+async def _schedule_respite_v3(console: Console, effective_from: str) -> None:
+    """A third DHCS respite version, after the shipped v2 (2027-01-01), from `effective_from`."""
+    document = json.loads((DEFINITIONS / "dhcs" / "respite" / "v2.json").read_text())
     newer = copy.deepcopy(document)
-    newer.update(version=2, effective_from=effective_from, title="Respite Services (2027)")
+    newer.update(version=3, effective_from=effective_from, title="Respite Services (2099)")
     async with create_session_factory(for_writes(console.engine)).begin() as session:
         await create_draft(session=session, document=newer, actor="test")
-        await publish(session=session, plan="dhcs", support="respite", version=2, actor="test")
+        await publish(session=session, plan="dhcs", support="respite", version=3, actor="test")
+
+
+async def _plan_respite_v1_and_v2(console: Console) -> None:
+    """demo-plan's respite: v1 from 2025, then v2 from 2026-01-01 (both in the past)."""
+    first = {
+        "plan": "demo-plan", "support": "respite", "version": 1, "title": "Respite Services",
+        "extends": {"plan": "dhcs", "support": "respite", "version": 1},
+        "effective_from": "2025-01-01", "status": "draft", "reference": "Demo policy §RS-1",
+    }  # fmt: skip
+    second = {**first, "version": 2, "effective_from": "2026-01-01"}
+    second["title"] = "Respite Services (2026)"
+    async with create_session_factory(for_writes(console.engine)).begin() as session:
+        for document in (first, second):
+            await create_draft(session=session, document=document, actor="test")
+            version = int(str(document["version"]))
+            await publish(
+                session=session, plan="demo-plan", support="respite", version=version, actor="test"
+            )
 
 
 async def test_published_definitions_show_the_version_in_force_and_a_newer_one_from_its_date(
     console: Console,
 ) -> None:
-    await _schedule_respite_v2(console, "2099-07-01")
+    await _schedule_respite_v3(console, "2099-07-01")
     async with await console.signed_in(Role.OPERATIONS) as http:
         overview = await http.get("/admin/")
     row = re.search(r'<tr data-support="dhcs/respite">(.*?)</tr>', overview.text, re.S)
     assert row is not None, overview.text
     cells = _text(row.group(1))
     assert "Respite Services v1 2022-01-01" in cells
-    assert "v2 from 2099-07-01" in cells
-    assert "(2027)" not in cells
+    assert "v2 from 2027-01-01" in cells  # the shipped v2 baseline, the next to take effect
+    assert "(2099)" not in cells
 
 
 async def test_graphql_supports_answers_the_version_in_force_not_a_newer_scheduled_one(
     console: Console,
 ) -> None:
-    await _schedule_respite_v2(console, "2099-07-01")
+    await _schedule_respite_v3(console, "2099-07-01")
     async with await console.signed_in(Role.OPERATIONS) as http:
         answer = await http.post(
             "/graphql",
@@ -68,12 +87,12 @@ async def test_graphql_supports_answers_the_version_in_force_not_a_newer_schedul
 
 
 async def test_a_version_that_has_taken_effect_is_the_one_in_force(console: Console) -> None:
-    await _schedule_respite_v2(console, "2026-01-01")
+    await _plan_respite_v1_and_v2(console)
     async with await console.signed_in(Role.OPERATIONS) as http:
         overview = await http.get("/admin/")
-    row = re.search(r'<tr data-support="dhcs/respite">(.*?)</tr>', overview.text, re.S)
-    assert row is not None
-    assert "Respite Services (2027) v2 2026-01-01" in _text(row.group(1))
+    row = re.search(r'<tr data-support="demo-plan/respite">(.*?)</tr>', overview.text, re.S)
+    assert row is not None, overview.text
+    assert "Respite Services (2026) v2 2026-01-01" in _text(row.group(1))
 
 
 async def test_a_member_s_county_shows_by_its_name_not_its_slug(console: Console) -> None:

@@ -10,6 +10,7 @@ import pytest
 from lieu.platform.authorizations.status import Decision, Status
 from lieu.platform.db.engine import create_session_factory, for_writes
 from lieu.platform.definitions.directory import publish_document
+from lieu.platform.definitions.versions import retire
 from tests.workflows.acting import decision, send
 from tests.workflows.authorizations import DEFINITIONS, World, cin, enroll, settle
 
@@ -28,17 +29,20 @@ async def test_publishing_a_new_version_never_alters_a_running_authorization(w: 
     assert before.presumptive_until == today + timedelta(days=13)
 
     document = json.loads((DEFINITIONS / "demo-plan" / "recuperative-care" / "v1.json").read_text())
-    document["version"] = 2
+    document["version"] = 3  # v2 (scheduled for 2027 over the v2 baselines) is withdrawn first
     document["effective_from"] = today.isoformat()
     for step in document["authorization"]["steps"]:
         if step["kind"] == "presumptive":
             step["days"] = 7
     async with create_session_factory(for_writes(w.engine)).begin() as session:
+        await retire(
+            session=session, plan="demo-plan", support="recuperative-care", version=2, actor="t"
+        )
         await publish_document(session=session, document=document, actor="plan-team")
 
     newer = await w.request(cin_with_ray(w, ray), "recuperative-care", "30", key="second")
     after_publication = await settle(newer, lambda s: s.status is Status.PRESUMPTIVE)
-    assert after_publication.definition.version == 2
+    assert after_publication.definition.version == 3
     assert after_publication.presumptive_until == today + timedelta(days=6)
 
     await send(running, decision("um", Decision.APPROVE, "ok"))

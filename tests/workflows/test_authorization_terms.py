@@ -16,6 +16,7 @@ import pytest
 from lieu.platform.authorizations.status import Decision, Status
 from lieu.platform.db.engine import create_session_factory, for_writes
 from lieu.platform.definitions.directory import publish_document
+from lieu.platform.definitions.versions import retire
 from lieu.platform.elections.models import Election
 from lieu.workflows.authorizations.service import AuthorizationRequestError
 from lieu.workflows.authorizations.types import (
@@ -45,12 +46,15 @@ async def publish_changed(
     days_ago: int = 0,
 ) -> None:
     """Publish a demo-plan version of `support`, in force from today (or `days_ago`), with
-    `change` applied."""
+    `change` applied. The shipped v2 (scheduled for 2027-01-01, over the v2 baselines) is
+    withdrawn first, as a plan team would, so the new version (v3) may start today."""
     mine = DEFINITIONS / PLAN / support / "v1.json"
     base = json.loads((DEFINITIONS / "dhcs" / support / "v1.json").read_text())
     if mine.exists():
         document = json.loads(mine.read_text())
-        document["version"] = 2
+        document["version"] = 3
+        async with create_session_factory(for_writes(w.engine)).begin() as session:
+            await retire(session=session, plan=PLAN, support=support, version=2, actor="test")
     else:
         document = {
             "plan": PLAN,

@@ -114,6 +114,9 @@ def _authorization(old: Authorization | None, new: Authorization | None) -> list
         found.append(f"closed-loop referral {state}")
     if old.reauthorization != new.reauthorization:
         found.append("reauthorization terms changed")
+    if old.plan_defaults != new.plan_defaults:
+        terms = ", ".join(term.replace("_", " ") for term in new.plan_defaults) or "none"
+        found.append(f"plan defaults (terms a plan may set either way, not DHCS rules): {terms}")
     return found
 
 

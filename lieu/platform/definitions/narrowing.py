@@ -42,17 +42,19 @@ NARROWING_RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "widens-baseline-period",
-        "A plan authorizes at most as many days at a time as the baseline.",
+        "A plan authorizes at most as many days at a time as the baseline, unless the baseline "
+        "lists period_days in plan_defaults (a default where DHCS is silent, not a DHCS rule).",
     ),
     (
         "widens-baseline-retroactive",
         "A plan allows retroactive authorization only if the baseline does, and at most as many "
-        "days after service as the baseline.",
+        "days after service as the baseline, unless the baseline lists retroactive in "
+        "plan_defaults.",
     ),
     (
         "widens-baseline-reports",
         "A plan takes late service reports for at most as many days after the end as the "
-        "baseline (reports_close_after_days).",
+        "baseline (reports_close_after_days), unless the baseline lists it in plan_defaults.",
     ),
 )
 
@@ -154,8 +156,11 @@ def _authorization_widens(plan: Definition, baseline: Definition) -> list[Proble
                 "the baseline tracks a closed-loop referral; a plan cannot turn it off",
             )
         )
-    if base.period_days is not None and (
-        mine.period_days is None or mine.period_days > base.period_days
+    # Only DHCS rules bind: a term the baseline lists in plan_defaults is the plan's to set.
+    if (
+        base.binds("period_days")
+        and base.period_days is not None
+        and (mine.period_days is None or mine.period_days > base.period_days)
     ):
         found.append(
             Problem(
@@ -165,7 +170,7 @@ def _authorization_widens(plan: Definition, baseline: Definition) -> list[Proble
                 f"{base.period_days} or fewer",
             )
         )
-    if mine.retroactive.allowed and not base.retroactive.allowed:
+    if base.binds("retroactive") and mine.retroactive.allowed and not base.retroactive.allowed:
         found.append(
             Problem(
                 "/authorization/retroactive/allowed",
@@ -175,7 +180,8 @@ def _authorization_widens(plan: Definition, baseline: Definition) -> list[Proble
         )
     base_days = base.retroactive.max_days
     if (
-        mine.retroactive.allowed
+        base.binds("retroactive")
+        and mine.retroactive.allowed
         and base_days is not None
         and (mine.retroactive.max_days is None or mine.retroactive.max_days > base_days)
     ):
@@ -187,7 +193,10 @@ def _authorization_widens(plan: Definition, baseline: Definition) -> list[Proble
                 f"{base_days} or fewer",
             )
         )
-    if mine.reports_close_after_days > base.reports_close_after_days:
+    if (
+        base.binds("reports_close_after_days")
+        and mine.reports_close_after_days > base.reports_close_after_days
+    ):
         found.append(
             Problem(
                 "/authorization/reports_close_after_days",

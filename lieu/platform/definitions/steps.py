@@ -128,6 +128,12 @@ class Authorization:
     closed_loop_referral: bool
     reference: str = ""
     reports_close_after_days: int = 90
+    # Terms the baseline states only as defaults (DHCS is silent): they do not bind a plan.
+    plan_defaults: tuple[str, ...] = ()
+
+    def binds(self, term: str) -> bool:
+        """Whether `term` (e.g. "period_days") is a rule a plan extending this may only narrow."""
+        return term not in self.plan_defaults
 
     def kinds(self) -> tuple[StepKind, ...]:
         """The step kinds in order."""
@@ -187,4 +193,5 @@ def parse_authorization(raw: Mapping[str, Any]) -> Authorization:
         closed_loop_referral=raw["closed_loop_referral"],
         reference=raw.get("reference", ""),
         reports_close_after_days=raw.get("reports_close_after_days", 90),
+        plan_defaults=tuple(raw.get("plan_defaults", ())),
     )

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from lieu.platform.rules.facts import Condition
 from lieu.platform.rules.reasons import Reason, Status
+from lieu.platform.rules.relevance import Relevance
 from lieu.platform.rules.wording import Wording
 
 HELD = Status.HELD
@@ -31,7 +32,8 @@ class Outcome(StrEnum):
 class Plan:
     """Each criterion's id, label and reads: (fact path, index of its value in ``packed``), the
     paths it tests for absence (``missing``: the only way a missing fact turns a failure) and
-    its conditions; and the facts' words for the reasons' text."""
+    its conditions; the facts' words for the reasons' text; and which missing facts could still
+    change each criterion (``relevance``)."""
 
     ids: tuple[str, ...]
     labels: tuple[str, ...]
@@ -40,15 +42,18 @@ class Plan:
     conditions: tuple[tuple[Condition, ...], ...]
     wording: Wording
     facts: tuple[tuple[str, ...], ...]  # the paths of `reads`
+    relevance: Relevance
 
 
 class _Worked:
     """What an assessment works out only when asked."""
 
-    __slots__ = ("by_id", "missing", "reasons", "unmet")
+    __slots__ = ("by_id", "data", "missing", "open", "reasons", "unmet")
 
     def __init__(self) -> None:
         self.by_id: dict[str, Status] | None = None
+        self.open: dict[int, frozenset[str]] | None = None
+        self.data: tuple[dict[str, object], frozenset[str]] | None = None
         self.missing: tuple[str, ...] | None = None
         self.reasons: tuple[Reason, ...] | None = None
         self.unmet: tuple[Reason, ...] | None = None
@@ -87,7 +92,8 @@ class Assessment:
     @property
     def missing(self) -> tuple[str, ...]:
         """The facts, absent or null, that could change the outcome if they were known (first
-        read first): for an undetermined outcome, those read by the undetermined criteria.
+        read first): those that could change a criterion that did not hold, given the facts
+        that are known (``relevance``: a 36-year-old is not asked about foster care under 21).
 
         A failed criterion fails whatever its missing facts turn out to be (Kleene logic), unless
         it tests their absence with ``missing``; so a not-eligible outcome lists none, unless every
@@ -98,18 +104,39 @@ class Assessment:
             worked.missing = self._missing() if self._outcome is not Outcome.ELIGIBLE else ()
         return worked.missing
 
+    def _open(self, index: int) -> frozenset[str]:
+        """The missing facts that could change criterion ``index`` (worked out once each)."""
+        worked = self._work()
+        if worked.open is None:
+            worked.open = {}
+        found = worked.open.get(index)
+        if found is None:
+            packed, plan = self._packed, self._plan
+            status = packed[index]
+            if status is HELD or (status is FAILED and not plan.absence[index]):
+                found = frozenset()  # settled whatever the missing facts say: nothing to ask
+            else:
+                if worked.data is None:
+                    snapshot = {path: packed[at] for reads in plan.reads for path, at in reads}
+                    worked.data = plan.relevance.facts(snapshot)
+                found = plan.relevance.open_facts(index, *worked.data)
+            worked.open[index] = found
+        return found
+
     def _missing(self) -> tuple[str, ...]:
         packed, plan = self._packed, self._plan
+        for index in range(len(plan.ids)):  # a criterion failing for good settles it at once
+            if packed[index] is FAILED and not plan.absence[index]:
+                return ()
         found: dict[str, None] = {}
         for index, reads in enumerate(plan.reads):
             status = packed[index]
             if status is HELD:
                 continue
-            absent = [path for path, at in reads if packed[at] is None]
-            if status is FAILED:
-                absent = [path for path in absent if path in plan.absence[index]]
-                if not absent:
-                    return ()  # this criterion fails whatever facts are supplied
+            could_change = self._open(index)
+            absent = [path for path, _ in reads if path in could_change]
+            if status is FAILED and not absent:
+                return ()  # this criterion fails whatever facts are supplied
             found.update(dict.fromkeys(absent))
         return tuple(found)
 
@@ -132,6 +159,7 @@ class Assessment:
 
     def _explain(self, *, unmet_only: bool) -> tuple[Reason, ...]:
         plan, packed, found = self._plan, self._packed, []
+        eligible = self._outcome is Outcome.ELIGIBLE
         for index in range(len(plan.ids)):
             status = packed[index]
             if status is HELD and unmet_only:
@@ -144,12 +172,11 @@ class Assessment:
                     missing.append(path)
                 else:
                     seen[path] = value
-            if status is HELD:
+            if status is HELD or eligible or not missing:
                 gaps: tuple[str, ...] = ()
-            elif status is FAILED:  # only a fact tested for absence can turn it
-                gaps = tuple(path for path in missing if path in plan.absence[index])
-            else:
-                gaps = tuple(missing)
+            else:  # only the facts that could still change it (for a failed one: absence tests)
+                could_change = self._open(index)
+                gaps = tuple(path for path in missing if path in could_change)
             reason = Reason(
                 plan.ids[index],
                 plan.labels[index],

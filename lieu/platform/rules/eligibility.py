@@ -15,6 +15,7 @@ from lieu.platform.rules.assessment import Assessment, Outcome, Plan
 from lieu.platform.rules.assessor import Assess, compile_assessor
 from lieu.platform.rules.errors import RuleError
 from lieu.platform.rules.facts import absence_reads, conditions, tree_reads
+from lieu.platform.rules.relevance import Relevance
 from lieu.platform.rules.syntax import Node, parse
 from lieu.platform.rules.wording import NO_WORDING, Wording
 
@@ -72,6 +73,7 @@ class CompiledCriteria:
             tuple(conditions(tree) for tree in trees),
             dict(wording),  # a dict's lookups are the quickest, and reasons make many
             tuple(reads),
+            Relevance(trees, [criterion.rule for criterion in self.criteria]),
         )
         self.assess: Assess
         self.assess, self._unchecked, self.source = compile_assessor(

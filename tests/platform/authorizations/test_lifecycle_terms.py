@@ -52,6 +52,12 @@ TERMS: dict[str, tuple[str, ...]] = {
         f"{MACHINE}::test_no_late_window_when_the_definition_gives_none",
     ),
     "authorization.reference": (SHOWN,),
+    "authorization.plan_defaults": (
+        "tests.platform.definitions.test_definitions_narrowing_terms"
+        "::test_a_plan_may_authorize_longer_than_a_baseline_period_that_is_only_a_plan_default",
+        "tests.platform.definitions.test_definitions_narrowing_terms"
+        "::test_a_period_the_baseline_does_not_mark_as_a_plan_default_still_binds",
+    ),
     "step.kind": (f"{MACHINE}::test_the_steps_run_in_the_order_the_definition_writes_them",),
     "step.days": (f"{WORKFLOW}::test_presumptive_days_set_how_long_service_may_run_undecided",),
     "step.advance_notice_days": (
@@ -95,6 +101,7 @@ TERMS: dict[str, tuple[str, ...]] = {
         f"{WORKFLOW}::test_a_cost_based_support_checks_the_amount_against_its_cap",
     ),
     "pricing.unit": (SHOWN,),
+    "pricing.reference": (SHOWN,),
     "pricing.codes": (f"{MACHINE}::test_a_billing_line_the_pricing_does_not_allow_is_refused",),
     "pricing.guidance": (f"{WORKFLOW}::test_a_rate_outside_the_guidance_range_is_flagged",),
     "pricing.rate": (

@@ -34,16 +34,16 @@ async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
 
 @pytest.fixture
 def broken_plan_draft() -> dict[str, Any]:
-    """demo-plan's housing deposits v2 as a draft with an unknown operator, an undeclared fact
+    """demo-plan's housing deposits v3 as a draft with an unknown operator, an undeclared fact
     and a limit wider than the baseline's."""
-    plan = json.loads((DEFINITIONS_ROOT / "demo-plan/housing-deposits/v1.json").read_text())
-    base = json.loads((DEFINITIONS_ROOT / "dhcs/housing-deposits/v1.json").read_text())
+    plan = json.loads((DEFINITIONS_ROOT / "demo-plan/housing-deposits/v2.json").read_text())
+    base = json.loads((DEFINITIONS_ROOT / "dhcs/housing-deposits/v2.json").read_text())
     wider = {**base["limits"][0], "maximum": 2}
     return {
         **plan,
-        "version": 2,
+        "version": 3,
         "status": "draft",
-        "effective_from": "2027-01-01",
+        "effective_from": "2027-07-01",
         "eligibility": {
             "criteria": [
                 {"id": "a", "label": "A", "reference": "r", "rule": {"eq": [{"var": "age"}, 1]}},

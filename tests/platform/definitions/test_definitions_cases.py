@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from lieu.platform.definitions.cases import Case, case_files, load_cases, run_case
@@ -52,3 +54,51 @@ def test_a_plan_definition_is_not_in_force_before_its_effective_date(library: Li
     with pytest.raises(NotInForce, match="demo-plan"):
         library.in_force("demo-plan", "asthma-remediation", date(2025, 12, 31))
     assert library.in_force("dhcs", "asthma-remediation", date(2025, 12, 31)).plan == "dhcs"
+
+
+V2_FROM = date(2027, 1, 1)
+CORRECTING = [case for case in CASES if case.corrects is not None and case.as_of >= V2_FROM]
+AUDITED = (
+    "housing-transition-navigation", "housing-deposits", "housing-tenancy-sustaining",
+    "short-term-post-hospitalization-housing", "recuperative-care", "medically-tailored-meals",
+    "alf-transitions", "personal-care-homemaker", "transitional-rent", "sobering-centers",
+)  # fmt: skip
+
+
+def _before_v2(library: Library) -> Library:
+    """The library as it was: without the versions in force from 2027-01-01."""
+    kept = {ref: d for ref, d in library.definitions.items() if d.effective_from < V2_FROM}
+    return Library(kept)
+
+
+@pytest.mark.parametrize("case", CORRECTING, ids=[case.id for case in CORRECTING])
+def test_a_case_showing_a_v2_correction_fails_under_v1(case: Case, library: Library) -> None:
+    assert run_case(case, library).mismatches == ()
+    assert run_case(case, _before_v2(library)).mismatches, f"{case.id} passes under v1 too"
+
+
+def test_every_audited_baseline_has_a_v2_case_that_fails_under_v1_and_v1_still_answers(
+    library: Library,
+) -> None:
+    for support in AUDITED:
+        shown = [case for case in CORRECTING if (case.plan, case.support) == ("dhcs", support)]
+        assert shown, f"no case `corrects:` an item of {support}"
+        versions = [d.version for d in library.versions("dhcs", support)]
+        assert versions == [1, 2], support
+        assert library.in_force("dhcs", support, date(2026, 12, 31)).version == 1
+        assert library.in_force("dhcs", support, V2_FROM).version == 2
+
+
+def test_every_demo_plan_definition_moves_to_the_v2_baselines_on_the_same_day(
+    library: Library,
+) -> None:
+    for definition in library.definitions.values():
+        if definition.plan != "demo-plan":
+            continue
+        assert definition.extends is not None
+        before = library.in_force("demo-plan", definition.support, date(2026, 12, 31))
+        after = library.in_force("demo-plan", definition.support, V2_FROM)
+        assert (before.version, after.version) == (1, 2), definition.support
+        assert after.criteria[
+            : len(library.in_force("dhcs", definition.support, V2_FROM).criteria)
+        ] == (library.in_force("dhcs", definition.support, V2_FROM).criteria)

@@ -32,7 +32,7 @@ runner = CliRunner()
 def test_validate_passes_the_shipped_definitions(env: dict[str, str]) -> None:
     result = runner.invoke(definitions_app, ["validate", str(DEFINITIONS_ROOT)], env=env)
     assert result.exit_code == 0, result.output
-    assert "20 definition(s) valid" in result.output
+    assert "40 definition(s) valid" in result.output
 
 
 def test_validate_prints_one_line_per_problem_and_exits_1(env: dict[str, str]) -> None:
@@ -81,11 +81,11 @@ def check_eligibility(env: dict[str, str], member: str, support: str, *more: str
 def test_publish_list_and_check_eligibility_end_to_end(env: dict[str, str]) -> None:
     published = runner.invoke(definitions_app, ["publish", str(DEFINITIONS_ROOT)], env=env)
     assert published.exit_code == 0, published.output
-    assert published.output.count("published: ") == 20
+    assert published.output.count("published: ") == 40
     again = runner.invoke(definitions_app, ["publish", str(DEFINITIONS_ROOT)], env=env)
-    assert again.output.count("unchanged: ") == 20
+    assert again.output.count("unchanged: ") == 40
     listed = runner.invoke(definitions_app, ["list", "--plan", "demo-plan"], env=env)
-    assert listed.exit_code == 0 and len(listed.output.strip().splitlines()) == 5
+    assert listed.exit_code == 0 and len(listed.output.strip().splitlines()) == 10
     seed_elections_of_the_demo_plan(env)
     check = runner.invoke(
         eligibility_app,
@@ -208,7 +208,7 @@ def test_publishing_a_draft_with_problems_saves_it_says_so_loudly_and_exits_1(
     result = runner.invoke(definitions_app, ["publish", str(draft)], env=env)
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
-    assert lines[0].startswith("drafted: demo-plan/housing-deposits/v2")
+    assert lines[0].startswith("drafted: demo-plan/housing-deposits/v3")
     assert lines[1] == (
         f"{draft}#/eligibility/criteria/0/rule: unknown-operator: unknown operator 'eq'; "
         "did you mean '=='?"
@@ -216,11 +216,11 @@ def test_publishing_a_draft_with_problems_saves_it_says_so_loudly_and_exits_1(
     assert lines[2].startswith(f"{draft}#/eligibility/criteria/1/rule/==/0: undeclared-fact: ")
     assert lines[3].startswith(f"{draft}#/limits/1/maximum: widens-baseline-limit: ")
     assert lines[4] == (
-        "lieu: error: demo-plan/housing-deposits/v2 is saved as a draft with 3 problems; it "
+        "lieu: error: demo-plan/housing-deposits/v3 is saved as a draft with 3 problems; it "
         "cannot be simulated or published until they are fixed"
     )
     listed = runner.invoke(definitions_app, ["list", "--support", "housing-deposits"], env=env)
-    assert "demo-plan  housing-deposits  2  draft" in listed.output
+    assert "demo-plan  housing-deposits  3  draft" in listed.output
 
 
 def test_publishing_an_invalid_document_stores_nothing_and_lists_every_problem(
@@ -244,7 +244,7 @@ def test_publishing_an_invalid_document_stores_nothing_and_lists_every_problem(
         "lieu: error: nothing was stored: 4 problems (listed above); fix them and publish again"
     )
     listed = runner.invoke(definitions_app, ["list", "--support", "housing-deposits"], env=env)
-    assert "  2  " not in listed.output
+    assert "  3  " not in listed.output
 
 
 def test_a_plan_version_is_diffed_against_its_baseline_as_in_force(env: dict[str, str]) -> None:

@@ -75,3 +75,17 @@ def test_versions_of_two_supports_are_not_compared(library: Library) -> None:
     asthma = library.definitions[DefinitionRef("dhcs", "asthma-remediation", 1)]
     with pytest.raises(DifferentSupports, match="compare two versions of one support"):
         diff_definitions(respite, asthma)
+
+
+def test_the_v2_baseline_reads_its_corrections_and_its_plan_defaults(library: Library) -> None:
+    v1 = library.definitions[DefinitionRef("dhcs", "recuperative-care", 1)]
+    v2 = library.definitions[DefinitionRef("dhcs", "recuperative-care", 2)]
+    changes = diff_definitions(v1, v2)
+    assert (
+        "Recuperative Care (Medical Respite): criterion added: Experiencing homelessness or "
+        "unstable living conditions, or living alone without formal support, effective 2027-01-01"
+    ) in changes
+    assert (
+        "Recuperative Care (Medical Respite): plan defaults (terms a plan may set either way, not "
+        "DHCS rules): period days, reauthorization, retroactive, effective 2027-01-01"
+    ) in changes

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from lieu.platform.definitions.cases import member_facts
-from lieu.platform.definitions.eligibility import assess_member, fact_wording
+from lieu.platform.definitions.eligibility import Outcome, assess_member, fact_wording
 from lieu.platform.definitions.library import Library
 from lieu.platform.members.facts import load_vocabulary, member_facts_schema
 from lieu.platform.rules.facts import Condition
@@ -60,3 +60,15 @@ def test_every_declared_fact_has_a_title_to_be_named_by() -> None:
     assert wording["recent_discharge.date"].label == "discharge date"
     assert wording["as_of"].label == "date of service"
     assert len(wording) == len(load_vocabulary().facts)
+
+
+def test_the_dhcs_respite_baseline_asks_a_36_year_old_only_about_caregiving(
+    library: Library,
+) -> None:
+    respite = library.in_force("dhcs", "respite", date(2026, 3, 2))
+    adult = assess_member(respite, {"birth_date": "1990-01-01"}, date(2026, 3, 2))
+    child = assess_member(respite, {"birth_date": "2016-01-01"}, date(2026, 3, 2))
+    assert adult.outcome is Outcome.UNDETERMINED
+    assert "history.foster_care" not in adult.missing
+    assert "enrollments" not in adult.missing
+    assert "history.foster_care" in child.missing

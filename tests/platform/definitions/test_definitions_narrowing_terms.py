@@ -48,3 +48,39 @@ def test_more_retroactive_days_than_the_baseline_allows_widen_it() -> None:
     ]
     plan["authorization"]["retroactive"] = {"allowed": True, "max_days": 10}
     assert codes(base, plan) == []
+
+
+def _on_v2(support: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    base, plan = _documents(support)
+    base = json.loads((DEFINITIONS / "dhcs" / support / "v2.json").read_text())
+    plan.update(version=2, effective_from=base["effective_from"])
+    plan["extends"] = {"plan": "dhcs", "support": support, "version": 2}
+    plan["authorization"] = json.loads(json.dumps(base["authorization"]))
+    del plan["authorization"]["plan_defaults"]
+    return base, plan
+
+
+def test_a_plan_may_authorize_longer_than_a_baseline_period_that_is_only_a_plan_default() -> None:
+    base, plan = _on_v2("respite")
+    assert "period_days" in base["authorization"]["plan_defaults"]
+    plan["authorization"]["period_days"] = base["authorization"]["period_days"] + 180
+    plan["authorization"]["retroactive"] = {"allowed": True, "max_days": 30}
+    assert codes(base, plan) == []
+
+
+def test_a_period_the_baseline_does_not_mark_as_a_plan_default_still_binds() -> None:
+    base, plan = _on_v2("respite")
+    base["authorization"]["plan_defaults"] = ["reauthorization"]  # the period is a DHCS rule here
+    plan["authorization"]["period_days"] = base["authorization"]["period_days"] + 180
+    plan["authorization"]["retroactive"] = {"allowed": True, "max_days": 30}
+    assert codes(base, plan) == [
+        ("/authorization/period_days", "widens-baseline-period"),
+        ("/authorization/retroactive/allowed", "widens-baseline-retroactive"),
+    ]
+
+
+def test_every_v2_baseline_marks_the_terms_dhcs_is_silent_on_as_plan_defaults() -> None:
+    for path in sorted(DEFINITIONS.glob("dhcs/*/v2.json")):
+        authorization = json.loads(path.read_text())["authorization"]
+        assert "retroactive" in authorization["plan_defaults"], path
+        assert "plan defaults" in authorization["reference"], path

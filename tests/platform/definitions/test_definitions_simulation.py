@@ -24,8 +24,8 @@ async def test_a_draft_with_problems_is_not_simulated_and_every_problem_is_named
             session=session,
             plan="demo-plan",
             support="housing-deposits",
-            version=2,
-            on=date(2027, 1, 1),
+            version=3,
+            on=date(2027, 7, 1),
         )
     assert [p.code for p in refused.value.problems] == [
         "unknown-operator",

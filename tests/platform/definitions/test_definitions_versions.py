@@ -105,11 +105,11 @@ async def test_a_version_starting_before_the_one_it_follows_is_refused(
 
 async def test_loading_the_directory_twice_publishes_nothing_new(session: AsyncSession) -> None:
     first = await load_directory(session=session, root=DEFINITIONS_ROOT, actor="dev")
-    assert len(first) == 20 and {r.action for r in first} == {Action.PUBLISHED}
+    assert len(first) == 40 and {r.action for r in first} == {Action.PUBLISHED}
     again = await load_directory(session=session, root=DEFINITIONS_ROOT, actor="dev")
     assert {r.action for r in again} == {Action.UNCHANGED}
     published = await list_versions(session=session, status=DefinitionStatus.PUBLISHED)
-    assert len(published) == 20
+    assert len(published) == 40
 
 
 async def test_changed_content_under_a_published_number_is_a_clear_error(
@@ -153,7 +153,7 @@ async def test_a_draft_with_problems_is_saved_with_them_listed_and_never_publish
     assert [p.code for p in loaded.problems] == codes
     with pytest.raises(InvalidDefinition, match="cannot be published") as refused:
         await publish(
-            session=session, plan="demo-plan", support="housing-deposits", version=2, actor="lead"
+            session=session, plan="demo-plan", support="housing-deposits", version=3, actor="lead"
         )
     assert [p.code for p in refused.value.problems] == codes
 
@@ -173,7 +173,7 @@ async def test_a_document_the_schema_refuses_is_not_stored_and_all_its_problems_
         "widens-baseline-limit",
     ]
     stored = await list_versions(session=session, plan="demo-plan", support="housing-deposits")
-    assert [row.version for row in stored] == [1]
+    assert [row.version for row in stored] == [1, 2]
 
 
 async def test_a_stored_plan_version_is_compared_as_in_force_over_its_baseline(

@@ -2,7 +2,9 @@
 
 The reference is ``reference_compiler.compile_kleene`` (every operator wrapped, every fact read
 through ``tristate.walk``) with the statuses, missing facts and reasons worked out as plainly as
-possible. Rules and facts are generated around the shapes the specialized code handles on its own
+possible: a missing fact is listed when it could still change a criterion, found by evaluating
+each part under the logical operators with the generic code on the facts themselves. Rules and
+facts are generated around the shapes the specialized code handles on its own
 (a fact compared with a literal of each JSON type, ``in`` a list of literals, ``and``/``or`` of
 those, dates, static ``missing``) and the ones it hands back to the generic helpers, with facts
 that are absent, null, of the wrong type or not dates, so both must agree on errors as well.
@@ -24,7 +26,7 @@ from lieu.platform.rules.errors import EvaluationError, RuleError
 from lieu.platform.rules.facts import absence_reads, tree_reads
 from lieu.platform.rules.reasons import Status
 from lieu.platform.rules.runtime import ABSENT, walk
-from lieu.platform.rules.syntax import parse
+from lieu.platform.rules.syntax import Node, Operation, parse
 from lieu.platform.rules.tristate import UNKNOWN
 from tests.platform.rules.reference_compiler import compile_kleene
 
@@ -142,6 +144,49 @@ def _status(result: object) -> Status:
 
 
 Result = tuple[object, ...]
+_LOGIC = frozenset({"and", "or", "!", "!!", "if", "?:"})
+
+
+def _choose(parts: list[tuple[Status, frozenset[str]]]) -> tuple[Status, frozenset[str]]:
+    """``if`` [condition, then, …, else] from its parts' statuses; no else is null (false)."""
+    if len(parts) < 2:
+        return parts[0] if parts else (Status.FAILED, frozenset())
+    (condition, asked), (then, then_asked) = parts[0], parts[1]
+    rest, rest_asked = _choose(parts[2:])
+    status = {Status.HELD: then, Status.FAILED: rest}.get(condition, Status.UNDETERMINED)
+    if asked or condition is Status.UNDETERMINED:
+        return status, asked | then_asked | rest_asked
+    return status, then_asked if condition is Status.HELD else rest_asked
+
+
+def _open(tree: Node, data: dict[str, object]) -> tuple[Status, frozenset[str]]:
+    """A part's status and the missing facts that could change it, from the generic code."""
+    if isinstance(tree, Operation) and tree.op in _LOGIC and (tree.args or tree.op in ("if", "?:")):
+        parts = [_open(arg, data) for arg in tree.args]
+        if tree.op in ("!", "!!"):
+            status, facts = parts[0]
+            flip = {Status.HELD: Status.FAILED, Status.FAILED: Status.HELD}
+            return (flip.get(status, status) if tree.op == "!" else status), facts
+        if tree.op in ("and", "or"):
+            settles = Status.FAILED if tree.op == "and" else Status.HELD
+            if (settles, frozenset()) in parts:
+                return settles, frozenset()
+            statuses = {status for status, _ in parts}
+            if settles in statuses:
+                status = settles
+            elif Status.UNDETERMINED in statuses:
+                status = Status.UNDETERMINED
+            else:
+                status = Status.HELD if tree.op == "and" else Status.FAILED
+            return status, frozenset().union(*(facts for _, facts in parts))
+        return _choose(parts)
+    function, _ = compile_kleene([tree])
+    try:
+        status = _status(function(data)[0])
+    except EvaluationError:  # a part the facts rule out may raise on them; it settles nothing
+        status = Status.UNDETERMINED
+    absent = frozenset(path for path in tree_reads(tree) if _value(data, path) is None)
+    return status, absent if status is Status.UNDETERMINED else absent & absence_reads(tree)
 
 
 def reference(rules: list[object]) -> Callable[[dict[str, object]], Result]:
@@ -162,12 +207,15 @@ def reference(rules: list[object]) -> Callable[[dict[str, object]], Result]:
         reasons = []
         for index, (tree, status) in enumerate(zip(trees, statuses, strict=True)):
             paths = tree_reads(tree)
-            gaps = [path for path in paths if _value(data, path) is None]
-            seen = {path: _value(data, path) for path in paths if path not in gaps}
-            if status is Status.FAILED:  # only a fact tested for absence can turn a failure
-                gaps = [path for path in gaps if path in absence_reads(tree)]
-                if not gaps:
-                    missing = None
+            absent = [path for path in paths if _value(data, path) is None]
+            seen = {path: _value(data, path) for path in paths if path not in absent}
+            gaps = absent
+            if status is not Status.HELD and outcome is not Outcome.ELIGIBLE:
+                part, could_change = _open(tree, data)
+                assert part is status, (tree, data)
+                gaps = [path for path in absent if path in could_change]
+            if status is Status.FAILED and not gaps:  # it fails whatever facts are supplied
+                missing = None
             if status is not Status.HELD and missing is not None:
                 missing.update(dict.fromkeys(gaps))
             held = status is Status.HELD
