@@ -86,7 +86,7 @@ class WindowBalance:
             return ""
         unit = self.measure.value
         parts = [
-            f"{amount} {what}"
+            f"{_plain(amount)} {what}"
             for amount, what in (
                 (self.used, "used through lieu"),
                 (self.elsewhere, "used elsewhere (prior use)"),
@@ -95,12 +95,12 @@ class WindowBalance:
             )
             if amount
         ]
-        cap = f"{self.cap} {unit}"
+        cap = f"{_plain(self.cap)} {unit}"
         if self.exceptions:
-            cap += f" (including {self.exceptions} by approved exception)"
+            cap += f" (with {_plain(self.exceptions)} by approved exception)"
         said = (
-            f"{self.label}: nothing left in {self.window}: {', '.join(parts) or 'usage'} "
-            f"count against the cap of {cap}"
+            f"{self.label}: nothing left in {self.window}: of the cap of {cap}, "
+            f"{', '.join(parts) or 'all is counted'}"
         )
         if self.frees_on is not None:
             return f"{said}; some frees up from {self.frees_on}"
@@ -223,6 +223,11 @@ def _counting(
             )
         )
     return tuple(shown)
+
+
+def _plain(amount: Decimal) -> str:
+    """336, 7500, 12.5: an amount as people write it."""
+    return format(amount.normalize(), "f")
 
 
 def _described(kind: EntryKind, source: Source) -> str:

@@ -259,7 +259,7 @@ async def test_balance_shows_use_elsewhere_and_why_nothing_is_left(tx: Tx) -> No
     )
     assert seen.exhausted
     assert seen.frees_on == date(2027, 1, 1)
-    assert "336.00 used elsewhere (prior use)" in seen.why()
+    assert "of the cap of 336 hours, 336 used elsewhere (prior use)" in seen.why()
     assert "frees up from 2027-01-01" in seen.why()
     (entry,) = seen.counting
     assert entry.detail == "prior use: old-plan record r-1; caregiver relief"
