@@ -124,7 +124,9 @@ async def settled(api: Api, token: str, number: str) -> dict[str, Any]:
     """The authorization once the limit check has run (reserved, or denied)."""
     deadline = asyncio.get_running_loop().time() + 30
     while True:
-        found = (await api.call(token, STATUS, {"id": number}))["data"]["authorization"]
+        found: dict[str, Any] = (await api.call(token, STATUS, {"id": number}))["data"][
+            "authorization"
+        ]
         kinds = {step["kind"] for step in found.get("timeline") or []}
         if kinds & {"limit_reserved", "limit_partial"} or found.get("status") == "DENIED":
             return found
