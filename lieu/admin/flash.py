@@ -14,6 +14,10 @@ MESSAGES: Mapping[str, str] = {
     "approved": "Decision recorded: authorization {number} is approved.",
     "modified": "Decision recorded: authorization {number} is approved for a different quantity.",
     "denied": "Decision recorded: authorization {number} is denied.",
+    "exception_approved": (
+        "Exception approved: the member's cap is raised (see Limits); a new request, or the "
+        "limit check of authorization {number} run again, may use it."
+    ),
 }
 
 
