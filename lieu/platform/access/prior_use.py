@@ -30,6 +30,7 @@ from lieu.platform.definitions.document import Definition
 from lieu.platform.definitions.models import DefinitionStatus, DefinitionVersion
 from lieu.platform.definitions.supports import BASELINE_PLAN, SUPPORTS
 from lieu.platform.limits import ledger
+from lieu.platform.limits.accounts import dialect_insert
 from lieu.platform.limits.postings import Posting
 from lieu.platform.limits.prior_lines import Format, PriorLine, Problem, read_lines
 from lieu.platform.limits.prior_models import PriorUseEntry, PriorUseRecord
@@ -67,6 +68,7 @@ class _Target:
 
     spec: LimitSpec
     amount: Decimal
+    as_given: bool = True  # False: one episode per record, on an episode limit
 
 
 @dataclass
@@ -226,40 +228,58 @@ async def _stored(records: list[PriorLine], session: AsyncSession) -> dict[tuple
 async def _post(
     record: PriorLine, targets: list[_Target], plan: str, actor: str, session: AsyncSession
 ) -> int:
-    first = targets[0].spec
-    row = PriorUseRecord(
-        source_system=record.source,
-        source_record_id=record.record_id,
-        fingerprint=record.fingerprint(),
-        cin=record.cin,
-        plan=plan,
-        support=_support(record, first),
-        limit_id=record.limit,
-        amount=record.amount,
-        measure=(record.measure or first.measure).value,
-        service_start=record.start,
-        service_end=record.end,
-        note=record.note,
-        loaded_by=actor,
-        loaded_at=utcnow(),
+    given = next((t.spec for t in targets if t.as_given), targets[0].spec)
+    values = {
+        "source_system": record.source,
+        "source_record_id": record.record_id,
+        "fingerprint": record.fingerprint(),
+        "cin": record.cin,
+        "plan": plan,
+        "support": _support(record, given),
+        "limit_id": record.limit,
+        "amount": record.amount,
+        "measure": (record.measure or given.measure).value,
+        "service_start": record.start,
+        "service_end": record.end,
+        "note": record.note,
+        "loaded_by": actor,
+        "loaded_at": utcnow(),
+    }
+    insert = (
+        dialect_insert(session, PriorUseRecord)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["source_system", "source_record_id"])
+        .returning(PriorUseRecord.id)
     )
-    session.add(row)
-    await session.flush()
+    record_id = (await session.execute(insert)).scalar_one_or_none()
+    if record_id is None:  # another import loaded it since this one checked
+        raise PriorUseRejected(
+            [
+                Problem(
+                    record.line,
+                    "source_record_id",
+                    f"{record.source} record {record.record_id!r} was loaded by another import "
+                    "while this one ran; nothing of this import was stored: run it again (what "
+                    "is loaded already is skipped)",
+                )
+            ],
+            1,
+        )
     for target in targets:
         posting = Posting(
             cin=record.cin,
             plan=plan,
-            support=row.support,
+            support=str(values["support"]),
             start=record.start,
             end=record.end,
             amount=target.amount,
-            key=f"prior-use/{row.id}/{target.spec.counter}",
+            key=f"prior-use/{record_id}/{target.spec.counter}",
             actor=actor,
             reason=_reason(record),
             prior_use=True,
         )
         entry = await ledger.record_prior_use(posting, target.spec, session=session)
-        session.add(PriorUseEntry(record_id=row.id, entry_id=entry.id))
+        session.add(PriorUseEntry(record_id=record_id, entry_id=entry.id))
     await session.flush()
     return len(targets)
 
@@ -431,7 +451,7 @@ def _amounts(record: PriorLine, specs: list[LimitSpec]) -> tuple[list[_Target], 
         if spec.measure is measure:
             targets.append(_Target(spec, record.amount))
         elif spec.measure is Measure.EPISODES:
-            targets.append(_Target(spec, Decimal(1)))
+            targets.append(_Target(spec, Decimal(1), as_given=False))
         else:
             continue
         counters.add(spec.counter)

@@ -5,8 +5,8 @@ lifetime — and balances say how much was used elsewhere and why nothing is lef
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from datetime import date
+from collections.abc import AsyncIterator, Iterator
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -288,3 +288,33 @@ async def test_prior_use_records_are_append_only(tx: Tx) -> None:
     async with tx() as session:
         with pytest.raises(Exception, match="append-only"):
             await session.execute(text("DELETE FROM prior_use_entries"))
+
+
+async def test_a_large_file_is_read_as_a_stream_twice_and_posted_in_chunks(tx: Tx) -> None:
+    reads = []
+
+    def lines() -> Iterator[str]:
+        reads.append(1)
+        yield HEADER
+        for n in range(1200):  # 1,200 quarter-hours of respite, spread over 2025
+            day = date(2025, 1, 1) + timedelta(days=n % 365)
+            yield f"{CIN},respite,0.25,hours,{day},,old-plan,s-{n},"
+
+    async with tx.begin() as session:
+        outcome = await import_prior_use(
+            session=session,
+            cache=PinnedDefinitions(),
+            plan=PLAN,
+            actor="operations:demo-plan:ops",
+            lines=lines,
+            fmt=Format.CSV,
+            today=TODAY,
+        )
+    assert outcome == PriorUseOutcome(loaded=1200, already_loaded=0, entries=1200)
+    assert len(reads) == 2, "one pass to check, one to post; never a list of the whole file"
+    respite = spec("respite", "respite-hours-per-year")
+    async with tx() as session:
+        seen = await window_balance(
+            CIN, respite, date(2025, 6, 1), viewer_plan=PLAN, session=session
+        )
+    assert seen.elsewhere == Decimal(300)
