@@ -15,8 +15,8 @@ MESSAGES: Mapping[str, str] = {
     "modified": "Decision recorded: authorization {number} is approved for a different quantity.",
     "denied": "Decision recorded: authorization {number} is denied.",
     "exception_approved": (
-        "Exception approved: the member's cap is raised (see Limits); a new request, or the "
-        "limit check of authorization {number} run again, may use it."
+        "Exception approved: the member's cap is raised (see Limits). Authorization {number} "
+        "keeps what it holds; a new request for the rest may use the raised cap."
     ),
 }
 
