@@ -99,7 +99,8 @@ class LimitEntry(Base):
     """One append-only ledger entry. `counted` is its effect on usage, fixed when it is posted.
 
     reserve: +amount; consume under a reservation: 0 (held becomes used); consume without one:
-    +amount; release: −amount; adjust: ±amount. Amounts are in the counter's measure.
+    +amount; release: −amount; adjust: ±amount; prior use (imported): +amount. Amounts are in
+    the counter's measure.
     """
 
     __tablename__ = "limit_entries"
