@@ -50,6 +50,7 @@ class WindowBalance:
     limit_id: str
     label: str
     measure: Measure
+    kind: WindowKind
     on: date
     first: date | None  # None and None: the whole lifetime
     last: date | None
@@ -75,7 +76,9 @@ class WindowBalance:
 
     @property
     def window(self) -> str:
-        """The window in words: 'lifetime' or '2026-01-01 to 2026-12-31'."""
+        """The window in words: 'lifetime', 'per authorization' or '2026-01-01 to 2026-12-31'."""
+        if self.kind is WindowKind.PER_AUTHORIZATION:
+            return "per authorization"
         if self.first is None:
             return "lifetime"
         return f"{self.first} to {self.last}"
@@ -142,7 +145,11 @@ async def window_balance(
     window = min(counted.windows(probe), key=lambda w: (w.available, w.first or date.min))
     remaining = max(ZERO, window.available)
 
+    per_authorization = spec.window.kind is WindowKind.PER_AUTHORIZATION
+
     def total(pick: list[Usage]) -> Decimal:
+        if per_authorization:  # the question is about a new authorization: it has used nothing
+            return ZERO
         return from_hundredths(Daily(spec.measure, pick).total(window.first, window.last))
 
     def of(*kinds: EntryKind) -> list[Usage]:
@@ -163,6 +170,7 @@ async def window_balance(
         limit_id=spec.id,
         label=spec.label,
         measure=spec.measure,
+        kind=spec.window.kind,
         on=on,
         first=window.first,
         last=window.last,

@@ -318,3 +318,12 @@ async def test_a_large_file_is_read_as_a_stream_twice_and_posted_in_chunks(tx: T
             CIN, respite, date(2025, 6, 1), viewer_plan=PLAN, session=session
         )
     assert seen.elsewhere == Decimal(300)
+
+
+async def test_a_per_authorization_limit_is_shown_for_a_new_authorization(tx: Tx) -> None:
+    meals = spec("medically-tailored-meals", "meals-per-authorization")
+    await load(tx, f"{HEADER}\n{CIN},medically-tailored-meals,100,units,2026-06-01,,old-plan,m-1,")
+    async with tx() as session:
+        seen = await window_balance(CIN, meals, date(2026, 6, 1), viewer_plan=PLAN, session=session)
+    # prior use elsewhere was another authorization: a new one starts with all 168 meals
+    assert (seen.window, seen.elsewhere, seen.remaining) == ("per authorization", 0, 168)
