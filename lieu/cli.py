@@ -34,6 +34,7 @@ from lieu.commands.errors import (
     is_temporal_connect_failure,
     temporal_unreachable,
 )
+from lieu.commands.limits import limits_app
 from lieu.commands.members import members_app
 from lieu.commands.notices import notices_app
 from lieu.commands.report import report_app
@@ -62,6 +63,7 @@ app.add_typer(
 app.add_typer(needing_database(eligibility_app, always=("check",)), name="eligibility")
 members_app.command("import")(members_import.import_file)
 app.add_typer(members_app, name="members")
+app.add_typer(limits_app, name="limits")
 app.command()(screen)
 app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(bench)
 app.add_typer(tokens_app, name="tokens")

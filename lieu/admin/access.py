@@ -38,6 +38,9 @@ QUEUES = {
 ACTIONS = {
     "cancel": Shown("cancelAuthorization", frozenset({Role.OPERATIONS}), "cancel"),
     "decide": Shown("decideReview", frozenset({Role.REVIEWER}), "decide a review"),
+    "exception": Shown(
+        "approveLimitException", frozenset({Role.REVIEWER}), "approve a limit exception"
+    ),
 }
 EVERY = (SEARCH, ONE, *QUEUES.values(), *ACTIONS.values())
 

@@ -18,6 +18,13 @@ from starlette.responses import RedirectResponse, Response
 from lieu.admin.access import ACTIONS, refused
 from lieu.admin.database import is_busy, reads, runtime_of, writes
 from lieu.admin.display import amount
+from lieu.admin.limits import (
+    LimitLine,
+    approve_from_console,
+    exception_values,
+    held_by_a_limit,
+    limit_lines,
+)
 from lieu.admin.notice_lines import NoticeLine, authorization_notices
 from lieu.admin.pages import busy_page, page
 from lieu.admin.session import NotSignedIn, principal_of
@@ -51,7 +58,7 @@ class BadInput(ValueError):
 class Sent:
     """What a form carried, to show again after a refusal, and why it was refused."""
 
-    form: str  # "decide" or "cancel"
+    form: str  # "decide", "cancel" or "exception"
     values: Mapping[str, str] = field(default_factory=dict)
     error: str = ""
 
@@ -72,6 +79,7 @@ def authorization_page(
     *,
     number: str,
     notices: Sequence[NoticeLine] = (),
+    limits: Sequence[LimitLine] = (),
     sent: Sent | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -92,6 +100,10 @@ def authorization_page(
             "can_decide": ACTIONS["decide"].allows(principal)
             and row.review_deadline is not None
             and (row.status in IN_REVIEW or row.phase == DEEMED),
+            "limits": limits,
+            "can_except": ACTIONS["exception"].allows(principal)
+            and any(line.exception_allowed for line in limits)
+            and held_by_a_limit(row, list(limits)),
             "sent": sent or Sent(form=""),
         },
         principal=principal,
@@ -128,7 +140,19 @@ async def act(request: Request) -> Response:
     form = await request.form()
     if action == "cancel":
         return await _cancel(request, principal, row, form)
+    if action == "exception":
+        return await _except(request, principal, row, form)
     return await _decide(request, principal, row, form)
+
+
+async def _except(
+    request: Request, principal: Principal, row: AuthorizationRecord, form: FormData
+) -> Response:
+    values = exception_values(form)
+    done = await approve_from_console(request, principal, row, values, origin_of(request))
+    if isinstance(done, str):
+        return await _again(request, principal, row.id, Sent("exception", values, done))
+    return done
 
 
 async def _cancel(
@@ -219,6 +243,7 @@ async def _again(
         )
         events = (await timelines(session=session, authorization_ids=[number]))[number]
         notices = await authorization_notices(session=session, authorization_id=number)
+        limits = await limit_lines(session, row) if row is not None else []
     return authorization_page(
         request,
         principal,
@@ -226,6 +251,7 @@ async def _again(
         events,
         number=number,
         notices=notices if row is not None else (),
+        limits=limits,
         sent=sent,
         status_code=status_code,
     )

@@ -14,6 +14,10 @@ MESSAGES: Mapping[str, str] = {
     "approved": "Decision recorded: authorization {number} is approved.",
     "modified": "Decision recorded: authorization {number} is approved for a different quantity.",
     "denied": "Decision recorded: authorization {number} is denied.",
+    "exception_approved": (
+        "Exception approved: the member's cap is raised (see Limits). Authorization {number} "
+        "keeps what it holds; a new request for the rest may use the raised cap."
+    ),
 }
 
 

@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from lieu.admin.access import ONE, QUEUES, SEARCH, refused
 from lieu.admin.actions import act, authorization_page, origin_of
 from lieu.admin.database import reads, runtime_of, writes
+from lieu.admin.limits import limit_lines
 from lieu.admin.notice_lines import authorization_notices, notices_for_member
 from lieu.admin.notices import routes as notice_routes
 from lieu.admin.pages import HERE, answers_when_busy, page
@@ -251,6 +252,7 @@ async def authorization(request: Request) -> Response:
         notices = (
             await authorization_notices(session=session, authorization_id=number) if row else []
         )
+        limits = await limit_lines(session, row) if row else []
         outcome = "ok" if row else "not_found"
         audit = AuditRecord(
             principal,
@@ -260,7 +262,9 @@ async def authorization(request: Request) -> Response:
             origin_of(request),
         )
         record(session, [audit])
-    return authorization_page(request, principal, row, events, number=number, notices=notices)
+    return authorization_page(
+        request, principal, row, events, number=number, notices=notices, limits=limits
+    )
 
 
 def _without_page(params: QueryParams) -> list[tuple[str, str]]:

@@ -21,6 +21,7 @@ from lieu.graphql.documents.mutations import DocumentMutations
 from lieu.graphql.elections.mutations import ElectionMutations
 from lieu.graphql.elections.queries import ElectionQueries
 from lieu.graphql.guards import guards
+from lieu.graphql.limits.mutations import LimitMutations
 from lieu.graphql.members.mutations import MemberMutations
 from lieu.graphql.members.queries import MemberQueries
 from lieu.graphql.notices.mutations import NoticeMutations
@@ -51,6 +52,7 @@ class Mutation(
     DocumentMutations,
     NoticeMutations,
     MemberMutations,
+    LimitMutations,
     DefinitionMutations,
     ElectionMutations,
     OperationsMutations,

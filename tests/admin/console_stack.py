@@ -125,6 +125,7 @@ class Console:
         status: str = "pending_review",
         steps: Sequence[Step] = (),
         held: Decimal = Decimal(24),
+        content_hash: str = "0" * 64,
     ) -> str:
         """An authorization as its workflow would have projected it; returns its number."""
         number = f"A-{uuid.uuid4().hex[:10].upper()}"
@@ -137,7 +138,7 @@ class Console:
                     support="respite",
                     definition_plan="dhcs",
                     definition_version=1,
-                    content_hash="0" * 64,
+                    content_hash=content_hash,
                     member_cin="91000001A",
                     provider="org-a",
                     county=county,

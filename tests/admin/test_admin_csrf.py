@@ -37,7 +37,13 @@ def _refusal(answer: httpx.Response) -> str:
 def _form(path: str, secret: str) -> dict[str, str]:
     if path.endswith("/login"):
         return {"token": secret, "next": "/admin/"}
-    return {"reason": "forged", "confirmed": "yes", "decision": "approve"}
+    return {
+        "reason": "forged",
+        "confirmed": "yes",
+        "decision": "approve",
+        "limit": "respite-hours-per-year",
+        "extra": "40",
+    }
 
 
 def test_every_console_action_is_a_post_route_the_refusals_below_cover() -> None:
@@ -46,6 +52,7 @@ def test_every_console_action_is_a_post_route_the_refusals_below_cover() -> None
         "/admin/logout",
         "/admin/authorizations/A-1/cancel",
         "/admin/authorizations/A-1/decide",
+        "/admin/authorizations/A-1/exception",
     ]
 
 

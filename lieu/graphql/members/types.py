@@ -19,6 +19,8 @@ from lieu.platform.access.eligibility_check import EligibilityCheck
 from lieu.platform.access.roles import Role
 from lieu.platform.definitions.eligibility import fact_wording
 from lieu.platform.elections.answers import Answer
+from lieu.platform.limits.window_balance import CountingEntry as WindowCountingEntry
+from lieu.platform.limits.window_balance import WindowBalance
 from lieu.platform.members.models import Member as MemberRow
 from lieu.platform.notices.records import member_notices
 from lieu.platform.rules.facts import Condition as RuleCondition
@@ -192,6 +194,78 @@ class Eligibility:
         )
 
 
+@strawberry.type(description="An entry that counts in the window (the viewer's plan's own).")
+class CountingEntry:
+    kind: str = strawberry.field(
+        description="reserve, consume, release, adjust, prior_use; other_plans: a sum."
+    )
+    source: str
+    support: str
+    service_start: date | None
+    service_end: date | None
+    counted: Decimal = strawberry.field(description="What it counts in this window.")
+    authorization_id: str | None
+    detail: str
+
+    @classmethod
+    def of(cls, found: WindowCountingEntry) -> CountingEntry:
+        return cls(
+            kind=found.kind,
+            source=found.source,
+            support=found.support,
+            service_start=found.start,
+            service_end=found.end,
+            counted=found.counted,
+            authorization_id=found.authorization_id,
+            detail=found.detail,
+        )
+
+
+@strawberry.type(
+    description="One limit on the day asked, for the window that binds it: what counts, by kind."
+)
+class BalanceInWindow:
+    window_from: date | None = strawberry.field(description="null: the whole lifetime.")
+    window_to: date | None
+    window: str = strawberry.field(description="'lifetime' or '2026-01-01 to 2026-12-31'.")
+    cap: Decimal = strawberry.field(description="The maximum plus approved exceptions.")
+    used: Decimal = strawberry.field(description="Service reported through lieu.")
+    used_elsewhere: Decimal = strawberry.field(
+        description="Prior use: service given outside lieu (before go-live, another plan)."
+    )
+    held: Decimal = strawberry.field(description="Reserved by open authorizations.")
+    adjusted: Decimal = strawberry.field(description="Corrections (±).")
+    exceptions: Decimal = strawberry.field(description="What approved exceptions add.")
+    remaining: Decimal
+    exhausted: bool
+    why: str = strawberry.field(description="Why nothing is left, in words ('' if something is).")
+    frees_on: date | None = strawberry.field(
+        description="When nothing is left: the first day some frees up (null: it never does)."
+    )
+    counted_by: list[CountingEntry] = strawberry.field(
+        description="When nothing is left: the entries that used it up, largest first."
+    )
+
+    @classmethod
+    def of(cls, found: WindowBalance) -> BalanceInWindow:
+        return cls(
+            window_from=found.first,
+            window_to=found.last,
+            window=found.window,
+            cap=found.cap,
+            used=found.used,
+            used_elsewhere=found.elsewhere,
+            held=found.held,
+            adjusted=found.adjusted,
+            exceptions=found.exceptions,
+            remaining=found.remaining,
+            exhausted=found.exhausted,
+            why=found.why(),
+            frees_on=found.frees_on,
+            counted_by=[CountingEntry.of(e) for e in found.counting],
+        )
+
+
 @strawberry.type(description="What one limit leaves the member (held and consumed: all plans).")
 class Balance:
     limit_id: str
@@ -202,6 +276,10 @@ class Balance:
     remaining: Decimal
     held: Decimal
     consumed: Decimal
+    used_elsewhere: Decimal = strawberry.field(
+        description="Prior use in the window that binds the day (see inWindow)."
+    )
+    in_window: BalanceInWindow
 
     @classmethod
     def of(cls, found: LimitBalance) -> Balance:
@@ -214,6 +292,8 @@ class Balance:
             remaining=found.remaining,
             held=found.held,
             consumed=found.consumed,
+            used_elsewhere=found.in_window.elsewhere,
+            in_window=BalanceInWindow.of(found.in_window),
         )
 
 

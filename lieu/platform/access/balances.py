@@ -16,11 +16,13 @@ from lieu.platform.authorizations.ledgering import limit_specs
 from lieu.platform.authorizations.pinning import PinnedDefinitions
 from lieu.platform.limits.balances import balance
 from lieu.platform.limits.statements import statement
+from lieu.platform.limits.window_balance import WindowBalance, window_balance
 
 
 @dataclass(frozen=True, slots=True)
 class LimitBalance:
-    """One limit: its cap, what is left on the day, and what is held and consumed (all plans)."""
+    """One limit: its cap, what is left on the day, what is held and consumed (all plans, all
+    time), and `in_window`: the same for the window that binds the day, with why nothing is left."""
 
     limit_id: str
     label: str
@@ -30,6 +32,7 @@ class LimitBalance:
     remaining: Decimal
     held: Decimal
     consumed: Decimal
+    in_window: WindowBalance
 
 
 async def member_balances(
@@ -70,6 +73,9 @@ async def member_balances(
                 remaining=left.remaining,
                 held=totals.all_plans.held,
                 consumed=totals.all_plans.consumed,
+                in_window=await window_balance(
+                    cin, spec, on, viewer_plan=principal.plan, session=session
+                ),
             )
         )
     return found

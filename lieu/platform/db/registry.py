@@ -12,6 +12,7 @@ from lieu.platform.definitions import models as _definitions  # noqa: F401
 from lieu.platform.documents import models as _documents  # noqa: F401
 from lieu.platform.elections import models as _elections  # noqa: F401
 from lieu.platform.limits import models as _limits  # noqa: F401
+from lieu.platform.limits import prior_models as _prior_use  # noqa: F401
 from lieu.platform.members import models as _members  # noqa: F401
 from lieu.platform.notices import models as _notices  # noqa: F401
 from lieu.platform.plans import models as _plans  # noqa: F401

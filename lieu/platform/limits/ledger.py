@@ -65,6 +65,17 @@ async def adjust(posting: Posting, spec: LimitSpec, *, session: AsyncSession) ->
     return await _post(EntryKind.ADJUST, posting, spec, session)
 
 
+async def record_prior_use(posting: Posting, spec: LimitSpec, *, session: AsyncSession) -> Entry:
+    """Count service given outside lieu (before go-live, or by another plan) in every window.
+
+    Prior use is history, not a request: it is never refused for exceeding the cap (the member
+    had it); what it leaves, possibly nothing, is what later requests may still take.
+    """
+    if not posting.prior_use:
+        raise InvalidPosting(f"a prior-use entry comes from an import (key {posting.key!r})")
+    return await _post(EntryKind.PRIOR_USE, posting, spec, session)
+
+
 async def _post(kind: EntryKind, posting: Posting, spec: LimitSpec, session: AsyncSession) -> Entry:
     _validate(kind, posting, spec)
     if _chargeable(kind, posting, spec):
@@ -151,7 +162,7 @@ async def _effect(
     kind: EntryKind, posting: Posting, spec: LimitSpec, account: Account, session: AsyncSession
 ) -> Decimal:
     """How the entry changes counted usage; raises if the ledger must refuse it."""
-    if kind is EntryKind.ADJUST:
+    if kind in (EntryKind.ADJUST, EntryKind.PRIOR_USE):
         return posting.amount
     if kind is EntryKind.RESERVE:
         await check_fits(posting, spec, account, session)

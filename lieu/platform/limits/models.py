@@ -45,20 +45,24 @@ class ExactAmount(TypeDecorator[Decimal]):
 
 
 class EntryKind(enum.StrEnum):
-    """Reserve at approval, consume on reported service, release on denial/cancel/expiry, adjust."""
+    """Reserve at approval, consume on reported service, release on denial/cancel/expiry, adjust;
+    prior use: service given outside lieu (before go-live, or by another plan), imported."""
 
     RESERVE = "reserve"
     CONSUME = "consume"
     RELEASE = "release"
     ADJUST = "adjust"
+    PRIOR_USE = "prior_use"
 
 
 class Source(enum.StrEnum):
-    """Where an entry comes from: an authorization, a claim line, or a manual correction."""
+    """Where an entry comes from: an authorization, a claim line, a manual correction, or an
+    imported record of prior use (its `prior_use_records` row says which system and record)."""
 
     AUTHORIZATION = "authorization"
     CLAIM = "claim"
     MANUAL = "manual"
+    PRIOR_USE = "prior_use"
 
 
 def _enum(kind: type[enum.StrEnum]) -> Enum:
@@ -95,7 +99,8 @@ class LimitEntry(Base):
     """One append-only ledger entry. `counted` is its effect on usage, fixed when it is posted.
 
     reserve: +amount; consume under a reservation: 0 (held becomes used); consume without one:
-    +amount; release: −amount; adjust: ±amount. Amounts are in the counter's measure.
+    +amount; release: −amount; adjust: ±amount; prior use (imported): +amount. Amounts are in
+    the counter's measure.
     """
 
     __tablename__ = "limit_entries"

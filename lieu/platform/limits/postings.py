@@ -30,10 +30,13 @@ class Posting:
     authorization_id: str | None = None
     claim_line: str | None = None
     reason: str | None = None
+    prior_use: bool = False  # an imported record of service given outside lieu
 
     @property
     def source(self) -> Source:
-        """A claim line, else an authorization, else a manual posting."""
+        """Prior use, else a claim line, else an authorization, else a manual posting."""
+        if self.prior_use:
+            return Source.PRIOR_USE
         if self.claim_line:
             return Source.CLAIM
         return Source.AUTHORIZATION if self.authorization_id else Source.MANUAL

@@ -19,17 +19,19 @@ from lieu.platform.limits.postings import Entry
 
 @dataclass(frozen=True, slots=True)
 class Totals:
-    """Usage split by state: held by reservations, consumed, adjusted; `counted` is their sum."""
+    """Usage split by state: held by reservations, consumed, adjusted, used elsewhere (prior use
+    imported from outside lieu); `counted` is their sum."""
 
     held: Decimal = Decimal(0)
     consumed: Decimal = Decimal(0)
     adjusted: Decimal = Decimal(0)
     exceptions: Decimal = Decimal(0)
+    elsewhere: Decimal = Decimal(0)
 
     @property
     def counted(self) -> Decimal:
         """Everything that counts against the cap."""
-        return self.held + self.consumed + self.adjusted
+        return self.held + self.consumed + self.adjusted + self.elsewhere
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,4 +103,5 @@ def _totals(
         consumed=amount[EntryKind.CONSUME],
         adjusted=amount[EntryKind.ADJUST],
         exceptions=Decimal(exceptions or 0),
+        elsewhere=amount[EntryKind.PRIOR_USE],
     )
