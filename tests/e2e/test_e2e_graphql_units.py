@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
+from lieu.platform.db.engine import create_session_factory, for_writes
+from lieu.platform.members.service import upsert_member
 from tests.e2e.test_e2e_graphql_provider_journey import (
     STATUS,
     Session,
     _until,
     running,  # noqa: F401 - the fixture
 )
-from lieu.platform.db.engine import create_session_factory, for_writes
-from lieu.platform.members.service import upsert_member
 from tests.graphql.graphql_stack import PLAN, Seeded, member_facts
 
 pytestmark = pytest.mark.temporal
