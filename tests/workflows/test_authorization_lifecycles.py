@@ -188,7 +188,7 @@ async def test_a_support_not_offered_in_the_members_county_is_refused_with_that_
 ) -> None:
     kai = cin()
     await enroll(w.engine, kai, "kai", county="Los Angeles")
-    handle = await w.request(kai, "sobering-centers", "1", measure="episodes")
+    handle = await w.request(kai, "sobering-centers", "1", measure="encounters")
     result = await handle.result()
     assert result.status is Status.REFUSED
     assert "does not offer" in result.timeline[1].text and "los-angeles" in result.timeline[1].text

@@ -153,7 +153,7 @@ async def test_without_a_closed_loop_an_approval_is_active_at_once(w: World) -> 
         )
     kai = cin()
     await enroll(w.engine, kai, "kai", county="Los Angeles")
-    handle = await w.request(kai, "sobering-centers", "1", measure="episodes")
+    handle = await w.request(kai, "sobering-centers", "1", measure="encounters")
     await through_review(w, handle, accept=False)
     done = await state(handle)
     assert done.loop_status is None and "referral_sent" not in [e.kind for e in done.timeline]

@@ -188,10 +188,16 @@ def _amount(quantity: Decimal, unit: str) -> str:
 
 def measure_of(declared: str | None, limit_measures: Iterable[str]) -> str:
     """The authorization's measure: the one the `units` block states, else the first limit's on
-    the support, else `units` (a bare count)."""
+    the support that measures a quantity, else an episode limit's, else `units` (a bare count).
+    An episode limit counts authorizations (one each), not the quantity asked: a housing deposit
+    capped once per lifetime and at $5,000 is asked for in dollars."""
     if declared:
         return unit_of(declared) or declared
-    for measure in limit_measures:
+    measures = list(limit_measures)
+    for measure in measures:
+        if measure != "episodes":
+            return measure
+    for measure in measures:
         return measure
     return "units"
 

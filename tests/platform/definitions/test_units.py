@@ -112,6 +112,39 @@ def test_without_a_units_block_a_request_is_written_in_the_measure_only() -> Non
     assert navigation.in_measure(Decimal(3), "months", TODAY).amount == 3
 
 
+def test_an_episode_limit_counts_authorizations_so_the_quantity_is_in_the_other_limits_measure() -> (
+    None
+):
+    # once per lifetime (episodes) and $5,000 lifetime (dollars): a deposit is asked in dollars
+    once = {
+        "id": "once",
+        "label": "Once",
+        "measure": "episodes",
+        "maximum": 1,
+        "window": {"kind": "lifetime"},
+        "counter": "hd-episodes",
+        "pool_supports": ["housing-deposits"],
+        "exception": {"allowed": False, "requires": "", "extra_maximum": None},
+        "reference": "test",
+    }
+    dollars = {
+        **once,
+        "id": "dollars",
+        "label": "$5,000",
+        "measure": "dollars",
+        "maximum": 5000,
+        "counter": "hd-dollars",
+    }
+    raw = document("housing-deposits")
+    raw["limits"] = [once, dollars]
+    deposits = units_of(parse_definition(raw))
+    assert deposits.measure == "dollars" and deposits.accepted == ("dollars",)
+    assert deposits.in_measure(Decimal(3000), "dollars", TODAY).amount == 3000
+    # with the episode limit alone, the request counts episodes
+    raw["limits"] = [once]
+    assert units_of(parse_definition(raw)).measure == "episodes"
+
+
 def test_a_units_block_declares_the_units_a_request_may_use_and_their_conversions() -> None:
     raw = document("respite")
     raw["units"] = {
