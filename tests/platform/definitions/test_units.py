@@ -112,7 +112,7 @@ def test_without_a_units_block_a_request_is_written_in_the_measure_only() -> Non
     assert navigation.in_measure(Decimal(3), "months", TODAY).amount == 3
 
 
-def test_an_episode_limit_counts_authorizations_so_the_quantity_is_in_the_other_limits_measure() -> (
+def test_an_episode_limit_counts_authorizations_the_quantity_is_in_the_other_limits_measure() -> (
     None
 ):
     # once per lifetime (episodes) and $5,000 lifetime (dollars): a deposit is asked in dollars
