@@ -100,7 +100,17 @@ async def _prepare(url: str, members: list[str]) -> None:
     facts = member_facts({"base": "ana", "county": "Los Angeles"})
     async with writes.begin() as session:
         await load_directory(session=session, root=ROOT / "benefit_definitions", actor="bench")
-        rows = [SeedElection("los-angeles", s, datetime(2022, 1, 1).date()) for s in SUPPORTS]
+        # each support from 2022, transitional rent from its first day in force (2025-07-01)
+        rows = [
+            SeedElection(
+                "los-angeles",
+                s,
+                datetime(2025, 7, 1).date()
+                if s == "transitional-rent"
+                else datetime(2022, 1, 1).date(),
+            )
+            for s in SUPPORTS
+        ]
         await import_elections(session=session, plan=PLAN, rows=sorted(rows, key=str), actor="b")
         for cin in members:
             await upsert_member(session=session, plan=PLAN, cin=cin, facts=facts)

@@ -15,6 +15,7 @@ from lieu.platform.db.engine import create_engine, create_session_factory, for_w
 from lieu.platform.definitions.directory import load_directory
 from lieu.platform.elections.calendar import ElectionCalendar
 from lieu.platform.elections.counties import county_slug
+from lieu.platform.elections.mandates import published_mandates
 from lieu.platform.elections.seed import import_elections, read_seed
 from lieu.platform.members.importing import MemberLine, import_members
 from lieu.platform.members.personas import moved_to, persona_files, read_personas
@@ -89,6 +90,12 @@ async def seed_elections(settings: Settings) -> int:
 async def start_election_workflows(settings: Settings, client: Client) -> list[str]:
     """Make sure every plan with an elections file has its election workflow running."""
     calendar = ElectionCalendar.load(elections_dir(settings) / "calendar.json")
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            calendar = calendar.with_mandates(await published_mandates(session))
+    finally:
+        await engine.dispose()
     started = []
     zones = {
         plan.plan: plan.calendar.time_zone for plan in map(read_settings, plan_files(settings))

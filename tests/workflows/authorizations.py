@@ -43,11 +43,16 @@ NOT_OFFERED_HERE = "sobering-centers"
 WORLD = "authorizations world"  # the session's template of what `prepare_database` writes
 
 
+def first_in_force(support: str) -> date:
+    """Elected from 2022, or from the day its first definition is (transitional rent)."""
+    return date(2025, 7, 1) if support == "transitional-rent" else date(2022, 1, 1)
+
+
 async def _publish_and_elect(engine: AsyncEngine) -> None:
     async with create_session_factory(for_writes(engine)).begin() as session:
         await load_directory(session=session, root=DEFINITIONS, actor="test")
         rows = [
-            SeedElection(COUNTY, support, date(2022, 1, 1))
+            SeedElection(COUNTY, support, first_in_force(support))
             for support in sorted(SUPPORTS - {NOT_OFFERED_HERE})
         ]
         await import_elections(session=session, plan=PLAN, rows=rows, actor="test")

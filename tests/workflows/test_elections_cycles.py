@@ -13,8 +13,11 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from lieu.platform.db.engine import create_session_factory, for_writes
+from lieu.platform.definitions.library import load_library
 from lieu.platform.elections.calendar import ElectionCalendar
 from lieu.platform.elections.changes import ChangeKind, ElectionChange, Refusal
+from lieu.platform.elections.mandates import mandates_of
+from lieu.platform.elections.models import Election
 from lieu.platform.elections.offerings import offered_supports
 from lieu.platform.plans.calendar import CALIFORNIA
 from lieu.workflows.elections.activities import ElectionActivities
@@ -24,9 +27,10 @@ from tests.platform.elections.conftest import publish_rows
 
 pytestmark = pytest.mark.temporal
 
+# with the mandates of the shipped baselines (transitional rent from 2026-01-01), as `lieu dev`
 CALENDAR = ElectionCalendar.load(
     Path(__file__).resolve().parents[2] / "benefit_definitions" / "elections" / "calendar.json"
-)
+).with_mandates(mandates_of(load_library().definitions.values()))
 PLAN = "demo-plan"
 
 
@@ -58,6 +62,18 @@ async def test_two_years_of_cycles_add_in_january_and_july_remove_only_in_januar
     env = time_skipping
     async with create_session_factory(sqlite_engine).begin() as session:
         await publish_rows(session, "dhcs")
+        # the plan serves alameda with transitional rent, mandatory from 2026
+        session.add(
+            Election(
+                plan=PLAN,
+                county="alameda",
+                support="transitional-rent",
+                definition_plan="dhcs",
+                definition_version=1,
+                effective_from=date(2025, 7, 1),
+                created_by="test",
+            )
+        )
     activities = ElectionActivities(
         create_session_factory(sqlite_engine), create_session_factory(for_writes(sqlite_engine))
     )
@@ -86,6 +102,10 @@ async def test_two_years_of_cycles_add_in_january_and_july_remove_only_in_januar
             await advance_to(env, cycle.window_opens + timedelta(days=3))
             accepted = await submit_change(env.client, change(ChangeKind.ADD, support))
             assert accepted.takes_effect == cycle.start
+            # a county the plan would serve without transitional rent: refused, named
+            gap = await refused(env, change(ChangeKind.ADD, support, "kern"))
+            assert gap.code == "mandatory_support_missing"
+            assert "the plan serves Kern without it" in gap.message
             assert (await refused(env, change(ChangeKind.ADD, support))).code == "duplicate"
             assert (await refused(env, change(ChangeKind.ADD, support, "atlantis"))).code == (
                 "unknown_county"

@@ -46,6 +46,34 @@ class Criterion:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class Mandate:
+    """A baseline's mandate: plans must offer the support from `from_date` in every county they
+    serve, and may not narrow it for the members `population` (a JsonLogic rule) is true for."""
+
+    from_date: date
+    population: Any
+    label: str
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class Duplication:
+    """A rule against duplicated services: this support is not given on the same days as
+    `support`, or to a member enrolled in `program` (a value of the fact `enrollments`)."""
+
+    id: str
+    reason: str
+    reference: str
+    support: str | None = None
+    program: str | None = None
+
+    @property
+    def other(self) -> str:
+        """What it may not be given with: the support code, or the program."""
+        return self.support or self.program or ""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Definition:
     """One version of one plan's definition of one support (a baseline when `extends` is None).
 
@@ -68,6 +96,8 @@ class Definition:
     authorization: Authorization | None = None
     pricing: Pricing | None = None
     units: UnitsBlock | None = None
+    mandatory: Mandate | None = None
+    duplication: tuple[Duplication, ...] = ()
 
     @property
     def ref(self) -> DefinitionRef:
@@ -108,4 +138,24 @@ def parse_definition(doc: Mapping[str, Any]) -> Definition:
         authorization=None if authorization is None else parse_authorization(authorization),
         pricing=None if pricing is None else parse_pricing(pricing),
         units=None if doc.get("units") is None else parse_block(doc["units"]),
+        mandatory=None if doc.get("mandatory") is None else _mandate(doc["mandatory"]),
+        duplication=tuple(
+            Duplication(
+                id=rule["id"],
+                reason=rule["reason"],
+                reference=rule["reference"],
+                support=rule.get("support"),
+                program=rule.get("program"),
+            )
+            for rule in doc.get("duplication", ())
+        ),
+    )
+
+
+def _mandate(raw: Mapping[str, Any]) -> Mandate:
+    return Mandate(
+        from_date=date.fromisoformat(raw["from"]),
+        population=raw["population"],
+        label=raw["label"],
+        reference=raw["reference"],
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from lieu.platform.definitions.document import Definition
+from lieu.platform.definitions.document import Criterion, Definition, Mandate
 from lieu.platform.definitions.limits import Limit, LimitException
 
 
@@ -24,11 +24,32 @@ def effective(baseline: Definition, plan: Definition | None = None) -> Definitio
         plan,
         aliases=plan.aliases or baseline.aliases,
         description=plan.description or baseline.description,
-        criteria=baseline.criteria + plan.criteria,
+        criteria=baseline.criteria + _outside_mandate(plan.criteria, baseline.mandatory),
         limits=merge_limits(baseline.limits, plan.limits),
         authorization=plan.authorization or baseline.authorization,
         pricing=plan.pricing or baseline.pricing,
         units=plan.units or baseline.units,
+        mandatory=baseline.mandatory,
+        duplication=baseline.duplication + plan.duplication,
+    )
+
+
+def _outside_mandate(
+    criteria: tuple[Criterion, ...], mandate: Mandate | None
+) -> tuple[Criterion, ...]:
+    """A plan's criteria on a mandated support: each holds for every member of the mandated
+    population (DHCS mandates the support for them; a plan may not narrow it), and narrows only
+    the rest (the optional groups a plan may decline)."""
+    if mandate is None:
+        return criteria
+    return tuple(
+        Criterion(
+            id=criterion.id,
+            label=f"{criterion.label} (or: {mandate.label}, for whom the support is mandatory)",
+            rule={"or": [mandate.population, criterion.rule]},
+            reference=criterion.reference,
+        )
+        for criterion in criteria
     )
 
 

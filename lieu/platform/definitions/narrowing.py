@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from lieu.platform.definitions.document import Definition
 from lieu.platform.definitions.limits import Limit, amount
-from lieu.platform.definitions.problems import Problem, pointer
+from lieu.platform.definitions.problems import Problem, Severity, pointer
 from lieu.platform.definitions.steps import StepKind
+from lieu.platform.pricing.terms import Pricing, money
 
 # What a plan version may and may not do to its baseline, by the code of the problem reported
 # when it does not (docs/definition-format.md is generated from these).
@@ -52,6 +53,39 @@ NARROWING_RULES: tuple[tuple[str, str], ...] = (
         "plan_defaults.",
     ),
     (
+        "mandatory-in-plan",
+        "Only a DHCS baseline declares a support mandatory (mandatory); a plan's version "
+        "inherits its baseline's mandate.",
+    ),
+    (
+        "narrows-mandatory-population",
+        "On a mandated support, a plan criterion narrows only members outside the mandated "
+        "population: for members inside it the criterion does not apply (a warning at each "
+        "criterion, so the author sees it).",
+    ),
+    (
+        "duplicate-duplication-id",
+        "A plan's duplication rules are added to the baseline's, so each has an id of its own: "
+        "a plan cannot drop or replace a baseline rule.",
+    ),
+    (
+        "widens-baseline-code",
+        "A plan bills only with the baseline's codes and modifiers (any subset of them).",
+    ),
+    (
+        "rate-outside-baseline-guidance",
+        "A plan's contracted rate lies inside the baseline's guidance range, where the baseline "
+        "gives one.",
+    ),
+    (
+        "widens-baseline-guidance",
+        "A plan's guidance range lies inside the baseline's.",
+    ),
+    (
+        "widens-baseline-cap",
+        "A plan's cost cap is at most the baseline's, and a baseline cap cannot be dropped.",
+    ),
+    (
         "widens-baseline-reports",
         "A plan takes late service reports for at most as many days after the end as the "
         "baseline (reports_close_after_days), unless the baseline lists it in plan_defaults.",
@@ -88,6 +122,103 @@ def narrowing_problems(plan: Definition, baseline: Definition) -> list[Problem]:
         if base is not None:
             found.extend(_limit_widens(limit, base, pointer("limits", index)))
     found.extend(_authorization_widens(plan, baseline))
+    found.extend(_mandate_problems(plan, baseline))
+    base_rules = {rule.id for rule in baseline.duplication}
+    for index, rule in enumerate(plan.duplication):
+        if rule.id in base_rules:
+            found.append(
+                Problem(
+                    pointer("duplication", index, "id"),
+                    "duplicate-duplication-id",
+                    f"duplication rule {rule.id!r} is already the baseline's; a plan's rules "
+                    "are added to the baseline's, so give it a new id",
+                )
+            )
+    if plan.pricing is not None and baseline.pricing is not None:
+        found.extend(_pricing_widens(plan.pricing, baseline.pricing))
+    return found
+
+
+def _mandate_problems(plan: Definition, baseline: Definition) -> list[Problem]:
+    found = []
+    if plan.mandatory is not None:
+        found.append(
+            Problem(
+                "/mandatory",
+                "mandatory-in-plan",
+                "only a DHCS baseline declares a support mandatory; remove mandatory (the "
+                "baseline's mandate applies to this version)",
+            )
+        )
+    mandate = baseline.mandatory
+    if mandate is None:
+        return found
+    for index, criterion in enumerate(plan.criteria):
+        found.append(
+            Problem(
+                pointer("eligibility", "criteria", index),
+                "narrows-mandatory-population",
+                f"{baseline.title} is mandatory from {mandate.from_date.isoformat()} for "
+                f"{mandate.label}; criterion {criterion.id!r} applies only to members outside "
+                "that population, and for those inside it the baseline alone decides",
+                Severity.WARNING,
+            )
+        )
+    return found
+
+
+def _pricing_widens(plan: Pricing, base: Pricing) -> list[Problem]:
+    found = []
+    codes = {(code.hcpcs, code.modifiers) for code in base.codes}
+    allowed = ", ".join(str(code) for code in base.codes)
+    for index, code in enumerate(plan.codes):
+        if (code.hcpcs, code.modifiers) not in codes:
+            found.append(
+                Problem(
+                    pointer("pricing", "codes", index),
+                    "widens-baseline-code",
+                    f"{code} is not one of the baseline's codes ({allowed}); bill with those "
+                    "codes and modifiers",
+                )
+            )
+    guidance = base.guidance
+    if (
+        guidance is not None
+        and plan.rate is not None
+        and not guidance.low <= plan.rate <= guidance.high
+    ):
+        found.append(
+            Problem(
+                "/pricing/rate",
+                "rate-outside-baseline-guidance",
+                f"contracted rate {money(plan.rate)} per {plan.unit} is outside the "
+                f"baseline's guidance range {money(guidance.low)}–{money(guidance.high)} "
+                f"per {base.unit} ({guidance.reference}); set a rate inside it",
+            )
+        )
+    mine = plan.guidance
+    if (
+        guidance is not None
+        and mine is not None
+        and (mine.low < guidance.low or mine.high > guidance.high)
+    ):
+        found.append(
+            Problem(
+                "/pricing/guidance",
+                "widens-baseline-guidance",
+                f"the guidance range {money(mine.low)}–{money(mine.high)} reaches outside "
+                f"the baseline's {money(guidance.low)}–{money(guidance.high)}; keep it "
+                "inside",
+            )
+        )
+    if base.cap is not None and (plan.cap is None or plan.cap > base.cap):
+        found.append(
+            Problem(
+                "/pricing/cap",
+                "widens-baseline-cap",
+                f"the baseline caps costs at {money(base.cap)}; set a cap of at most that",
+            )
+        )
     return found
 
 
@@ -205,4 +336,45 @@ def _authorization_widens(plan: Definition, baseline: Definition) -> list[Proble
                 f"after the end; use {base.reports_close_after_days} or fewer",
             )
         )
+    return found
+
+
+def duplication_problems(definition: Definition) -> list[Problem]:
+    """A duplication rule naming the support itself, or two rules with one id."""
+    found = []
+    seen: set[str] = set()
+    for index, rule in enumerate(definition.duplication):
+        if (rule.support is None) == (rule.program is None):
+            found.append(
+                Problem(
+                    pointer("duplication", index),
+                    "duplication-names-one",
+                    f"duplication rule {rule.id!r} names "
+                    + (
+                        "both a support and a program"
+                        if rule.support
+                        else "neither a support nor a program"
+                    )
+                    + "; give either support (another Community Support) or program (an "
+                    "enrollment), and one rule for each",
+                )
+            )
+        if rule.support == definition.support:
+            found.append(
+                Problem(
+                    pointer("duplication", index, "support"),
+                    "duplication-self",
+                    f"a duplication rule names {definition.support} itself; name another "
+                    "support (two authorizations of one support are counted by its limits)",
+                )
+            )
+        if rule.id in seen:
+            found.append(
+                Problem(
+                    pointer("duplication", index, "id"),
+                    "duplicate-duplication-id",
+                    f"duplication rule id {rule.id!r} is used twice; give each rule its own id",
+                )
+            )
+        seen.add(rule.id)
     return found

@@ -17,7 +17,7 @@ from lieu.platform.definitions.checks import (
 from lieu.platform.definitions.clock_checks import clock_problems
 from lieu.platform.definitions.document import Definition, DefinitionRef, parse_definition
 from lieu.platform.definitions.inheritance import effective
-from lieu.platform.definitions.narrowing import narrowing_problems
+from lieu.platform.definitions.narrowing import duplication_problems, narrowing_problems
 from lieu.platform.definitions.problems import Problem
 from lieu.platform.definitions.salvage import salvage
 from lieu.platform.definitions.schema import DEFINITION_SCHEMA, schema_problems
@@ -71,6 +71,7 @@ def _semantic_problems(
     found = identity_problems(definition)
     found += criteria_problems(definition, vocabulary)
     found += limit_problems(definition)
+    found += duplication_problems(definition)
     if definition.pricing is not None:
         found += pricing_problems(definition.pricing)
     in_force = definition

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -99,6 +99,13 @@ class ElectionCalendar:
             if cycle.annual and after < cycle.window_closes:
                 return cycle
         raise AssertionError("an annual boundary falls within three years")
+
+    def with_mandates(self, mandates: tuple[MandatorySupport, ...]) -> ElectionCalendar:
+        """This calendar with the mandates the published baselines declare (`mandatory` in a
+        DHCS definition); a support's mandate from the definitions replaces the file's."""
+        named = {mandate.support for mandate in mandates}
+        kept = tuple(m for m in self.mandatory if m.support not in named)
+        return replace(self, mandatory=kept + mandates)
 
     def mandatory_on(self, support: str, day: date) -> MandatorySupport | None:
         """The mandate that forbids removing `support` on `day`, if any."""

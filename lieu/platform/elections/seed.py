@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lieu.platform.definitions.supports import SUPPORTS
 from lieu.platform.elections.counties import COUNTY_SET, unknown_county_message
+from lieu.platform.elections.mandates import Span, first_in_force, published_mandates, seed_gaps
 from lieu.platform.elections.models import Election
 from lieu.platform.elections.offerings import published_for_plan
 
@@ -57,10 +58,21 @@ def read_seed(path: Path) -> tuple[str, list[SeedElection]]:
 async def import_elections(
     *, session: AsyncSession, plan: str, rows: list[SeedElection], actor: str
 ) -> int:
-    """Insert the rows unless the plan already has elections (never doubles); returns count."""
+    """Insert the rows unless the plan already has elections (never doubles); returns count.
+
+    The rows are checked whole first, as a change would be: each support's definition in force
+    on the row's date, and every mandatory support offered in every county the plan serves
+    from its mandate's date. Raises `SeedError` naming each problem (nothing is written)."""
     already = await session.scalar(select(func.count()).where(Election.plan == plan))
     if already:
         return 0
+    problems = seed_gaps(
+        [Span(row.county, row.support, row.effective_from, row.effective_to) for row in rows],
+        await published_mandates(session),
+        await first_in_force(session, plan=plan),
+    )
+    if problems:
+        raise SeedError(f"the elections of plan {plan!r} are refused: " + "; ".join(problems))
     published = await published_for_plan(session=session, plan=plan)
     for row in rows:
         owner, version = published.get(row.support, (plan, None))

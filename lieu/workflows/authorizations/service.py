@@ -19,11 +19,13 @@ from lieu.platform.access.eligibility_check import NoDefinitionInForce, definiti
 from lieu.platform.access.in_force import VersionsInForce
 from lieu.platform.access.members import MemberNotVisible, visible_member
 from lieu.platform.access.roles import Principal
+from lieu.platform.authorizations.duplication import duplication
 from lieu.platform.authorizations.ledgering import limit_specs
 from lieu.platform.authorizations.lifecycle.actions import Action
 from lieu.platform.authorizations.lifecycle.machine import retroactive_problem
 from lieu.platform.authorizations.pinning import PinnedDefinitions
 from lieu.platform.authorizations.status import Urgency
+from lieu.platform.definitions.document import Definition
 from lieu.platform.definitions.units import UnitError, billed_in_measure, units_of
 from lieu.platform.elections.counties import county_slug
 from lieu.platform.limits.balances import balance
@@ -151,10 +153,11 @@ async def prepare(
     # the holidays a review, a renewal's review or an extension may count over
     calendar = settings.calendar.resolved(year - 1, year + RESOLVED_YEARS)
     start = request.service_start or calendar.local_date(received_at)
+    cache = definitions or PinnedDefinitions()
     try:
         ref, definition = await definition_in_force(
             session=session,
-            cache=definitions or PinnedDefinitions(),
+            cache=cache,
             plan=request.plan,
             support=request.support,
             on=start,
@@ -197,6 +200,35 @@ async def prepare(
                     "remaining": left.remaining,
                 },
             )
+
+    async def in_force_for(support: str) -> Definition | None:
+        try:
+            return (
+                await definition_in_force(
+                    session=session,
+                    cache=cache,
+                    plan=request.plan,
+                    support=support,
+                    on=start,
+                    in_force=in_force,
+                )
+            )[1]
+        except NoDefinitionInForce:
+            return None
+
+    duplicated = await duplication(
+        session,
+        definition=definition,
+        plan=request.plan,
+        member_cin=request.member_cin,
+        facts=member.facts,
+        start=start,
+        resolve=in_force_for,
+    )
+    if duplicated is not None:
+        raise AuthorizationRequestError(
+            duplicated.code, duplicated.message, details=duplicated.details()
+        )
     county = county_slug(request.county or str(member.facts.get("county") or ""))
     if not county:
         raise AuthorizationRequestError(

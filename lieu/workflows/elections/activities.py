@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -10,7 +11,8 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from lieu.platform.elections import history
-from lieu.platform.elections.changes import Refusal, check_against_offerings
+from lieu.platform.elections.changes import ChangeKind, Refusal, check_against_offerings
+from lieu.platform.elections.mandates import county_gap, first_in_force, not_in_force_message
 from lieu.platform.elections.offerings import offered_supports, published_for_plan
 from lieu.workflows.elections.types import CheckChange, CycleStep, RecordChange
 
@@ -39,10 +41,13 @@ class ElectionActivities:
                 session=session, plan=change.plan, county=change.county, on=request.cycle.start
             )
             published = await published_for_plan(session=session, plan=change.plan)
+            first = await first_in_force(session, plan=change.plan)
         try:
             check_against_offerings(
                 change, cycle=request.cycle, offered_on_start=offered, published=published
             )
+            if change.kind is ChangeKind.ADD:
+                check_in_force_and_mandates(request, offered, first)
         except Refusal as refusal:
             raise ApplicationError(refusal.message, type=refusal.code, non_retryable=True) from None
 
@@ -72,3 +77,28 @@ class ElectionActivities:
             return await history.mark_effective(
                 session=session, plan=step.plan, cycle_start=step.cycle_start
             )
+
+
+def check_in_force_and_mandates(
+    request: CheckChange, offered: frozenset[str], first: dict[str, date]
+) -> None:
+    """Refuse an addition for a date before the support's definition is in force, or one that
+    would serve a county without a support mandatory on the cycle date."""
+    change, on = request.change, request.cycle.start
+    starts = first.get(change.support)
+    if starts is None or on < starts:
+        raise Refusal("support_not_in_force", not_in_force_message(change.support, on, starts))
+    gap = county_gap(
+        county=change.county,
+        on=on,
+        adding=change.support,
+        offered=offered,
+        pending_adds=[
+            p.support
+            for p in request.pending
+            if p.county == change.county and p.kind is ChangeKind.ADD
+        ],
+        mandates=request.mandatory,
+    )
+    if gap is not None:
+        raise Refusal("mandatory_support_missing", gap.message())

@@ -5,7 +5,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from lieu.platform.elections.calendar import Cycle, ElectionCalendar
+from lieu.platform.elections.calendar import Cycle, ElectionCalendar, MandatorySupport
 from lieu.platform.elections.changes import ElectionChange
 
 
@@ -44,6 +44,10 @@ class CheckChange:
 
     change: ElectionChange
     cycle: Cycle
+    # The supports mandatory by the calendar, and the changes already accepted for the cycle
+    # (an addition in a county with the mandatory support added in the same cycle is fine).
+    mandatory: tuple[MandatorySupport, ...] = ()
+    pending: tuple[ElectionChange, ...] = ()
 
 
 @dataclass(frozen=True)

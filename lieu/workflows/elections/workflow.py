@@ -91,7 +91,12 @@ class ElectionCycleWorkflow:
             try:
                 await workflow.execute_activity_method(
                     ElectionActivities.check_change,
-                    CheckChange(change=request.change, cycle=self._cycle),
+                    CheckChange(
+                        change=request.change,
+                        cycle=self._cycle,
+                        mandatory=self._input.calendar.mandatory,
+                        pending=tuple(self._pending),
+                    ),
                     start_to_close_timeout=ACTIVITY_TIMEOUT,
                     retry_policy=RETRY,
                 )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lieu.platform.definitions.library import load_library
 from lieu.platform.elections.calendar import ElectionCalendar
 from lieu.platform.elections.changes import (
     ChangeKind,
@@ -15,11 +16,15 @@ from lieu.platform.elections.changes import (
     check_against_offerings,
     check_calendar,
 )
+from lieu.platform.elections.mandates import mandates_of
 
 CALENDAR_FILE = (
     Path(__file__).resolve().parents[3] / "benefit_definitions" / "elections" / "calendar.json"
 )
-CALENDAR = ElectionCalendar.load(CALENDAR_FILE)
+# the mandates come from the DHCS baselines (transitional-rent/v2.json), as `lieu dev` adds them
+CALENDAR = ElectionCalendar.load(CALENDAR_FILE).with_mandates(
+    mandates_of(load_library().definitions.values())
+)
 
 
 def change(kind: ChangeKind, support: str = "respite", county: str = "alameda") -> ElectionChange:
@@ -30,8 +35,10 @@ def test_the_shipped_calendar_has_january_and_july_cycles_and_mandatory_transiti
     assert CALENDAR.cycle_starts == ((1, 1), (7, 1))
     assert CALENDAR.annual_boundary == (1, 1)
     mandate = CALENDAR.mandatory_on("transitional-rent", date(2026, 1, 1))
-    assert mandate is not None and "mandatory" in mandate.reference
+    assert mandate is not None and "Mandatory for MCPs 1/1/26" in mandate.reference
     assert CALENDAR.mandatory_on("transitional-rent", date(2025, 12, 31)) is None
+    # the file itself names none: the baseline is the one place a mandate is written
+    assert ElectionCalendar.load(CALENDAR_FILE).mandatory == ()
 
 
 def test_window_opens_ninety_and_closes_sixty_days_before_the_cycle() -> None:
