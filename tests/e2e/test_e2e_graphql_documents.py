@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from lieu.platform.plans.calendar import CALIFORNIA
 from tests.e2e.test_e2e_graphql_provider_journey import (  # noqa: F401 (the fixture)
     REQUEST,
     STATUS,
@@ -19,7 +21,7 @@ from tests.e2e.test_e2e_graphql_provider_journey import (  # noqa: F401 (the fix
     _until,
     running,
 )
-from tests.graphql.graphql_stack import ANA, PLAN, TODAY, Seeded
+from tests.graphql.graphql_stack import ANA, PLAN, Seeded
 
 pytestmark = pytest.mark.temporal
 
@@ -53,7 +55,8 @@ def respite_with_documents() -> dict[str, Any]:
         "version": 1,
         "title": base["title"],
         "extends": {"plan": "dhcs", "support": "respite", "version": 1},
-        "effective_from": TODAY.isoformat(),
+        # the plan's date (a request starts on it), not UTC's: 16:00-24:00 in California they differ
+        "effective_from": CALIFORNIA.local_date(datetime.now(UTC)).isoformat(),
         "reference": "Plan policy: a caregiver assessment before respite is reviewed",
         "status": "draft",
         "authorization": base["authorization"],

@@ -55,6 +55,15 @@ class Mandate:
     label: str
     reference: str
 
+    def spared_by(self, rule: object) -> bool:
+        """Whether a plan criterion's rule already holds for the whole mandated population: an
+        `or` with the population's rule among its terms (the way an author says so)."""
+        return (
+            isinstance(rule, dict)
+            and isinstance(rule.get("or"), list)
+            and self.population in rule["or"]
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Duplication:

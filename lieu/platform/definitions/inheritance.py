@@ -43,7 +43,9 @@ def _outside_mandate(
     if mandate is None:
         return criteria
     return tuple(
-        Criterion(
+        criterion
+        if mandate.spared_by(criterion.rule)
+        else Criterion(
             id=criterion.id,
             label=f"{criterion.label} (or: {mandate.label}, for whom the support is mandatory)",
             rule={"or": [mandate.population, criterion.rule]},

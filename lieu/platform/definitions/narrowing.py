@@ -154,13 +154,17 @@ def _mandate_problems(plan: Definition, baseline: Definition) -> list[Problem]:
     if mandate is None:
         return found
     for index, criterion in enumerate(plan.criteria):
+        if mandate.spared_by(criterion.rule):
+            continue
         found.append(
             Problem(
                 pointer("eligibility", "criteria", index),
                 "narrows-mandatory-population",
                 f"{baseline.title} is mandatory from {mandate.from_date.isoformat()} for "
                 f"{mandate.label}; criterion {criterion.id!r} applies only to members outside "
-                "that population, and for those inside it the baseline alone decides",
+                "that population, and for those inside it the baseline alone decides. Write "
+                'its rule as {"or": [<the baseline\'s mandatory population>, <your rule>]} '
+                "to say so",
                 Severity.WARNING,
             )
         )

@@ -120,6 +120,13 @@ def test_a_plan_criterion_on_a_mandated_support_applies_only_outside_the_mandate
     ray = member_facts({"base": "ray", "housing": {"long_term_subsidy_identified": False}})
     outcome = assess_member(rules, ray, on)
     assert outcome.outcome.value == "not_eligible"
+    # written as population OR rule, the criterion says so itself: no warning, the same answer
+    spared = {**SUBSIDY, "rule": {"or": [base["mandatory"]["population"], SUBSIDY["rule"]]}}
+    said = plan_of(base, eligibility={"criteria": [spared]})
+    assert problems(base, said) == []
+    as_said = effective(parse_definition(base), parse_definition(said))
+    assert assess_member(as_said, dana, on).outcome.value == "eligible"
+    assert assess_member(as_said, ray, on).outcome.value == "not_eligible"
     # a plan cannot declare a mandate of its own
     own = plan_of(base, mandatory=base["mandatory"])
     assert ("/mandatory", "mandatory-in-plan", "error") in problems(base, own)

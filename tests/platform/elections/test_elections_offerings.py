@@ -130,8 +130,7 @@ async def test_an_offering_names_the_definition_that_applies_on_the_date_asked(
     async with sessions.begin() as session:
         await publish_rows(session, "dhcs")
         fresno = SeedElection("fresno", "respite", date(2022, 1, 1), None)
-        rent = SeedElection("fresno", "transitional-rent", date(2025, 7, 1), None)  # mandatory
-        await import_elections(session=session, plan="demo-plan", rows=[fresno, rent], actor="seed")
+        await import_elections(session=session, plan="demo-plan", rows=[fresno], actor="seed")
         # the plan publishes its own respite after electing it, in force from 2027
         session.add(
             DefinitionVersion(
