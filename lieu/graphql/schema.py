@@ -22,6 +22,7 @@ from lieu.graphql.elections.mutations import ElectionMutations
 from lieu.graphql.elections.queries import ElectionQueries
 from lieu.graphql.guards import guards
 from lieu.graphql.limits.mutations import LimitMutations
+from lieu.graphql.members.identity import IdentityMutations, IdentityQueries
 from lieu.graphql.members.mutations import MemberMutations
 from lieu.graphql.members.queries import MemberQueries
 from lieu.graphql.notices.mutations import NoticeMutations
@@ -35,6 +36,7 @@ from lieu.graphql.scalars import DecimalScalar
 class Query(
     CatalogQueries,
     MemberQueries,
+    IdentityQueries,
     AuthorizationQueries,
     DefinitionQueries,
     ElectionQueries,
@@ -52,6 +54,7 @@ class Mutation(
     DocumentMutations,
     NoticeMutations,
     MemberMutations,
+    IdentityMutations,
     LimitMutations,
     DefinitionMutations,
     ElectionMutations,

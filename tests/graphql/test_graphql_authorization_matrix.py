@@ -88,6 +88,8 @@ OPERATIONS = [
     Operation("endAuthorization", 'mutation { endAuthorization(input: {authorizationId: "A-NONE", idempotencyKey: "k", reason: "moved"}) { __typename } }', {RV, OP}),
     Operation("cancelAuthorization", 'mutation { cancelAuthorization(input: {authorizationId: "A-NONE", idempotencyKey: "k", reason: "dup"}) { __typename } }', {OP}),
     Operation("importMembers", 'mutation { importMembers(jsonl: "not json") { __typename } }', {PA}),
+    Operation("identityLockouts", "{ identityLockouts { id } }", {OP}),
+    Operation("clearIdentityLockout", 'mutation { clearIdentityLockout(id: "none") { __typename } }', {OP}),
     Operation("importPriorUse", 'mutation { importPriorUse(content: "not,a,header") { __typename } }', {OP}),
     Operation("approveLimitException", 'mutation { approveLimitException(input: {cin: "NOBODY0", support: "respite", limitId: "none", extra: "1", appliesFrom: "2026-12-01", reason: "r", idempotencyKey: "k"}) { __typename } }', {RV}),
     Operation("createDraft", "mutation($d: JSON!) { createDraft(document: $d) { __typename } }", {PA}, {"d": {"plan": "demo-plan"}}),

@@ -13,6 +13,7 @@ from lieu.graphql.authorizations.refusals import refused
 from lieu.graphql.authorizations.types import Authorization, AuthorizationResult
 from lieu.graphql.context import Context
 from lieu.graphql.errors import Conflict, ValidationErrors
+from lieu.graphql.members.identity import birth_date_check
 from lieu.graphql.permissions import allow
 from lieu.platform.access.roles import Role
 from lieu.platform.authorizations.status import Urgency
@@ -124,6 +125,10 @@ class RequestMutations:
             county=input.county,
             birth_date=input.birth_date,
         )
+        checking = birth_date_check(context, input.cin, input.birth_date)
+        if checking is not None and (locked := await checking.begin()) is not None:
+            context.audit("requestAuthorization", target, "locked", locked.message)
+            return Conflict(message=locked.message, code="identity_locked")
         try:
             handle = await request_authorization(
                 context.runtime.temporal,
@@ -135,10 +140,14 @@ class RequestMutations:
                 in_force=context.runtime.in_force,
             )
         except AuthorizationRequestError as refusal:
+            if checking is not None:
+                await checking.end(matched=refusal.code != "member_not_found")
             context.audit("requestAuthorization", target, "refused", refusal.message)
             if refusal.code == "limit_exceeded":
                 refusal.details["requested"] = input.quantity
             return refused(refusal)
+        if checking is not None:
+            await checking.end(matched=True)
         state = await handle.query(AuthorizationWorkflow.state)
         found = Authorization.of_state(state)
         context.audit("requestAuthorization", target, "ok", number)

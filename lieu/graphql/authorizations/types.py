@@ -17,6 +17,8 @@ from lieu.graphql.errors import Conflict, LimitExceeded, NotAllowed, NotFound, V
 from lieu.graphql.members.types import Member
 from lieu.graphql.notices.types import Notice
 from lieu.graphql.pagination import Connection
+from lieu.platform.access.members import is_party
+from lieu.platform.access.roles import Role
 from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
 from lieu.platform.authorizations.records import AuthorizationState, TimelineEntry
 from lieu.platform.authorizations.status import Decision, LoopReason, Status, Urgency
@@ -130,10 +132,24 @@ class Authorization:
         rows = await info.context.loaders.appeals.load(str(self.id))
         return [Appeal.of(row) for row in rows]
 
-    @strawberry.field(description="The member's facts (a read of member data: audited).")
+    @strawberry.field(
+        description=(
+            "The member's facts (a read of member data: audited); null for a provider whose "
+            "authorizations for the member all ended more than its plan's grace period ago."
+        )
+    )
     async def member(self, info: Info[Context, None]) -> Member | None:
-        found = await info.context.loaders.member.load((self.plan, self.member_cin))
-        info.context.audit("authorization.member", f"member:{self.plan}/{self.member_cin}")
+        context = info.context
+        if context.caller.role is Role.PROVIDER:
+            # a provider's relationship with the member may have ended (`access.members`)
+            async with context.reads() as session:
+                live = await is_party(
+                    session=session, principal=context.caller, cin=self.member_cin
+                )
+            if not live:
+                return None
+        found = await context.loaders.member.load((self.plan, self.member_cin))
+        context.audit("authorization.member", f"member:{self.plan}/{self.member_cin}")
         return None if found is None else Member.of(found)
 
     @classmethod

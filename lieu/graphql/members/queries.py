@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from lieu.graphql.context import Context
 from lieu.graphql.errors import NotFound
+from lieu.graphql.members.identity import IdentityLocked, birth_date_check
 from lieu.graphql.members.types import (
     Balance,
     Balances,
@@ -22,7 +23,13 @@ from lieu.graphql.pagination import Connection, connection, page
 from lieu.graphql.permissions import allow
 from lieu.platform.access.balances import member_balances
 from lieu.platform.access.eligibility_check import NoDefinitionInForce, check_eligibility
-from lieu.platform.access.members import MemberNotVisible, plan_members, visible_member
+from lieu.platform.access.identity_checks import IdentityLocked as Locked
+from lieu.platform.access.members import (
+    BirthDateMiss,
+    MemberNotVisible,
+    plan_members,
+    visible_member,
+)
 from lieu.platform.access.roles import Role
 from lieu.platform.db.base import utcnow
 
@@ -84,6 +91,11 @@ class MemberQueries:
     ) -> EligibilityResult:
         context = info.context
         target = f"member:{context.caller.plan}/{cin}"
+        missed: BirthDateMiss | None = None
+        checking = birth_date_check(context, cin, birth_date)
+        if checking is not None and (locked := await checking.begin()) is not None:
+            context.audit("eligibility", target, "locked", support)
+            return locked
         async with context.reads() as session:
             try:
                 check = await check_eligibility(
@@ -96,12 +108,26 @@ class MemberQueries:
                     birth_date=birth_date,
                     in_force=context.runtime.in_force,
                 )
+            except Locked as refused:
+                if checking is not None:
+                    await checking.end(matched=True)  # not compared: nothing to count
+                context.audit("eligibility", target, "locked", support)
+                return IdentityLocked(message=str(refused), retry_at=refused.until)
+            except BirthDateMiss as hidden:
+                missed = hidden
             except MemberNotVisible as hidden:
                 context.audit("eligibility", target, "not_found", support)
                 return NotFound(message=str(hidden), what="member", id=cin)
             except NoDefinitionInForce as none:
+                if checking is not None:
+                    await checking.end(matched=True)  # the member was identified
                 context.audit("eligibility", target, "not_found", support)
                 return NotFound(message=str(none), what="definition", id=support)
+        if checking is not None:
+            await checking.end(matched=missed is None)
+        if missed is not None:
+            context.audit("eligibility", target, "not_found", f"{support}: birth date")
+            return NotFound(message=str(missed), what="member", id=cin)
         context.audit("eligibility", target, "ok", f"{support}: {check.answer.answer.value}")
         return Eligibility.of(check)
 

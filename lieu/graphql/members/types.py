@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from lieu.graphql.context import Context
 from lieu.graphql.errors import NotFound, ValidationErrors
+from lieu.graphql.members.identity import IdentityLocked
 from lieu.graphql.notices.types import Notice
 from lieu.graphql.permissions import STAFF, allow
 from lieu.platform.access.balances import LimitBalance
@@ -312,7 +313,8 @@ class MembersImported:
 
 
 EligibilityResult = Annotated[
-    Eligibility | NotFound | ValidationErrors, strawberry.union("EligibilityResult")
+    Eligibility | NotFound | ValidationErrors | IdentityLocked,
+    strawberry.union("EligibilityResult"),
 ]
 BalancesResult = Annotated[Balances | NotFound, strawberry.union("BalancesResult")]
 MemberResult = Annotated[Member | NotFound, strawberry.union("MemberResult")]

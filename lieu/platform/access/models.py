@@ -1,11 +1,12 @@
-"""API tokens (stored hashed), the console's sessions and the audit log of member-data reads and
-every write."""
+"""API tokens (stored hashed), the console's sessions, the audit log of member-data reads and
+every write, birth-date misses and lockouts, and the supports a provider organization is
+contracted for."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lieu.platform.db.base import Base, UTCDateTime, utcnow
@@ -63,3 +64,37 @@ class ConsoleSession(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class IdentityMisses(Base):
+    """Birth dates given that did not identify a member, counted for one scope: a provider
+    organization and a CIN (`organization`), or one token across every CIN (`token`); past the
+    plan's limit the scope is locked until `locked_until`. In the database, so every API replica
+    counts the same misses."""
+
+    __tablename__ = "identity_misses"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the scope
+    scope: Mapped[str] = mapped_column(String(16))  # organization | token
+    plan: Mapped[str] = mapped_column(String(64), index=True)
+    provider: Mapped[str] = mapped_column(String(64))
+    cin: Mapped[str] = mapped_column(String(64), default="")  # organization scope only
+    token_id: Mapped[str] = mapped_column(String(32), default="")  # token scope only
+    misses: Mapped[int] = mapped_column(Integer, default=0)  # since first_miss_at
+    first_miss_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_miss_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ProviderContract(Base):
+    """A provider organization is contracted by a plan for a support: it may request it."""
+
+    __tablename__ = "provider_contracts"
+    __table_args__ = (UniqueConstraint("plan", "provider", "support"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan: Mapped[str] = mapped_column(String(64))
+    provider: Mapped[str] = mapped_column(String(64))
+    support: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

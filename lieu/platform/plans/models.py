@@ -23,5 +23,7 @@ class PlanRecord(Base):
     reference: Mapped[str] = mapped_column(Text, default="")
     # the appeal and grievance timeframes (`appeals.terms.terms_document`); null: the defaults
     appeal_terms: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
+    # how long providers keep seeing members, birth-date lockouts (`access.terms`); null: defaults
+    access_terms: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
     updated_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -23,11 +23,18 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lieu.platform.access.terms import (
+    DEFAULT_ACCESS,
+    AccessTerms,
+    access_document,
+    parse_access,
+    stored_access,
+)
 from lieu.platform.appeals.terms import DEFAULT_TERMS, AppealTerms, parse_terms, terms_document
 from lieu.platform.plans.calendar import CALIFORNIA, CalendarError, PlanCalendar
 from lieu.platform.plans.models import PlanRecord
 
-FIELDS = {"plan", "time_zone", "holidays", "reference", "appeals", "grievances"}
+FIELDS = {"plan", "time_zone", "holidays", "reference", "appeals", "grievances", "provider_access"}
 
 
 class PlanSettingsError(ValueError):
@@ -42,6 +49,7 @@ class PlanSettings:
     calendar: PlanCalendar = CALIFORNIA
     reference: str = ""
     appeals: AppealTerms = DEFAULT_TERMS
+    access: AccessTerms = DEFAULT_ACCESS  # providers' access to members (`access.terms`)
 
 
 def default_settings(plan: str) -> PlanSettings:
@@ -88,10 +96,11 @@ def parse_settings(document: Any, *, source: str) -> PlanSettings:
         problems.append("/reference: where the settings come from, as text")
         reference = ""
     appeals = parse_terms(document, problems)
+    access = parse_access(document, problems)
     if problems:
         raise PlanSettingsError(f"{source}: " + "; ".join(problems))
     assert isinstance(plan, str)
-    return PlanSettings(plan, calendar, reference, appeals)
+    return PlanSettings(plan, calendar, reference, appeals, access)
 
 
 def read_settings(path: Path) -> PlanSettings:
@@ -121,6 +130,7 @@ async def save_settings(settings: PlanSettings, *, session: AsyncSession, actor:
         "holiday_categories": list(calendar.categories),
         "reference": settings.reference,
         "appeal_terms": terms_document(settings.appeals),
+        "access_terms": access_document(settings.access),
     }
     if record is None:
         session.add(PlanRecord(plan=settings.plan, updated_by=actor, **values))
@@ -145,6 +155,7 @@ async def plan_settings(plan: str, *, session: AsyncSession) -> PlanSettings:
         PlanCalendar(record.time_zone, record.holidays, tuple(record.holiday_categories)),
         record.reference,
         parse_stored_terms(record.appeal_terms),
+        stored_access(record.access_terms),
     )
 
 

@@ -16,6 +16,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from lieu.platform.access.eligibility_check import NoDefinitionInForce, definition_in_force
+from lieu.platform.access.identity_checks import IdentityLocked
 from lieu.platform.access.in_force import VersionsInForce
 from lieu.platform.access.members import MemberNotVisible, visible_member
 from lieu.platform.access.roles import Principal
@@ -146,6 +147,10 @@ async def prepare(
             member = await get_member(session=session, plan=request.plan, cin=request.member_cin)
     except (MemberNotVisible, MemberNotFound) as hidden:
         raise AuthorizationRequestError("member_not_found", str(hidden)) from None
+    except IdentityLocked as locked:
+        raise AuthorizationRequestError(
+            "identity_locked", str(locked), details={"retry_at": locked.until.isoformat()}
+        ) from None
     if request.quantity <= 0:
         raise AuthorizationRequestError("bad_quantity", "the quantity must be positive")
     settings = await plan_settings(request.plan, session=session)
