@@ -11,6 +11,7 @@ from pathlib import Path
 from temporalio.client import Client
 
 from lieu.commands.errors import CommandError
+from lieu.platform.access.contracts import ContractError, read_contracts, seed_contracts
 from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
 from lieu.platform.definitions.directory import load_directory
 from lieu.platform.elections.calendar import ElectionCalendar
@@ -46,12 +47,19 @@ def plan_files(settings: Settings) -> list[Path]:
     return sorted((settings.definitions_dir / "plans").glob("*.json"))
 
 
+def contract_files(settings: Settings) -> list[Path]:
+    """Plans' contracts files: `contracts/<plan>.json` in the definitions directory."""
+    return sorted((settings.definitions_dir / "contracts").glob("*.json"))
+
+
 async def publish_definitions(settings: Settings) -> str:
-    """Publish every definition under `settings.definitions_dir` not yet published, and store
-    each plan's settings file (`plans/<plan>.json`); a summary."""
+    """Publish every definition under `settings.definitions_dir` not yet published, store each
+    plan's settings file (`plans/<plan>.json`) and seed the contracts of a plan that has none
+    (`contracts/<plan>.json`); a summary."""
     try:
         plans = [read_settings(path) for path in plan_files(settings)]
-    except PlanSettingsError as bad:
+        contracts = [read_contracts(path) for path in contract_files(settings)]
+    except (PlanSettingsError, ContractError) as bad:
         raise CommandError(str(bad)) from None
     engine = create_engine(settings.database_url)
     try:
@@ -64,11 +72,22 @@ async def publish_definitions(settings: Settings) -> str:
                 for plan in plans
                 if await save_settings(plan, session=session, actor="lieu-setup")
             ]
+            try:
+                seeded = [
+                    plan
+                    for plan, lines in contracts
+                    if await seed_contracts(
+                        session=session, plan=plan, lines=lines, actor="lieu-setup"
+                    )
+                ]
+            except ContractError as bad:
+                raise CommandError(f"contracts: {bad}") from None
     finally:
         await engine.dispose()
     counts = Counter(item.action.value for item in loaded)
     summary = ", ".join(f"{counts[action]} {action}" for action in sorted(counts)) or "none found"
-    return summary + (f"; plan settings stored: {', '.join(changed)}" if changed else "")
+    summary += f"; plan settings stored: {', '.join(changed)}" if changed else ""
+    return summary + (f"; contracts seeded: {', '.join(seeded)}" if seeded else "")
 
 
 async def seed_elections(settings: Settings) -> int:

@@ -11,7 +11,13 @@ import typer
 from lieu.commands.database import stack_engine
 from lieu.commands.errors import CommandError
 from lieu.platform.access.roles import Role, ScopeError
-from lieu.platform.access.tokens import TokenNotFound, issue_token, list_tokens, revoke_token
+from lieu.platform.access.tokens import (
+    TokenNotFound,
+    check_known_scope,
+    issue_token,
+    list_tokens,
+    revoke_token,
+)
 from lieu.platform.db.engine import create_session_factory, for_writes
 from lieu.settings import Settings
 
@@ -47,6 +53,7 @@ async def _create(
         stack_engine(settings) as engine,
         create_session_factory(for_writes(engine)).begin() as session,
     ):
+        await check_known_scope(session=session, role=role, plan=plan, provider=provider)
         issued = await issue_token(
             session=session,
             role=role,

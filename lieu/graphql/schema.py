@@ -22,6 +22,7 @@ from lieu.graphql.elections.mutations import ElectionMutations
 from lieu.graphql.elections.queries import ElectionQueries
 from lieu.graphql.guards import guards
 from lieu.graphql.limits.mutations import LimitMutations
+from lieu.graphql.members.contracts import ContractMutations, ContractQueries
 from lieu.graphql.members.identity import IdentityMutations, IdentityQueries
 from lieu.graphql.members.mutations import MemberMutations
 from lieu.graphql.members.queries import MemberQueries
@@ -37,6 +38,7 @@ class Query(
     CatalogQueries,
     MemberQueries,
     IdentityQueries,
+    ContractQueries,
     AuthorizationQueries,
     DefinitionQueries,
     ElectionQueries,
@@ -55,6 +57,7 @@ class Mutation(
     NoticeMutations,
     MemberMutations,
     IdentityMutations,
+    ContractMutations,
     LimitMutations,
     DefinitionMutations,
     ElectionMutations,

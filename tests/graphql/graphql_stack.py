@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lieu.commands.serve import migrate_database
 from lieu.commands.setup import publish_definitions, seed_elections
+from lieu.platform.access.contracts import add_contract, known_supports
 from lieu.platform.access.roles import Role
 from lieu.platform.access.tokens import issue_token
 from lieu.platform.authorizations.projection import project
@@ -79,11 +80,17 @@ async def add_members(engine: AsyncEngine) -> None:
 
 
 async def issue_tokens(engine: AsyncEngine) -> Tokens:
-    """Tokens for every role in demo-plan, a second provider, and a reviewer of another plan."""
+    """Tokens for every role in demo-plan, a second provider, and a reviewer of another plan;
+    both providers are contracted for every support demo-plan has published."""
     org = f"cbo-{uuid.uuid4().hex[:6]}"
     other = f"clinic-{uuid.uuid4().hex[:6]}"
     secrets: dict[str, str] = {}
     async with create_session_factory(for_writes(engine)).begin() as session:
+        for support in await known_supports(session=session, plan=PLAN):
+            for provider in (org, other):
+                await add_contract(
+                    session=session, plan=PLAN, provider=provider, support=support, actor="test"
+                )
         for name, role, plan, provider in [
             ("plan_admin", Role.PLAN_ADMIN, PLAN, None),
             ("reviewer", Role.REVIEWER, PLAN, None),

@@ -9,6 +9,7 @@ import pytest
 
 from lieu.cli import run
 from lieu.commands.serve import migrate_database
+from lieu.commands.setup import publish_definitions
 from lieu.settings import Settings
 
 
@@ -17,6 +18,7 @@ async def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("LIEU_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("LIEU_DATA_DIR", str(settings.data_dir))
     await migrate_database(settings)
+    await publish_definitions(settings)  # demo-plan, and the organizations it contracts
     return settings
 
 
@@ -24,15 +26,40 @@ async def test_tokens_are_created_once_listed_without_secrets_and_revoked(
     env: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     args = ["tokens", "create", "--role", "provider", "--plan", "demo-plan"]
-    assert await _run([*args, "--provider", "cbo-1", "--expires-in", "30"]) == 0
+    assert await _run([*args, "--provider", "cbo", "--expires-in", "30"]) == 0
     secret = capsys.readouterr().out.strip()
     token_id = secret.split("_")[1]
     assert await _run(["tokens", "list"]) == 0
     listing = capsys.readouterr().out
-    assert token_id in listing and secret not in listing and "demo-plan/cbo-1" in listing
+    assert token_id in listing and secret not in listing and "demo-plan/cbo" in listing
     assert await _run(["tokens", "revoke", token_id]) == 0
     assert await _run(["tokens", "list"]) == 0
     assert "revoked" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("scope", "said"),
+    [
+        (
+            ["--role", "reviewer", "--plan", "demo-pln"],
+            "lieu: error: there is no plan 'demo-pln'; the plans are demo-plan (`lieu "
+            "definitions publish` or `lieu dev` stores them)",
+        ),
+        (
+            ["--role", "provider", "--plan", "demo-plan", "--provider", "cbo-typo"],
+            "lieu: error: demo-plan has no contract with an organization 'cbo-typo'; its "
+            "organizations are cbo, elsewhere, org-a, other-clinic, sac-respite-co, "
+            "santa-clara-caregivers (a plan administrator adds one with addContract)",
+        ),
+    ],
+)
+async def test_a_token_for_an_unknown_plan_or_organization_is_refused_naming_the_known_ones(
+    env: Settings, capsys: pytest.CaptureFixture[str], scope: list[str], said: str
+) -> None:
+    assert await _run(["tokens", "create", *scope]) == 1
+    assert capsys.readouterr().err.strip() == said
+    assert await _run(["tokens", "list"]) == 0
+    assert "reviewer" not in capsys.readouterr().out  # nothing was issued
 
 
 async def test_a_provider_token_without_an_organization_is_one_clear_line(

@@ -27,7 +27,7 @@ def refused(error: AuthorizationRequestError, authorization_id: str = "") -> Ref
     """The typed result for a refusal `code` (anything unlisted is a state conflict)."""
     if error.code in POINTERS:
         return ValidationErrors.one(POINTERS[error.code], error.code, error.message)
-    if error.code == "not_allowed":
+    if error.code in ("not_allowed", "not_contracted"):
         return NotAllowed(message=error.message)
     if error.code == "no_definition":
         return NotFound(message=error.message, what="definition", id="")

@@ -12,12 +12,15 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lieu.platform.access.contracts import BASELINE, known_organizations
 from lieu.platform.access.models import ApiToken
 from lieu.platform.access.roles import Principal, Role, ScopeError, check_scope
 from lieu.platform.db.base import utcnow
+from lieu.platform.definitions.models import DefinitionVersion
+from lieu.platform.plans.models import PlanRecord
 
 PREFIX = "lieu"
 DEFAULT_REVIEW_ROLE = "utilization_management"  # the review role every baseline's review asks
@@ -81,6 +84,40 @@ async def issue_token(
     session.add(row)
     await session.flush()
     return IssuedToken(row, secret)
+
+
+async def known_plans(*, session: AsyncSession) -> list[str]:
+    """The plans lieu holds: a plan file stored, or a definition of its own (not the baseline)."""
+    rows = await session.scalars(
+        union(
+            select(PlanRecord.plan),
+            select(DefinitionVersion.plan).where(DefinitionVersion.plan != BASELINE),
+        )
+    )
+    return sorted(set(rows))
+
+
+async def check_known_scope(
+    *, session: AsyncSession, role: Role, plan: str, provider: str | None = None
+) -> None:
+    """ScopeError unless the plan is one lieu holds and a provider token's organization is one
+    the plan has contracts with; the message names the known ones."""
+    check_scope(role, plan, provider)
+    plans = await known_plans(session=session)
+    if plan not in plans:
+        raise ScopeError(
+            f"there is no plan {plan[:80]!r}; the plans are {', '.join(plans) or 'none yet'} "
+            "(`lieu definitions publish` or `lieu dev` stores them)"
+        )
+    if provider is None:
+        return
+    organizations = await known_organizations(session=session, plan=plan)
+    if provider not in organizations:
+        raise ScopeError(
+            f"{plan} has no contract with an organization {provider[:80]!r}; its organizations "
+            f"are {', '.join(organizations) or 'none yet'} (a plan administrator adds one "
+            "with addContract)"
+        )
 
 
 def token_id_of(secret: str) -> str | None:

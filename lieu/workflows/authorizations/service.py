@@ -15,11 +15,12 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from lieu.platform.access.contracts import NotContracted, check_contracted
 from lieu.platform.access.eligibility_check import NoDefinitionInForce, definition_in_force
 from lieu.platform.access.identity_checks import IdentityLocked
 from lieu.platform.access.in_force import VersionsInForce
 from lieu.platform.access.members import MemberNotVisible, visible_member
-from lieu.platform.access.roles import Principal
+from lieu.platform.access.roles import Principal, Role
 from lieu.platform.authorizations.duplication import duplication
 from lieu.platform.authorizations.ledgering import limit_specs
 from lieu.platform.authorizations.lifecycle.actions import Action
@@ -135,6 +136,16 @@ async def prepare(
     `principal` may see them), the measure, the quantity, the retroactive term, the limits;
     with `in_force`, which version is in force may come from its cache.
     Raises `AuthorizationRequestError` with what to fix."""
+    if principal is not None and principal.role is Role.PROVIDER:
+        try:  # before the member is looked at: an organization asks only for what it may
+            await check_contracted(
+                session=session,
+                plan=request.plan,
+                provider=request.provider,
+                support=request.support,
+            )
+        except NotContracted as refused:
+            raise AuthorizationRequestError("not_contracted", str(refused)) from None
     try:
         if principal is not None:
             member = await visible_member(
