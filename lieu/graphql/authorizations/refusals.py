@@ -10,6 +10,7 @@ from lieu.workflows.authorizations.service import AuthorizationRequestError
 # The input field each validation code is about.
 POINTERS = {
     "bad_quantity": "/quantity",
+    "over_maximum": "/quantity",
     "reason_required": "/reason",
     "bad_unit": "/unit",
     "no_county": "/county",

@@ -230,12 +230,15 @@ class BalanceInWindow:
     window_to: date | None
     window: str = strawberry.field(description="'lifetime' or '2026-01-01 to 2026-12-31'.")
     cap: Decimal = strawberry.field(description="The maximum plus approved exceptions.")
-    used: Decimal = strawberry.field(description="Service reported through lieu.")
+    used: Decimal = strawberry.field(description="Service your plan reported through lieu.")
     used_elsewhere: Decimal = strawberry.field(
-        description="Prior use: service given outside lieu (before go-live, another plan)."
+        description=(
+            "Used outside your plan, as one figure: prior use (service given outside lieu) and "
+            "what other plans the member is enrolled in hold, used or adjusted."
+        )
     )
-    held: Decimal = strawberry.field(description="Reserved by open authorizations.")
-    adjusted: Decimal = strawberry.field(description="Corrections (±).")
+    held: Decimal = strawberry.field(description="Reserved by your plan's open authorizations.")
+    adjusted: Decimal = strawberry.field(description="Your plan's corrections (±).")
     exceptions: Decimal = strawberry.field(description="What approved exceptions add.")
     remaining: Decimal
     exhausted: bool
@@ -275,10 +278,13 @@ class Balance:
     maximum: Decimal
     window: str
     remaining: Decimal
-    held: Decimal
-    consumed: Decimal
+    held: Decimal = strawberry.field(description="Held by your plan's open authorizations.")
+    consumed: Decimal = strawberry.field(description="Consumed by your plan's service reports.")
     used_elsewhere: Decimal = strawberry.field(
-        description="Prior use in the window that binds the day (see inWindow)."
+        description=(
+            "Prior use and other plans' use in the window that binds the day, as one figure "
+            "(see inWindow)."
+        )
     )
     in_window: BalanceInWindow
 

@@ -21,8 +21,9 @@ from lieu.platform.limits.window_balance import WindowBalance, window_balance
 
 @dataclass(frozen=True, slots=True)
 class LimitBalance:
-    """One limit: its cap, what is left on the day, what is held and consumed (all plans, all
-    time), and `in_window`: the same for the window that binds the day, with why nothing is left."""
+    """One limit: its cap, what is left on the day (counting every plan), what the caller's plan
+    holds and consumed (all time; other plans' use is only `in_window.elsewhere`, one figure),
+    and `in_window`: the same for the window that binds the day, with why nothing is left."""
 
     limit_id: str
     label: str
@@ -71,8 +72,8 @@ async def member_balances(
                 maximum=spec.maximum,
                 window=window,
                 remaining=left.remaining,
-                held=totals.all_plans.held,
-                consumed=totals.all_plans.consumed,
+                held=totals.own_plan.held,
+                consumed=totals.own_plan.consumed,
                 in_window=await window_balance(
                     cin, spec, on, viewer_plan=principal.plan, session=session
                 ),

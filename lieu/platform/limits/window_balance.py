@@ -4,8 +4,10 @@ nothing is, which entries used it up and from when it frees up.
 
 The window is the binding one for one more use on the day asked: the lifetime, the calendar year
 of the day, the rolling window (of those holding the day) with the least left, or the stay.
-Lifetime limits follow the member across plans, so the totals count every plan; entries in
-detail are only the viewer's plan's own (which other plan served the member is not its business).
+Limits follow the member across plans, so what is left counts every plan; but used, held and
+adjusted are the viewer's plan's own, other plans' use is one "used elsewhere" figure with prior
+use, and entries in detail are only the viewer's (which other plan served the member, when and
+why is not its business).
 """
 
 from __future__ import annotations
@@ -56,10 +58,12 @@ class WindowBalance:
     last: date | None
     maximum: Decimal
     exceptions: Decimal
-    used: Decimal  # service reported through lieu
-    elsewhere: Decimal  # prior use: service given outside lieu, imported
-    held: Decimal  # reserved by open authorizations, not yet used
-    adjusted: Decimal  # corrections (±)
+    used: Decimal  # service reported through lieu, for the viewer's plan
+    # prior use (service given outside lieu, imported) and every other plan's use (held, used,
+    # adjusted), as one figure: which other plan served the member is not the viewer's business
+    elsewhere: Decimal
+    held: Decimal  # reserved by the viewer's plan's open authorizations, not yet used
+    adjusted: Decimal  # the viewer's plan's corrections (±)
     remaining: Decimal
     frees_on: date | None
     counting: tuple[CountingEntry, ...]
@@ -152,17 +156,36 @@ async def window_balance(
             return ZERO
         return from_hundredths(Daily(spec.measure, pick).total(window.first, window.last))
 
-    def of(*kinds: EntryKind) -> list[Usage]:
-        return [u for u, r in zip(usage, rows, strict=True) if r.kind in kinds]
+    def of(*kinds: EntryKind, own: bool = True) -> list[Usage]:
+        return [
+            u
+            for u, r in zip(usage, rows, strict=True)
+            if r.kind in kinds and (r.plan == viewer_plan) is own
+        ]
 
-    consumed = [
-        Usage(r.service_start, r.service_end, r.amount) for r in rows if r.kind is EntryKind.CONSUME
-    ]
-    drawn = [  # consumption under a reservation turns held into used
-        Usage(r.service_start, r.service_end, -r.amount)
-        for r in rows
-        if r.kind is EntryKind.CONSUME and r.counted == 0
-    ]
+    def consumed(own: bool) -> list[Usage]:
+        return [
+            Usage(r.service_start, r.service_end, r.amount)
+            for r in rows
+            if r.kind is EntryKind.CONSUME and (r.plan == viewer_plan) is own
+        ]
+
+    def drawn(own: bool) -> list[Usage]:  # consumption under a reservation turns held into used
+        return [
+            Usage(r.service_start, r.service_end, -r.amount)
+            for r in rows
+            if r.kind is EntryKind.CONSUME and r.counted == 0 and (r.plan == viewer_plan) is own
+        ]
+
+    # Other plans' use (held, used, adjusted) is one figure with prior use: "used elsewhere".
+    holds = (EntryKind.RESERVE, EntryKind.RELEASE)
+    others = (
+        of(EntryKind.PRIOR_USE)
+        + of(EntryKind.PRIOR_USE, own=False)
+        + of(*holds, EntryKind.ADJUST, own=False)
+        + consumed(False)
+        + drawn(False)
+    )
     frees_on = None
     if remaining <= 0 and spec.window.kind is not WindowKind.LIFETIME:
         frees_on = earliest_start(counted, probe)
@@ -176,9 +199,9 @@ async def window_balance(
         last=window.last,
         maximum=spec.maximum,
         exceptions=window.cap - spec.maximum,
-        used=total(consumed),
-        elsewhere=total(of(EntryKind.PRIOR_USE)),
-        held=total(of(EntryKind.RESERVE, EntryKind.RELEASE) + drawn),
+        used=total(consumed(True)),
+        elsewhere=total(others),
+        held=total(of(*holds) + drawn(True)),
         adjusted=total(of(EntryKind.ADJUST)),
         remaining=remaining,
         frees_on=frees_on,

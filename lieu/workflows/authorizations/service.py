@@ -20,6 +20,7 @@ from lieu.platform.access.eligibility_check import NoDefinitionInForce, definiti
 from lieu.platform.access.identity_checks import IdentityLocked
 from lieu.platform.access.in_force import VersionsInForce
 from lieu.platform.access.members import MemberNotVisible, visible_member
+from lieu.platform.access.request_limits import over_maximum
 from lieu.platform.access.roles import Principal, Role
 from lieu.platform.authorizations.duplication import duplication
 from lieu.platform.authorizations.ledgering import limit_specs
@@ -204,6 +205,16 @@ async def prepare(
     for spec in specs:
         if spec.measure.value != measure:
             continue
+        too_much = await over_maximum(
+            session=session,
+            plan=request.plan,
+            cin=request.member_cin,
+            spec=spec,
+            quantity=quantity,
+            on=start,
+        )
+        if too_much is not None:
+            raise AuthorizationRequestError("over_maximum", too_much)
         left = await balance(request.member_cin, spec, start, session=session)
         if left.remaining <= 0:
             raise AuthorizationRequestError(
