@@ -12,9 +12,11 @@ from lieu.graphql.authorizations.locate import locate
 from lieu.graphql.authorizations.refusals import not_found
 from lieu.graphql.authorizations.types import AuthorizationLookup
 from lieu.graphql.context import Context
+from lieu.graphql.errors import ClientError
 from lieu.graphql.permissions import STAFF, allow
 from lieu.platform.access.audit import record
 from lieu.platform.access.roles import Role
+from lieu.platform.access.tokens import still_valid
 
 POLL_SECONDS = 0.5
 
@@ -23,7 +25,8 @@ POLL_SECONDS = 0.5
 class AuthorizationSubscriptions:
     @strawberry.subscription(
         description="The authorization each time its status or timeline changes, until it is "
-        "final (providers: only their own).",
+        "final (providers: only their own); it ends, with an UNAUTHENTICATED error, once its "
+        "token is revoked or expires.",
         extensions=allow(Role.PROVIDER, *STAFF),
     )
     async def authorization_status(
@@ -34,6 +37,7 @@ class AuthorizationSubscriptions:
         seen: tuple[object, ...] | None = None
         first = True
         while True:
+            await _still_allowed(context, target)
             found = await locate(context, str(id))
             if first:
                 async with context.runtime.sessions.begin() as session:
@@ -50,3 +54,15 @@ class AuthorizationSubscriptions:
             if found.status.is_final:
                 return
             await asyncio.sleep(POLL_SECONDS)
+
+
+async def _still_allowed(context: Context, target: str) -> None:
+    """End the subscription (audited) once its token is revoked or has expired: a websocket
+    outlives the check made when it opened."""
+    async with context.runtime.sessions() as session:
+        ended = await still_valid(session=session, token_id=context.caller.token_id)
+    if ended is None:
+        return
+    async with context.runtime.sessions.begin() as session:
+        record(session, [context.record("authorizationStatus", target, "denied", ended)])
+    raise ClientError(f"{ended}; the subscription has ended", "UNAUTHENTICATED")

@@ -179,6 +179,21 @@ def verify_row(row: ApiToken, now: datetime) -> Verified:
     return verified
 
 
+async def still_valid(
+    *, session: AsyncSession, token_id: str, now: datetime | None = None
+) -> str | None:
+    """Why a token verified earlier may no longer be used (revoked, expired, gone), else None:
+    what a long-lived connection asks before each answer it pushes."""
+    row = await session.get(ApiToken, token_id, populate_existing=True)
+    if row is None:
+        return f"token {token_id} no longer exists"
+    try:
+        verify_row(row, now or utcnow())
+    except TokenRejected as rejected:
+        return str(rejected)
+    return None
+
+
 async def authenticate(
     *, session: AsyncSession, secret: str, now: datetime | None = None
 ) -> Principal:
