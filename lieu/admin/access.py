@@ -42,7 +42,12 @@ ACTIONS = {
         "approveLimitException", frozenset({Role.REVIEWER}), "approve a limit exception"
     ),
 }
-EVERY = (SEARCH, ONE, *QUEUES.values(), *ACTIONS.values())
+CONTRACTS = Shown(
+    "contracts",
+    frozenset({Role.PLAN_ADMIN, Role.REVIEWER, Role.OPERATIONS}),
+    "see the plan's contracts",
+)
+EVERY = (SEARCH, ONE, CONTRACTS, *QUEUES.values(), *ACTIONS.values())
 
 
 def refused(request: Request, principal: Principal, shown: Shown) -> Response:

@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 
 from lieu.admin.access import ONE, QUEUES, SEARCH, refused
 from lieu.admin.actions import act, authorization_page, origin_of
+from lieu.admin.contracts import routes as contract_routes
 from lieu.admin.database import reads, runtime_of, writes
 from lieu.admin.limits import limit_lines
 from lieu.admin.notice_lines import authorization_notices, notices_for_member
@@ -296,5 +297,6 @@ def routes() -> list[Route | Mount]:
             name="admin-act",
         ),
         *notice_routes(),
+        *contract_routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="admin-static"),
     ]
