@@ -29,7 +29,7 @@ def meals(cin: str, birth: str, key: str) -> dict[str, Any]:
             "cin": cin,
             "support": "medically-tailored-meals",
             "serviceStart": START.isoformat(),
-            "quantity": "168",
+            "quantity": "84",  # demo-plan allows 84 meals per authorization
             "unit": "meals",
             "idempotencyKey": key,
             "birthDate": birth,
