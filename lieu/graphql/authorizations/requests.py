@@ -146,6 +146,10 @@ class RequestMutations:
             if refusal.code == "limit_exceeded":
                 refusal.details["requested"] = input.quantity
             return refused(refusal)
+        except Exception:
+            if checking is not None:  # it failed before the birth date was compared, or after
+                await checking.end(matched=True)
+            raise
         if checking is not None:
             await checking.end(matched=True)
         state = await handle.query(AuthorizationWorkflow.state)

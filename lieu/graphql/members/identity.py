@@ -1,5 +1,6 @@
-"""Birth-date checks through GraphQL: count a miss in a transaction of its own (it must hold even
-when the answer is an error), and the lockouts operations see and clear."""
+"""Birth-date checks through GraphQL: each is counted before the birth date is compared, in a
+transaction of its own (the count holds whatever the answer), and settled after; and the
+lockouts operations see and clear."""
 
 from __future__ import annotations
 

@@ -123,6 +123,10 @@ class MemberQueries:
                     await checking.end(matched=True)  # the member was identified
                 context.audit("eligibility", target, "not_found", support)
                 return NotFound(message=str(none), what="definition", id=support)
+            except Exception:
+                if checking is not None:  # it failed, but not on the birth date
+                    await checking.end(matched=True)
+                raise
         if checking is not None:
             await checking.end(matched=missed is None)
         if missed is not None:
