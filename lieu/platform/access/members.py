@@ -1,7 +1,8 @@
 """Members as a caller may see them: the plan's staff see the plan's members; a provider sees the
-members it has a live relationship with (an authorization or referral with it that is not final,
-or that became final within the plan's grace period, `access.terms`), or one whose CIN and birth
-date it presents (counted and locked after a few misses, `identity_checks`)."""
+members it has a live relationship with (an authorization or referral with it that is not final
+or still takes service reports, or that became final within the plan's grace period,
+`access.terms`), or one whose CIN and birth date it presents (counted and locked after a few
+misses, `identity_checks`)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from functools import cache
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Select,
     and_,
     bindparam,
     exists,
     func,
     null,
+    or_,
     select,
     true,
 )
@@ -55,7 +58,14 @@ def _member_as_seen(provider: bool) -> Select[Member, bool, datetime | None]:
     is not final, and when its latest final one last changed. Built once: each request binds
     its values, and SQLAlchemy reuses the statement's compiled form."""
     if provider:
-        open_ = exists().where(*_mine(), AuthorizationRecord.status.not_in(_FINAL))
+        open_ = exists().where(
+            *_mine(),
+            or_(
+                AuthorizationRecord.status.not_in(_FINAL),
+                # service inside the period may still be reported: the provider still serves
+                AuthorizationRecord.reports_until >= bindparam("today", type_=Date),
+            ),
+        )
         last_final = (
             select(func.max(AuthorizationRecord.updated_at))
             .where(and_(*_mine(), AuthorizationRecord.status.in_(_FINAL)))
@@ -76,12 +86,18 @@ async def is_party(
     through an authorization of its own that is not final, or final within the grace period."""
     if principal.role is not Role.PROVIDER:
         return True
-    values = {"plan": principal.plan, "cin": cin, "provider": principal.provider or ""}
+    at = now or utcnow()
+    values = {
+        "plan": principal.plan,
+        "cin": cin,
+        "provider": principal.provider or "",
+        "today": at.date(),
+    }
     found = (await session.execute(_member_as_seen(True), values)).first()
     if found is None:
         return False
     _member, open_, last_final = found
-    return await _live(session, principal, bool(open_), last_final, now or utcnow())
+    return await _live(session, principal, bool(open_), last_final, at)
 
 
 async def _live(
@@ -113,9 +129,10 @@ async def visible_member(
     does not identify a member raises `BirthDateMiss`, for the caller to count."""
     provider = principal.role is Role.PROVIDER
     at = now or utcnow()
-    values = {"plan": principal.plan, "cin": cin}
+    values: dict[str, object] = {"plan": principal.plan, "cin": cin}
     if provider:
         values["provider"] = principal.provider or ""
+        values["today"] = at.date()
     found = (await session.execute(_member_as_seen(provider), values)).first()
     message = f"no member with CIN {cin!r} that you may see in {principal.plan}"
     if found is not None:

@@ -48,7 +48,11 @@ async def _member(engine: AsyncEngine) -> None:
 
 
 async def _authorization(
-    engine: AsyncEngine, status: Status, updated: datetime, provider: str = "cbo"
+    engine: AsyncEngine,
+    status: Status,
+    updated: datetime,
+    provider: str = "cbo",
+    reports_until: date | None = None,
 ) -> None:
     async with create_session_factory(for_writes(engine)).begin() as session:
         session.add(
@@ -70,6 +74,7 @@ async def _authorization(
                 requested_by=f"provider:{PLAN}/{provider}",
                 created_at=updated,
                 updated_at=updated,
+                reports_until=reports_until,
             )
         )
 
@@ -111,6 +116,19 @@ async def test_sixty_one_days_after_its_last_authorization_ended_a_provider_need
     await _authorization(engine, Status.EXPIRED, NOW - timedelta(days=61))
     assert not await _sees(engine, CBO)
     assert await _sees(engine, CBO, BIRTH)
+
+
+async def test_an_ended_authorization_still_taking_service_reports_keeps_the_member_visible(
+    engine: AsyncEngine,
+) -> None:
+    await _member(engine)
+    await _authorization(
+        engine, Status.EXPIRED, NOW - timedelta(days=80), reports_until=NOW.date() + timedelta(1)
+    )
+    assert await _sees(engine, CBO)
+    async with create_session_factory(engine)() as session:
+        later = NOW + timedelta(days=2)
+        assert not await is_party(session=session, principal=CBO, cin=CIN, now=later)
 
 
 async def test_the_plan_chooses_its_grace_period(engine: AsyncEngine) -> None:
