@@ -6,8 +6,10 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -23,7 +25,8 @@ from lieu.graphql.http import LieuGraphQL
 from lieu.graphql.notices.download import routes as notice_routes
 from lieu.graphql.schema import build_schema
 from lieu.health import check_all
-from lieu.metrics import HttpMetrics, MetricsMiddleware
+from lieu.metrics import HttpMetrics, MetricsMiddleware, operations_metrics
+from lieu.platform.reports.operations import operations_figures
 from lieu.runtime import Runtime
 from lieu.settings import Settings
 
@@ -47,8 +50,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
     registry = CollectorRegistry()
     http_metrics = HttpMetrics(registry)
 
-    async def metrics(_request: Request) -> Response:
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    async def metrics(request: Request) -> Response:
+        runtime: Runtime = request.app.state.runtime
+        now = datetime.now(UTC)
+        try:
+            async with runtime.sessions() as session:
+                figures = await operations_figures(session, now=now, today=now.date())
+        except (SQLAlchemyError, OSError):
+            figures = None  # the HTTP figures still answer; lieu_operations_figures_up is 0
+        body = generate_latest(registry) + operations_metrics(figures)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
