@@ -42,7 +42,9 @@ ACTIONS = {
         "approveLimitException", frozenset({Role.REVIEWER}), "approve a limit exception"
     ),
 }
-EVERY = (SEARCH, ONE, *QUEUES.values(), *ACTIONS.values())
+# The studio lists and tries the plan's definitions, as the `definitions` query answers them.
+STUDIO = Shown("definitions", frozenset({Role.PLAN_ADMIN}), "use the studio")
+EVERY = (SEARCH, ONE, *QUEUES.values(), *ACTIONS.values(), STUDIO)
 
 
 def refused(request: Request, principal: Principal, shown: Shown) -> Response:

@@ -31,6 +31,7 @@ from lieu.admin.session import (
     sign_in,
     sign_out,
 )
+from lieu.admin.studio import studio, studio_support
 from lieu.health import check_all
 from lieu.platform.access.audit import AuditRecord, record
 from lieu.platform.access.authorizations import (
@@ -295,6 +296,8 @@ def routes() -> list[Route | Mount]:
             methods=["POST"],
             name="admin-act",
         ),
+        Route("/studio", answers_when_busy(studio), name="admin-studio"),
+        Route("/studio/{support}", answers_when_busy(studio_support), name="admin-studio-support"),
         *notice_routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="admin-static"),
     ]

@@ -1,0 +1,261 @@
+"""The studio (issue #13, first part): a plan's product team browses each support's versions —
+the DHCS baseline's and its own, in force, scheduled, drafts, retired — with the counties that
+offer it, and tries a persona under the version in force and under its newest draft, side by
+side, criterion by criterion. Served under the console (/admin/studio), for plan_admin."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from lieu.admin.access import STUDIO, refused
+from lieu.admin.database import reads, runtime_of
+from lieu.admin.pages import page
+from lieu.admin.session import NotSignedIn, principal_of
+from lieu.platform.access.roles import Principal
+from lieu.platform.definitions.cases import member_facts
+from lieu.platform.definitions.document import parse_definition
+from lieu.platform.definitions.eligibility import assess_member
+from lieu.platform.definitions.models import DefinitionStatus, DefinitionVersion
+from lieu.platform.definitions.supports import BASELINE_PLAN, SUPPORT_NAMES, SUPPORTS
+from lieu.platform.definitions.versions import with_baseline
+from lieu.platform.elections.counties import county_name
+from lieu.platform.elections.models import Election
+from lieu.platform.elections.offerings import in_force
+from lieu.platform.members.personas import moved_to
+from lieu.platform.plans.settings import plan_settings
+from lieu.platform.rules.assessment import Assessment
+
+
+@dataclass(frozen=True, slots=True)
+class VersionLine:
+    """One stored version as the studio lists it."""
+
+    plan: str
+    version: int
+    title: str
+    effective_from: dt.date
+    state: str  # in force | scheduled | superseded | draft | retired
+    words: str  # the state in a sentence: "in force since 2027-01-01"
+    published_at: dt.datetime | None
+    content_hash: str | None
+    extends: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tried:
+    """A persona's outcome under one version."""
+
+    heading: str
+    ref: str
+    assessment: Assessment | None
+    problem: str = ""
+
+
+def version_lines(rows: list[DefinitionVersion], today: dt.date) -> list[VersionLine]:
+    """Each version of one plan's support with its state on `today` (rows oldest first)."""
+    published = [r for r in rows if r.status == DefinitionStatus.PUBLISHED]
+    started = [r for r in published if r.effective_from <= today]
+    current = max(started, key=lambda r: (r.effective_from, r.version), default=None)
+    lines = []
+    for row in rows:
+        if row.status == DefinitionStatus.DRAFT:
+            state, words = "draft", "draft: not published"
+        elif row.status == DefinitionStatus.RETIRED:
+            state, words = "retired", "retired"
+        elif row is current:
+            state, words = "in-force", f"in force since {row.effective_from.isoformat()}"
+        elif row.effective_from > today:
+            state, words = "scheduled", f"scheduled from {row.effective_from.isoformat()}"
+        else:
+            state, words = "superseded", "superseded by a later version"
+        extends = (
+            f"{row.extends_plan}/{row.extends_support}/v{row.extends_version}"
+            if row.extends_plan
+            else ""
+        )
+        lines.append(
+            VersionLine(
+                plan=row.plan,
+                version=row.version,
+                title=row.title,
+                effective_from=row.effective_from,
+                state=state,
+                words=words,
+                published_at=row.published_at,
+                content_hash=row.content_hash,
+                extends=extends,
+            )
+        )
+    return lines
+
+
+async def _versions(
+    session: AsyncSession, plan: str, support: str | None = None
+) -> dict[tuple[str, str], list[DefinitionVersion]]:
+    query = select(DefinitionVersion).where(DefinitionVersion.plan.in_([plan, BASELINE_PLAN]))
+    if support is not None:
+        query = query.where(DefinitionVersion.support == support)
+    found: dict[tuple[str, str], list[DefinitionVersion]] = {}
+    for row in await session.scalars(query.order_by(DefinitionVersion.version)):
+        found.setdefault((row.plan, row.support), []).append(row)
+    return found
+
+
+async def _counties(session: AsyncSession, plan: str, today: dt.date) -> dict[str, list[str]]:
+    """Support → the counties the plan offers it in today (names, sorted)."""
+    rows = await session.execute(
+        select(Election.support, Election.county).where(Election.plan == plan, in_force(today))
+    )
+    found: dict[str, list[str]] = {}
+    for support, county in rows:
+        found.setdefault(support, []).append(county_name(county))
+    return {support: sorted(set(names)) for support, names in found.items()}
+
+
+async def _signed_in(request: Request) -> Principal | Response:
+    """The plan_admin signed in, or the answer to give instead (sign in; a 403 naming who may)."""
+    try:
+        principal = await principal_of(request)
+    except NotSignedIn:
+        back = urlencode({"next": request.url.path})
+        return RedirectResponse(f"/admin/login?{back}", status_code=303)
+    if not STUDIO.allows(principal):
+        return refused(request, principal, STUDIO)
+    return principal
+
+
+async def studio(request: Request) -> Response:
+    """Every support: the baseline's versions and the plan's, and where it is offered today."""
+    principal = await _signed_in(request)
+    if isinstance(principal, Response):
+        return principal
+    plan = principal.plan
+    async with reads(request)() as session:
+        today = (await plan_settings(plan, session=session)).calendar.local_date(
+            dt.datetime.now(dt.UTC)
+        )
+        versions = await _versions(session, plan)
+        counties = await _counties(session, plan, today)
+    supports = [
+        {
+            "code": code,
+            "name": SUPPORT_NAMES[code],
+            "baseline": version_lines(versions.get((BASELINE_PLAN, code), []), today),
+            "plan": version_lines(versions.get((plan, code), []), today),
+            "counties": counties.get(code, []),
+        }
+        for code in sorted(SUPPORTS, key=lambda c: SUPPORT_NAMES[c])
+    ]
+    return page(request, "studio.html", {"supports": supports, "today": today}, principal=principal)
+
+
+def persona_names(folder: Path) -> list[str]:
+    """The personas a product team can try (benefit_definitions/members/*.yaml)."""
+    return sorted(path.stem for path in folder.glob("*.yaml"))
+
+
+async def studio_support(request: Request) -> Response:
+    """One support: its versions, where it is offered, and a persona tried under the version in
+    force and the newest draft."""
+    principal = await _signed_in(request)
+    if isinstance(principal, Response):
+        return principal
+    plan = principal.plan
+    support = request.path_params["support"]
+    if support not in SUPPORTS:
+        return page(
+            request, "not_found.html", {"what": "support", "number": support}, status_code=404
+        )
+    folder = runtime_of(request).settings.definitions_dir / "members"
+    personas = persona_names(folder)
+    persona = request.query_params.get("persona", "")
+    problems: list[str] = []
+    async with reads(request)() as session:
+        today = (await plan_settings(plan, session=session)).calendar.local_date(
+            dt.datetime.now(dt.UTC)
+        )
+        on = today
+        asked_on = request.query_params.get("on", "")
+        if asked_on:
+            try:
+                on = dt.date.fromisoformat(asked_on)
+            except ValueError:
+                problems.append(f"date {asked_on!r} is not a date: write it as YYYY-MM-DD")
+        versions = await _versions(session, plan, support)
+        counties = (await _counties(session, plan, today)).get(support, [])
+        tried: list[Tried] = []
+        if persona and persona not in personas:
+            problems.append(f"no persona {persona!r}; choose one of {', '.join(personas)}")
+        elif persona and not problems:
+            facts = moved_to(member_facts(persona, folder), on)
+            tried = await _tries(session, plan, versions, support, facts, on)
+    return page(
+        request,
+        "studio_support.html",
+        {
+            "support": {"code": support, "name": SUPPORT_NAMES[support]},
+            "baseline": version_lines(versions.get((BASELINE_PLAN, support), []), today),
+            "plan_versions": version_lines(versions.get((plan, support), []), today),
+            "counties": counties,
+            "personas": personas,
+            "persona": persona,
+            "on": on,
+            "tried": tried,
+            "problems": problems,
+        },
+        principal=principal,
+    )
+
+
+async def _tries(
+    session: AsyncSession,
+    plan: str,
+    versions: dict[tuple[str, str], list[DefinitionVersion]],
+    support: str,
+    facts: dict[str, object],
+    on: dt.date,
+) -> list[Tried]:
+    """The persona under the version in force on `on` (the plan's, else the baseline's) and
+    under the plan's newest draft."""
+    found = []
+    own = versions.get((plan, support), [])
+    published = [
+        r
+        for r in (own or versions.get((BASELINE_PLAN, support), []))
+        if r.status == DefinitionStatus.PUBLISHED and r.effective_from <= on
+    ]
+    if not published and own:  # the plan's first version starts later: the baseline answers
+        published = [
+            r
+            for r in versions.get((BASELINE_PLAN, support), [])
+            if r.status == DefinitionStatus.PUBLISHED and r.effective_from <= on
+        ]
+    current = max(published, key=lambda r: (r.effective_from, r.version), default=None)
+    drafts = [r for r in own if r.status == DefinitionStatus.DRAFT]
+    for heading, row in (
+        (f"In force on {on.isoformat()}", current),
+        ("Newest draft", drafts[-1] if drafts else None),
+    ):
+        if row is None:
+            continue
+        ref = f"{row.plan}/{row.support}/v{row.version}"
+        try:
+            definition = await with_baseline(
+                session=session, definition=parse_definition(row.document)
+            )
+        except (KeyError, TypeError, ValueError) as unreadable:
+            found.append(Tried(heading, ref, None, f"the document cannot be read: {unreadable}"))
+            continue
+        if definition is None:
+            found.append(Tried(heading, ref, None, "its baseline is not published"))
+            continue
+        found.append(Tried(heading, ref, assess_member(definition, facts, on)))
+    return found

@@ -1,0 +1,96 @@
+"""The studio's first part (issue #13 points 1 and 3): a plan's product team sees each support's
+versions (the baseline's and its own: in force, scheduled, drafts) with the counties that offer
+it, and tries a persona under the version in force and under its newest draft, side by side."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from lieu.platform.access.roles import Role
+from lieu.platform.db.engine import create_session_factory, for_writes
+from lieu.platform.definitions.versions import create_draft
+from tests.admin.console_stack import Console
+
+pytestmark = pytest.mark.temporal
+
+DEFINITIONS = Path(__file__).resolve().parents[2] / "benefit_definitions"
+
+
+async def draft_meals_for_two_er_visits(console: Console) -> None:
+    """demo-plan medically tailored meals v3, a draft: members with 2+ ER visits in a year."""
+    document = json.loads((DEFINITIONS / "demo-plan/medically-tailored-meals/v2.json").read_text())
+    document.update(version=3, status="draft", effective_from="2027-07-01")
+    document.setdefault("eligibility", {"criteria": []})["criteria"] = [
+        *document.get("eligibility", {}).get("criteria", []),
+        {
+            "id": "two-er-visits",
+            "label": "Two or more emergency visits in the last 12 months",
+            "rule": {">=": [{"var": "utilization.ed_visits_12m"}, 2]},
+            "reference": "Demo Health Plan draft policy",
+        },
+    ]
+    async with create_session_factory(for_writes(console.engine)).begin() as session:
+        await create_draft(session=session, document=document, actor="analyst@demo")
+
+
+async def test_the_studio_lists_each_supports_versions_and_where_it_is_offered(
+    console: Console,
+) -> None:
+    await draft_meals_for_two_er_visits(console)
+    async with await console.signed_in(Role.PLAN_ADMIN) as http:
+        overview = await http.get("/admin/")
+        listing = await http.get("/admin/studio")
+    assert '/admin/studio">Studio</a>' in overview.text
+    assert listing.status_code == 200
+    meals = re.search(r'<tr data-support="medically-tailored-meals">(.*?)</tr>', listing.text, re.S)
+    assert meals is not None
+    row = meals.group(1)
+    assert 'data-version="dhcs/v1"' in row and 'data-version="demo-plan/v3"' in row
+    assert "draft: not published" in row and "scheduled from 2027-01-01" in row
+    assert "1 county: Los Angeles" in row
+    # sobering centers are elected nowhere in the test world
+    sobering = re.search(r'<tr data-support="sobering-centers">(.*?)</tr>', listing.text, re.S)
+    assert sobering is not None and "not offered" in sobering.group(1)
+
+
+async def test_a_persona_is_tried_under_the_version_in_force_and_the_newest_draft(
+    console: Console,
+) -> None:
+    await draft_meals_for_two_er_visits(console)
+    async with await console.signed_in(Role.PLAN_ADMIN) as http:
+        tried = await http.get(
+            "/admin/studio/medically-tailored-meals",
+            params={"persona": "grace", "on": "2027-01-11"},
+        )
+    assert tried.status_code == 200
+    text = tried.text
+    assert "In force on 2027-01-11 · <code>demo-plan/medically-tailored-meals/v2</code>" in text
+    assert "Newest draft · <code>demo-plan/medically-tailored-meals/v3</code>" in text
+    sections = re.findall(r'<section class="try" data-ref="([^"]+)".*?</section>', text, re.S)
+    assert sections == [
+        "demo-plan/medically-tailored-meals/v2",
+        "demo-plan/medically-tailored-meals/v3",
+    ]
+    in_force, draft = re.findall(r'<p class="outcome"><span class="status (\w+)">', text)
+    assert in_force == "eligible"  # Grace qualifies today
+    assert draft != "eligible"  # the draft's new criterion is not met (or not known) for her
+    assert 'data-criterion="two-er-visits"' in text
+
+
+async def test_bad_input_is_named_and_other_roles_are_refused(console: Console) -> None:
+    async with await console.signed_in(Role.PLAN_ADMIN) as http:
+        nobody = await http.get("/admin/studio/respite", params={"persona": "nobody"})
+        bad_day = await http.get("/admin/studio/respite", params={"persona": "ana", "on": "soon"})
+        unknown = await http.get("/admin/studio/massage")
+    assert "no persona &#39;nobody&#39;; choose one of ana," in nobody.text
+    assert "date &#39;soon&#39; is not a date: write it as YYYY-MM-DD" in bad_day.text
+    assert unknown.status_code == 404 and "massage" in unknown.text
+    async with await console.signed_in(Role.REVIEWER) as http:
+        refused = await http.get("/admin/studio")
+    assert refused.status_code == 403 and "Your role, reviewer, cannot use the studio" in (
+        refused.text
+    )
