@@ -31,7 +31,7 @@ from lieu.admin.session import (
     sign_in,
     sign_out,
 )
-from lieu.admin.studio import studio, studio_support
+from lieu.admin.studio import studio, studio_simulate, studio_support
 from lieu.health import check_all
 from lieu.platform.access.audit import AuditRecord, record
 from lieu.platform.access.authorizations import (
@@ -298,6 +298,12 @@ def routes() -> list[Route | Mount]:
         ),
         Route("/studio", answers_when_busy(studio), name="admin-studio"),
         Route("/studio/{support}", answers_when_busy(studio_support), name="admin-studio-support"),
+        Route(
+            "/studio/{support}/simulate",
+            answers_when_busy(studio_simulate),
+            methods=["POST"],
+            name="admin-studio-simulate",
+        ),
         *notice_routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="admin-static"),
     ]

@@ -6,7 +6,7 @@ side, criterion by criterion. Served under the console (/admin/studio), for plan
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -16,16 +16,27 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from lieu.admin.access import STUDIO, refused
-from lieu.admin.database import reads, runtime_of
+from lieu.admin.actions import origin_of
+from lieu.admin.database import reads, runtime_of, writes
 from lieu.admin.pages import page
 from lieu.admin.session import NotSignedIn, principal_of
+from lieu.platform.access.audit import AuditRecord, record
 from lieu.platform.access.roles import Principal
 from lieu.platform.definitions.cases import member_facts
+from lieu.platform.definitions.diff import diff_definitions
 from lieu.platform.definitions.document import parse_definition
 from lieu.platform.definitions.eligibility import assess_member
+from lieu.platform.definitions.errors import InvalidDefinition
 from lieu.platform.definitions.models import DefinitionStatus, DefinitionVersion
+from lieu.platform.definitions.problems import Problem
+from lieu.platform.definitions.simulation import Simulation, SimulationError, simulate_draft
 from lieu.platform.definitions.supports import BASELINE_PLAN, SUPPORT_NAMES, SUPPORTS
-from lieu.platform.definitions.versions import with_baseline
+from lieu.platform.definitions.versions import (
+    draft_problems,
+    effective_in_force,
+    stored_definition,
+    with_baseline,
+)
 from lieu.platform.elections.counties import county_name
 from lieu.platform.elections.models import Election
 from lieu.platform.elections.offerings import in_force
@@ -47,6 +58,19 @@ class VersionLine:
     published_at: dt.datetime | None
     content_hash: str | None
     extends: str
+
+
+@dataclass(frozen=True, slots=True)
+class DraftChange:
+    """What the newest draft would change: its problems, its diff against the version in force
+    and against its baseline, and (when asked) the simulation over the plan's members."""
+
+    ref: str
+    problems: tuple[Problem, ...]
+    against_in_force: tuple[str, list[str]] | None  # (what it is compared with, sentences)
+    against_baseline: tuple[str, list[str]] | None
+    simulation: Simulation | None = None
+    refused: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +215,7 @@ async def studio_support(request: Request) -> Response:
                 problems.append(f"date {asked_on!r} is not a date: write it as YYYY-MM-DD")
         versions = await _versions(session, plan, support)
         counties = (await _counties(session, plan, today)).get(support, [])
+        change = await _draft_change(session, plan, versions, support, on)
         tried: list[Tried] = []
         if persona and persona not in personas:
             problems.append(f"no persona {persona!r}; choose one of {', '.join(personas)}")
@@ -210,9 +235,100 @@ async def studio_support(request: Request) -> Response:
             "on": on,
             "tried": tried,
             "problems": problems,
+            "change": change,
         },
         principal=principal,
     )
+
+
+async def studio_simulate(request: Request) -> Response:
+    """The newest draft run over the plan's members (who gains, who loses): members' facts are
+    read, so the run is audited, as GraphQL's simulateDraft is."""
+    principal = await _signed_in(request)
+    if isinstance(principal, Response):
+        return principal
+    plan, support = principal.plan, request.path_params["support"]
+    if support not in SUPPORTS:
+        return page(
+            request, "not_found.html", {"what": "support", "number": support}, status_code=404
+        )
+    async with writes(request).begin() as session:
+        today = (await plan_settings(plan, session=session)).calendar.local_date(
+            dt.datetime.now(dt.UTC)
+        )
+        versions = await _versions(session, plan, support)
+        change = await _draft_change(session, plan, versions, support, today)
+        if change is None:
+            return RedirectResponse(
+                str(request.url_for("admin:admin-studio-support", support=support)),
+                status_code=303,
+            )
+        version = int(change.ref.rsplit("/v", 1)[1])
+        try:
+            result = await simulate_draft(
+                session=session, plan=plan, support=support, version=version, on=today
+            )
+            outcome, detail = "ok", change.ref
+            change = replace(change, simulation=result)
+        except (InvalidDefinition, SimulationError) as broken:
+            outcome, detail = "refused", str(broken)
+            change = replace(change, refused=str(broken))
+        audit = AuditRecord(
+            principal,
+            "console.simulate_draft",
+            f"members:{plan}",
+            outcome,
+            origin_of(request),
+            detail=detail,
+        )
+        record(session, [audit])
+    return page(
+        request,
+        "studio_simulation.html",
+        {
+            "support": {"code": support, "name": SUPPORT_NAMES[support]},
+            "change": change,
+            "on": today,
+        },
+        principal=principal,
+    )
+
+
+async def _draft_change(
+    session: AsyncSession,
+    plan: str,
+    versions: dict[tuple[str, str], list[DefinitionVersion]],
+    support: str,
+    on: dt.date,
+) -> DraftChange | None:
+    """The newest draft's problems and diffs (None: the plan has no draft of the support)."""
+    drafts = [r for r in versions.get((plan, support), []) if r.status == DefinitionStatus.DRAFT]
+    if not drafts:
+        return None
+    row = drafts[-1]
+    ref = f"{row.plan}/{row.support}/v{row.version}"
+    problems = await draft_problems(session=session, row=row)
+    draft = parse_definition(row.document)
+    merged = await with_baseline(session=session, definition=draft)
+    if merged is None:
+        return DraftChange(ref, problems, None, None)
+    current = await effective_in_force(
+        session=session, plan=plan, support=support, on=on
+    ) or await effective_in_force(session=session, plan=BASELINE_PLAN, support=support, on=on)
+    against_in_force = (
+        None
+        if current is None
+        else (f"{current.ref} (in force on {on.isoformat()})", diff_definitions(current, merged))
+    )
+    baseline = (
+        await stored_definition(session=session, ref=draft.extends) if draft.extends else None
+    )
+    against_baseline = (
+        None
+        if baseline is None
+        else (f"{baseline.ref} (the baseline it extends)", diff_definitions(baseline, merged))
+    )
+    return DraftChange(ref, problems, against_in_force, against_baseline)
 
 
 async def _tries(

@@ -9,10 +9,14 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
+from lieu.platform.access.models import AuditEntry
 from lieu.platform.access.roles import Role
 from lieu.platform.db.engine import create_session_factory, for_writes
+from lieu.platform.definitions.cases import member_facts
 from lieu.platform.definitions.versions import create_draft
+from lieu.platform.members.service import upsert_member
 from tests.admin.console_stack import Console
 
 pytestmark = pytest.mark.temporal
@@ -94,3 +98,33 @@ async def test_bad_input_is_named_and_other_roles_are_refused(console: Console) 
     assert refused.status_code == 403 and "Your role, reviewer, cannot use the studio" in (
         refused.text
     )
+
+
+async def test_the_draft_shows_its_diffs_and_is_simulated_over_the_plans_members_audited(
+    console: Console,
+) -> None:
+    await draft_meals_for_two_er_visits(console)
+    async with create_session_factory(for_writes(console.engine)).begin() as session:
+        for cin, name in (("91000101A", "grace"), ("91000102A", "letitia")):
+            await upsert_member(
+                session=session, plan="demo-plan", cin=cin, facts=member_facts(name)
+            )
+    async with await console.signed_in(Role.PLAN_ADMIN) as http:
+        support = await http.get("/admin/studio/medically-tailored-meals")
+        simulated = await http.submit("/admin/studio/medically-tailored-meals/simulate", {})
+    text = support.text
+    assert "What the newest draft changes · <code>demo-plan/medically-tailored-meals/v3</code>" in (
+        text
+    )
+    assert "Against dhcs/medically-tailored-meals/v" in text  # the baseline it extends
+    assert "Two or more emergency visits" in text  # the diff names the new criterion
+    assert simulated.status_code == 200, simulated.text
+    figures = dict(re.findall(r'<td data-figure="(\w+)">(\d+)</td>', simulated.text))
+    assert int(figures["members"]) >= 2 and int(figures["lost"]) >= 1
+    async with create_session_factory(console.engine)() as session:
+        audited = await session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "console.simulate_draft", AuditEntry.outcome == "ok")
+        )
+    assert audited == 1
