@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from temporalio.client import WorkflowQueryFailedError
+from temporalio.service import RPCError
 
 from lieu.admin.access import STUDIO, refused
 from lieu.admin.actions import origin_of
@@ -37,12 +39,16 @@ from lieu.platform.definitions.versions import (
     stored_definition,
     with_baseline,
 )
-from lieu.platform.elections.counties import county_name
+from lieu.platform.elections.changes import ChangeKind, ElectionChange, Refusal
+from lieu.platform.elections.counties import COUNTIES, county_name, county_slug
+from lieu.platform.elections.history import change_history
 from lieu.platform.elections.models import Election
 from lieu.platform.elections.offerings import in_force
 from lieu.platform.members.personas import moved_to
 from lieu.platform.plans.settings import plan_settings
 from lieu.platform.rules.assessment import Assessment
+from lieu.workflows.elections.client import election_state, submit_change
+from lieu.workflows.elections.types import CycleState
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,3 +381,152 @@ async def _tries(
             continue
         found.append(Tried(heading, ref, assess_member(definition, facts, on)))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One support in one county, as the elections calendar shows it."""
+
+    offered: bool  # today
+    words: str  # "offered", "from 2027-07-01", "until 2027-01-01", "" (not offered)
+    pending: str  # "add pending for 2027-07-01", "" when nothing is pending
+
+
+async def elections_page(request: Request) -> Response:
+    """The plan's elections: county × support (offered today, starting or ending later, pending
+    in the open cycle), the cycle and its window, and a form to submit an addition or removal
+    to the election workflow (the same checks and refusals as submitElectionChange)."""
+    principal = await _signed_in(request)
+    if isinstance(principal, Response):
+        return principal
+    return await _elections(request, principal)
+
+
+async def _elections(
+    request: Request,
+    principal: Principal,
+    *,
+    refusal: str = "",
+    accepted: str = "",
+    asked: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    plan = principal.plan
+    runtime = runtime_of(request)
+    async with reads(request)() as session:
+        today = (await plan_settings(plan, session=session)).calendar.local_date(
+            dt.datetime.now(dt.UTC)
+        )
+        rows = list(await session.scalars(select(Election).where(Election.plan == plan)))
+        changes = await change_history(session=session, plan=plan)
+    try:
+        state: CycleState | None = await election_state(runtime.temporal, plan)
+        no_cycle = ""
+    except (RPCError, WorkflowQueryFailedError) as missing:
+        state, no_cycle = None, f"the plan's election workflow does not answer ({missing})"
+    pending = [c for c in changes if c.status == "pending"]
+    counties = sorted({r.county for r in rows} | {c.county for c in pending}, key=county_name)
+    grid: dict[str, dict[str, Cell]] = {}
+    for county in counties:
+        grid[county] = {}
+        for support in SUPPORTS:
+            mine = [r for r in rows if r.county == county and r.support == support]
+            now = [
+                r
+                for r in mine
+                if r.effective_from <= today and (r.effective_to is None or r.effective_to > today)
+            ]
+            later = sorted(r.effective_from for r in mine if r.effective_from > today)
+            if now:
+                ends = [r.effective_to for r in now if r.effective_to is not None]
+                words = f"until {min(ends).isoformat()}" if ends else "offered"
+            elif later:
+                words = f"from {later[0].isoformat()}"
+            else:
+                words = ""
+            waiting = [c for c in pending if c.county == county and c.support == support]
+            grid[county][support] = Cell(
+                offered=bool(now),
+                words=words,
+                pending=", ".join(
+                    f"{c.kind} pending for {c.cycle_start.isoformat()}" for c in waiting
+                ),
+            )
+    supports = sorted(SUPPORTS, key=lambda c: SUPPORT_NAMES[c])
+    return page(
+        request,
+        "studio_elections.html",
+        {
+            "today": today,
+            "state": state,
+            "no_cycle": no_cycle,
+            "counties": counties,
+            "names": {county: county_name(county) for county in COUNTIES},
+            "all_counties": sorted(COUNTIES, key=county_name),
+            "supports": supports,
+            "support_names": SUPPORT_NAMES,
+            "grid": grid,
+            "refusal": refusal,
+            "accepted": accepted,
+            "asked": asked or {},
+        },
+        principal=principal,
+        status_code=status_code,
+    )
+
+
+async def submit_election(request: Request) -> Response:
+    """Submit an addition or removal to the open window; the page shows what came of it."""
+    principal = await _signed_in(request)
+    if isinstance(principal, Response):
+        return principal
+    form = await request.form()
+    asked = {key: str(form.get(key, "")).strip() for key in ("county", "support", "kind", "reason")}
+    if asked["kind"] not in {kind.value for kind in ChangeKind}:
+        return await _elections(
+            request,
+            principal,
+            refusal=f"choose add or remove, not {asked['kind']!r}",
+            asked=asked,
+            status_code=400,
+        )
+    change = ElectionChange(
+        plan=principal.plan,
+        county=county_slug(asked["county"]),
+        support=asked["support"],
+        kind=ChangeKind(asked["kind"]),
+        actor=principal.actor,
+        reason=asked["reason"],
+    )
+    target = f"election:{change.plan}/{change.county}/{change.support}"
+    try:
+        taken = await submit_change(runtime_of(request).temporal, change)
+    except Refusal as refused_change:
+        outcome, detail = "refused", refused_change.code
+        answer = await _elections(
+            request, principal, refusal=refused_change.message, asked=asked, status_code=409
+        )
+    else:
+        outcome, detail = "ok", change.kind.value
+        answer = await _elections(
+            request,
+            principal,
+            accepted=(
+                f"Accepted: {change.describe()} takes effect on {taken.takes_effect.isoformat()}."
+            ),
+        )
+    async with writes(request).begin() as session:
+        record(
+            session,
+            [
+                AuditRecord(
+                    principal,
+                    "console.submit_election_change",
+                    target,
+                    outcome,
+                    origin_of(request),
+                    detail=detail,
+                )
+            ],
+        )
+    return answer

@@ -41,4 +41,10 @@ async def test_an_analyst_tries_a_persona_under_the_version_in_force_and_the_dra
     assert "eligible" in await tried.nth(0).locator(".outcome").inner_text()
     assert "Two or more emergency visits" in await tried.nth(1).inner_text()
     assert await violations(page) == []
+
+    await page.goto(f"{console.base}/admin/studio/elections")
+    assert await page.locator(
+        'tr[data-support="respite"] td[data-county="los-angeles"]'
+    ).inner_text() == ("offered")
+    assert await violations(page) == []
     await context.close()
