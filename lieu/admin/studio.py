@@ -24,11 +24,17 @@ from lieu.admin.pages import page
 from lieu.admin.session import NotSignedIn, principal_of
 from lieu.platform.access.audit import AuditRecord, record
 from lieu.platform.access.roles import Principal
-from lieu.platform.definitions.cases import member_facts
+from lieu.platform.definitions.cases import (
+    CaseFileError,
+    load_cases,
+    member_facts,
+    run_case,
+)
 from lieu.platform.definitions.diff import diff_definitions
 from lieu.platform.definitions.document import parse_definition
 from lieu.platform.definitions.eligibility import assess_member
 from lieu.platform.definitions.errors import InvalidDefinition
+from lieu.platform.definitions.library import Library
 from lieu.platform.definitions.models import DefinitionStatus, DefinitionVersion
 from lieu.platform.definitions.problems import Problem
 from lieu.platform.definitions.simulation import Simulation, SimulationError, simulate_draft
@@ -67,6 +73,16 @@ class VersionLine:
 
 
 @dataclass(frozen=True, slots=True)
+class CaseLine:
+    """One case run with the draft among the plan's versions."""
+
+    name: str
+    on: dt.date
+    passed: bool
+    mismatches: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class DraftChange:
     """What the newest draft would change: its problems, its diff against the version in force
     and against its baseline, and (when asked) the simulation over the plan's members."""
@@ -75,6 +91,7 @@ class DraftChange:
     problems: tuple[Problem, ...]
     against_in_force: tuple[str, list[str]] | None  # (what it is compared with, sentences)
     against_baseline: tuple[str, list[str]] | None
+    cases: tuple[CaseLine, ...] = ()  # the support's cases (cases/*.yaml) with the draft in
     simulation: Simulation | None = None
     refused: str = ""
 
@@ -221,7 +238,7 @@ async def studio_support(request: Request) -> Response:
                 problems.append(f"date {asked_on!r} is not a date: write it as YYYY-MM-DD")
         versions = await _versions(session, plan, support)
         counties = (await _counties(session, plan, today)).get(support, [])
-        change = await _draft_change(session, plan, versions, support, on)
+        change = await _draft_change(session, plan, versions, support, on, folder.parent)
         tried: list[Tried] = []
         if persona and persona not in personas:
             problems.append(f"no persona {persona!r}; choose one of {', '.join(personas)}")
@@ -263,7 +280,8 @@ async def studio_simulate(request: Request) -> Response:
             dt.datetime.now(dt.UTC)
         )
         versions = await _versions(session, plan, support)
-        change = await _draft_change(session, plan, versions, support, today)
+        root = runtime_of(request).settings.definitions_dir
+        change = await _draft_change(session, plan, versions, support, today, root)
         if change is None:
             return RedirectResponse(
                 str(request.url_for("admin:admin-studio-support", support=support)),
@@ -306,6 +324,7 @@ async def _draft_change(
     versions: dict[tuple[str, str], list[DefinitionVersion]],
     support: str,
     on: dt.date,
+    root: Path,
 ) -> DraftChange | None:
     """The newest draft's problems and diffs (None: the plan has no draft of the support)."""
     drafts = [r for r in versions.get((plan, support), []) if r.status == DefinitionStatus.DRAFT]
@@ -334,7 +353,42 @@ async def _draft_change(
         if baseline is None
         else (f"{baseline.ref} (the baseline it extends)", diff_definitions(baseline, merged))
     )
-    return DraftChange(ref, problems, against_in_force, against_baseline)
+    cases = _cases_with_draft(versions, plan, support, row, root)
+    return DraftChange(ref, problems, against_in_force, against_baseline, cases)
+
+
+def _cases_with_draft(
+    versions: dict[tuple[str, str], list[DefinitionVersion]],
+    plan: str,
+    support: str,
+    draft: DefinitionVersion,
+    root: Path,
+) -> tuple[CaseLine, ...]:
+    """The plan's cases of the support (`<plan>/<support>/cases/*.yaml` under the definitions
+    folder), each on its dates, with the published versions and the draft in force by date:
+    what the draft would break."""
+    folder = root / plan / support / "cases"
+    stored = [
+        r
+        for key in ((BASELINE_PLAN, support), (plan, support))
+        for r in versions.get(key, [])
+        if r.status == DefinitionStatus.PUBLISHED or r is draft
+    ]
+    try:
+        library = Library({d.ref: d for d in (parse_definition(r.document) for r in stored)})
+    except (KeyError, TypeError, ValueError):
+        return ()
+    lines = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            cases = load_cases(path, root / "members")
+        except CaseFileError as broken:
+            lines.append(CaseLine(path.name, dt.date.min, False, (str(broken),)))
+            continue
+        for case in cases:
+            result = run_case(case, library)
+            lines.append(CaseLine(case.name, case.as_of, not result.mismatches, result.mismatches))
+    return tuple(lines)
 
 
 async def _tries(

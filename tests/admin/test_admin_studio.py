@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from lieu.admin.studio import _cases_with_draft
 from lieu.platform.access.models import AuditEntry
 from lieu.platform.access.roles import Role
 from lieu.platform.db.engine import create_session_factory, for_writes
 from lieu.platform.definitions.cases import member_facts
+from lieu.platform.definitions.models import DefinitionStatus, DefinitionVersion
 from lieu.platform.definitions.versions import create_draft
 from lieu.platform.members.service import upsert_member
 from tests.admin.console_stack import Console
@@ -24,9 +29,11 @@ pytestmark = pytest.mark.temporal
 DEFINITIONS = Path(__file__).resolve().parents[2] / "benefit_definitions"
 
 
-async def draft_meals_for_two_er_visits(console: Console) -> None:
+def draft_meals_document() -> dict[str, Any]:
     """demo-plan medically tailored meals v3, a draft: members with 2+ ER visits in a year."""
-    document = json.loads((DEFINITIONS / "demo-plan/medically-tailored-meals/v2.json").read_text())
+    document: dict[str, Any] = json.loads(
+        (DEFINITIONS / "demo-plan/medically-tailored-meals/v2.json").read_text()
+    )
     document.update(version=3, status="draft", effective_from="2027-07-01")
     document.setdefault("eligibility", {"criteria": []})["criteria"] = [
         *document.get("eligibility", {}).get("criteria", []),
@@ -37,6 +44,12 @@ async def draft_meals_for_two_er_visits(console: Console) -> None:
             "reference": "Demo Health Plan draft policy",
         },
     ]
+    return document
+
+
+async def draft_meals_for_two_er_visits(console: Console) -> None:
+    """Store the draft (`draft_meals_document`)."""
+    document = draft_meals_document()
     async with create_session_factory(for_writes(console.engine)).begin() as session:
         await create_draft(session=session, document=document, actor="analyst@demo")
 
@@ -118,6 +131,9 @@ async def test_the_draft_shows_its_diffs_and_is_simulated_over_the_plans_members
     )
     assert "Against dhcs/medically-tailored-meals/v" in text  # the baseline it extends
     assert "Two or more emergency visits" in text  # the diff names the new criterion
+    # the plan's cases of the support run with the draft in force from its date: those dated
+    # after it that expect eligibility without 2+ ER visits now fail, and say why
+    assert "The support's cases with the draft: 2 of 2 pass" in text  # dated before it
     assert simulated.status_code == 200, simulated.text
     figures = dict(re.findall(r'<td data-figure="(\w+)">(\d+)</td>', simulated.text))
     assert int(figures["members"]) >= 2 and int(figures["lost"]) >= 1
@@ -128,3 +144,48 @@ async def test_the_draft_shows_its_diffs_and_is_simulated_over_the_plans_members
             .where(AuditEntry.action == "console.simulate_draft", AuditEntry.outcome == "ok")
         )
     assert audited == 1
+
+
+def test_a_case_the_draft_would_break_fails_and_says_why(tmp_path: Path) -> None:
+    def row(plan: str, version: int, status: DefinitionStatus, doc: dict[str, Any]) -> Any:
+        return DefinitionVersion(
+            plan=plan,
+            support="medically-tailored-meals",
+            version=version,
+            status=status,
+            effective_from=date.fromisoformat(doc["effective_from"]),
+            document=doc,
+        )
+
+    def shipped(plan: str, version: int) -> dict[str, Any]:
+        path = DEFINITIONS / plan / "medically-tailored-meals" / f"v{version}.json"
+        document: dict[str, Any] = json.loads(path.read_text())
+        return document
+
+    draft_doc = draft_meals_document()
+    draft = row("demo-plan", 3, DefinitionStatus.DRAFT, draft_doc)
+    versions = {
+        ("dhcs", "medically-tailored-meals"): [
+            row("dhcs", v, DefinitionStatus.PUBLISHED, shipped("dhcs", v)) for v in (1, 2)
+        ],
+        ("demo-plan", "medically-tailored-meals"): [
+            *(
+                row("demo-plan", v, DefinitionStatus.PUBLISHED, shipped("demo-plan", v))
+                for v in (1, 2)
+            ),
+            draft,
+        ],
+    }
+    cases = tmp_path / "demo-plan" / "medically-tailored-meals" / "cases"
+    cases.mkdir(parents=True)
+    shutil.copytree(DEFINITIONS / "members", tmp_path / "members")
+    (cases / "later.yaml").write_text(
+        "cases:\n"
+        "  - name: Grace qualifies in August 2027\n"
+        "    as_of: 2027-08-02\n"
+        "    member: grace\n"
+        "    expect: {outcome: eligible}\n"
+    )
+    (line,) = _cases_with_draft(versions, "demo-plan", "medically-tailored-meals", draft, tmp_path)
+    assert line.name == "Grace qualifies in August 2027" and not line.passed
+    assert "demo-plan/medically-tailored-meals/v3" in " ".join(line.mismatches)
