@@ -19,6 +19,20 @@ from structlog.typing import EventDict, ExcInfo, WrappedLogger
 
 from lieu.settings import Settings
 
+CARRIERS = (
+    "aiosqlite",
+    "asyncpg",
+    "sqlalchemy.engine",
+    "sqlalchemy.pool",
+    "httpx",
+    "httpcore",
+    "botocore",
+    "boto3",
+    "s3transfer",
+    "urllib3",
+    "multipart",
+    "python_multipart",
+)
 SAYS_ITS_MESSAGE = (OSError, TimeoutError)  # system errors: hosts, ports, file names
 HEADING = "Traceback (most recent call last; messages and locals are not logged):"
 
@@ -104,6 +118,7 @@ def configure(settings: Settings) -> None:
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
+        structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         without_messages,
     ]
@@ -123,3 +138,7 @@ def configure(settings: Settings) -> None:
     # Temporal's core and uvicorn's access log are chatty at INFO.
     logging.getLogger("temporalio").setLevel(max(level, logging.WARNING))
     logging.getLogger("uvicorn.access").setLevel(max(level, logging.WARNING))
+    # These log what they carry at DEBUG (every SQL statement with its parameters, request URLs
+    # and bodies, form fields): member facts. Even LIEU_LOG_LEVEL=debug hears only warnings.
+    for name in CARRIERS:
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
