@@ -295,9 +295,10 @@ async def test_no_seeded_phi_value_is_found_outside_the_database(tmp_path: Path)
         tokens = await issue_tokens(engine)
         members = tmp_path / "members.jsonl"
         _import_file(members)
-        imported = subprocess.run(
-            [sys.executable, "-m", "lieu", "members", "import", str(members)]
-            + ["--plan", "demo-plan"],
+        command = [sys.executable, "-m", "lieu", "members", "import", str(members)]
+        imported = await asyncio.to_thread(
+            subprocess.run,
+            [*command, "--plan", "demo-plan"],
             env=env | {"LIEU_LOG_FORMAT": "json"},
             capture_output=True,
             timeout=120,
