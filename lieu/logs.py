@@ -4,7 +4,7 @@ No log line holds health information. Tracebacks show where (file, line, functio
 and what kind of exception, never its message or any frame's locals: messages are written for
 the caller and quote what the caller sent (a CIN, a birth date, a database error's key values),
 locals hold bearer tokens, member facts and request bodies. Only operating-system errors
-(connection refused, a file missing) keep their message, which names hosts and files.
+(connection refused, a file missing) and exceptions marked `PlainMessage` keep their message.
 """
 
 from __future__ import annotations
@@ -33,7 +33,14 @@ CARRIERS = (
     "multipart",
     "python_multipart",
 )
-SAYS_ITS_MESSAGE = (OSError, TimeoutError)  # system errors: hosts, ports, file names
+
+
+class PlainMessage(Exception):
+    """Mark for an exception whose message lieu writes without member data (it names ids,
+    keys, settings), so a log may show it."""
+
+
+SAYS_ITS_MESSAGE = (OSError, TimeoutError, PlainMessage)  # hosts, ports, files; lieu's own
 HEADING = "Traceback (most recent call last; messages and locals are not logged):"
 
 

@@ -96,3 +96,16 @@ def test_libraries_that_log_statements_and_bodies_are_held_at_warning_even_in_de
     logging.getLogger("lieu.test").debug("lieu's own debug line")
     written = capsys.readouterr().err
     assert CIN not in written and "lieu's own debug line" in written
+
+
+def test_a_missing_payload_key_is_logged_with_the_key_it_lacks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], restored_logging: None
+) -> None:
+    from lieu.workflows.codec import PayloadKeyMissing
+
+    logs.configure(Settings.from_env({"LIEU_DATA_DIR": str(tmp_path)}))
+    try:
+        raise PayloadKeyMissing("a Temporal payload is sealed with key '2026-06', which is not …")
+    except PayloadKeyMissing:
+        logging.getLogger("temporalio.worker").warning("Failed activation", exc_info=True)
+    assert "sealed with key '2026-06'" in capsys.readouterr().err

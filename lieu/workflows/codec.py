@@ -27,6 +27,7 @@ from temporalio.converter import (
     PayloadCodec,
 )
 
+from lieu.logs import PlainMessage
 from lieu.settings import PayloadKeys
 from lieu.workflows.converter import data_converter
 
@@ -38,7 +39,7 @@ NONCE_BYTES = 12
 INLINE_PAYLOADS = 16
 
 
-class PayloadKeyMissing(ValueError):
+class PayloadKeyMissing(PlainMessage, ValueError):
     """A payload was sealed with a key this process does not have; the message says which."""
 
 
