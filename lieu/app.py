@@ -1,5 +1,5 @@
-"""The ASGI application: /graphql, /documents, /notices, /admin, /healthz and /metrics over one
-runtime."""
+"""The ASGI application: /graphql, /documents, /notices, /admin, /codec, /healthz and /metrics
+over one runtime."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 
 from lieu.admin.guard import ConsoleGuard
 from lieu.admin.routes import routes as admin_routes
+from lieu.codec_server import CodecEndpoint
 from lieu.graphql.documents.download import download_document
 from lieu.graphql.documents.types import DOWNLOAD_PATH
 from lieu.graphql.explorer.page import ASSETS_URL, explorer_assets
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 name="admin",
                 middleware=[Middleware(ConsoleGuard)],
             ),
+            *CodecEndpoint().routes(),
             Route("/healthz", healthz),
             Route("/metrics", metrics),
         ],
