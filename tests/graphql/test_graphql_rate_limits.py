@@ -175,3 +175,37 @@ async def test_two_hundred_parallel_simulations_do_not_starve_another_providers_
     assert codes.count(429) == 200 - len(ran)
     assert all(a.json()["data"]["simulateDraft"]["members"] == 2 for a in ran)
     assert all(int(a.headers["retry-after"]) >= 1 for a in answers if a.status_code == 429)
+
+
+@pytest.mark.temporal
+async def test_over_a_websocket_each_operation_draws_on_the_tokens_bucket(seeded: Any) -> None:
+    from gql import Client, GraphQLRequest
+    from gql.transport.exceptions import TransportQueryError
+    from gql.transport.websockets import WebsocketsTransport
+
+    from tests.serving import serve
+
+    number = await project_authorization(seeded.engine, provider=seeded.tokens.provider_org)
+    follow = GraphQLRequest(
+        "subscription($id: ID!) { authorizationStatus(id: $id) { __typename } }",
+        variable_values={"id": number},
+    )
+    async with serve(seeded.settings.with_(rate_limit_per_minute=2)) as base:
+        transport = WebsocketsTransport(
+            url=base.replace("http", "ws") + "/graphql",
+            init_payload={"Authorization": f"Bearer {seeded.tokens.provider}"},
+            subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+        )
+        async with Client(transport=transport) as session:
+            for _ in range(2):
+                answer = await session.execute(GraphQLRequest(SERVICE))
+                assert answer == {"service": {"name": "lieu"}}
+            with pytest.raises(TransportQueryError) as refused:
+                await session.execute(GraphQLRequest(SERVICE))
+            assert refused.value.errors is not None
+            assert refused.value.errors[0]["extensions"]["code"] == "RATE_LIMITED"
+            with pytest.raises(TransportQueryError) as subscription:
+                async for _event in session.subscribe(follow):
+                    break
+            assert subscription.value.errors is not None
+            assert "too many requests for this token" in subscription.value.errors[0]["message"]
