@@ -98,23 +98,23 @@ async def audited(engine: Any, action: str) -> int:
 
 @pytest.mark.temporal
 async def test_fifteen_aliased_simulations_are_refused_before_one_runs(
-    api: Api, seeded: Any
+    api_any: Api, seeded_any: Any
 ) -> None:
-    token = seeded.tokens.plan_admin
-    created = await api.call(token, CREATE, {"d": plan_respite()})
+    token = seeded_any.tokens.plan_admin
+    created = await api_any.call(token, CREATE, {"d": plan_respite()})
     assert created["data"]["createDraft"]["status"] == "DRAFT"
-    before = await audited(seeded.engine, "simulateDraft")
+    before = await audited(seeded_any.engine, "simulateDraft")
 
-    refused = await api.call(token, simulations(15))
+    refused = await api_any.call(token, simulations(15))
     assert refused["data"] is None
     error = refused["errors"][0]
     assert error["extensions"] == {"code": "QUERY_TOO_COSTLY", "cost": 4515, "budget": 1000}
     assert "ask for fewer of simulateDraft at once" in error["message"]
-    assert await audited(seeded.engine, "simulateDraft") == before  # not one simulated
+    assert await audited(seeded_any.engine, "simulateDraft") == before  # not one simulated
 
-    allowed = await api.call(token, simulations(2))
+    allowed = await api_any.call(token, simulations(2))
     assert [allowed["data"][f"s{i}"]["members"] for i in range(2)] == [2, 2], allowed
-    assert await audited(seeded.engine, "simulateDraft") == before + 2
+    assert await audited(seeded_any.engine, "simulateDraft") == before + 2
 
 
 @pytest.mark.temporal

@@ -45,15 +45,15 @@ async def test_the_cap_is_one_mebibyte() -> None:
 
 
 async def test_a_chunked_body_past_the_cap_is_refused_without_being_read_whole(
-    api: Api, seeded: Any
+    api_any: Api, seeded_any: Any
 ) -> None:
-    before = await counts(seeded.engine)
+    before = await counts(seeded_any.engine)
     body = Endless()
-    response = await api.http.post(
+    response = await api_any.http.post(
         "/graphql",
         content=body.__aiter__(),
         headers={
-            "Authorization": f"Bearer {seeded.tokens.plan_admin}",
+            "Authorization": f"Bearer {seeded_any.tokens.plan_admin}",
             "Content-Type": "application/json",
         },
     )
@@ -64,7 +64,7 @@ async def test_a_chunked_body_past_the_cap_is_refused_without_being_read_whole(
     assert error["message"].startswith(f"the request body is over {MAX_BODY_BYTES} bytes")
     assert "lieu members import" in error["message"]
     assert body.sent <= MAX_BODY_BYTES + 2 * CHUNK  # not 60 MB: reading stopped at the cap
-    assert await counts(seeded.engine) == before
+    assert await counts(seeded_any.engine) == before
 
 
 async def test_a_chunked_body_under_the_cap_is_answered(api: Api, seeded: Any) -> None:
@@ -209,18 +209,18 @@ GARBAGE: list[tuple[str, dict[str, Any], int, str]] = [
     ("name", "request_", "status", "message"), GARBAGE, ids=[g[0] for g in GARBAGE]
 )
 async def test_unauthenticated_garbage_gets_a_clear_refusal_never_a_500(
-    api: Api, seeded: Any, name: str, request_: dict[str, Any], status: int, message: str
+    api_any: Api, seeded_any: Any, name: str, request_: dict[str, Any], status: int, message: str
 ) -> None:
-    before = await counts(seeded.engine)
+    before = await counts(seeded_any.engine)
     arguments = dict(request_)
     method = arguments.pop("method", "POST")
     url = arguments.pop("url", "/graphql")
     headers = {"User-Agent": "garbage/1"}
     if "content" in arguments:
         headers["Content-Type"] = "application/json"
-    response = await api.http.request(method, url, headers=headers, **arguments)
+    response = await api_any.http.request(method, url, headers=headers, **arguments)
     assert response.status_code == status, (name, response.status_code, response.text[:300])
     assert message in response.text, response.text[:500]
     assert "Traceback" not in response.text
     assert "Unexpected error" not in response.text
-    assert await counts(seeded.engine) == before
+    assert await counts(seeded_any.engine) == before
