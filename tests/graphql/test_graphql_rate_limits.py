@@ -130,6 +130,10 @@ async def test_a_token_past_its_limit_gets_429_and_retry_after_and_others_go_on(
         assert anonymous.status_code == 429
         assert "without a token from this address" in anonymous.json()["errors"][0]["message"]
         assert (await post(api, tokens.other_provider, SERVICE)).status_code == 200
+        metrics = (await api.http.get("/metrics")).text
+        assert 'lieu_http_requests_total{method="POST",route="/graphql",status="429"} 2.0' in (
+            metrics
+        )
 
 
 @pytest.mark.temporal
