@@ -64,26 +64,25 @@ class LieuGraphQL(GraphQL[Context, None]):
         runtime = _runtime_of(scope)
         if runtime is not None and scope["type"] in ("http", "websocket"):
             scope[RATE_LIMITS_KEY] = self._limits_for(runtime)
-        too_large: JSONResponse | None = None
+        cap: tuple[int, str] | None = None
         if scope["type"] == "http":
             headers = dict(scope.get("headers", []))
             length = headers.get(b"content-length", b"0")
-            limit, why = body_limit(scope, headers.get(b"content-type", b""))
-            too_large = JSONResponse(
-                _error(f"the request body is over {limit} bytes{why}", TOO_LARGE), status_code=413
-            )
-            if length.isdigit() and int(length) > limit:
-                await too_large(scope, receive, send)
+            cap = body_limit(scope, headers.get(b"content-type", b""))
+            if length.isdigit() and int(length) > cap[0]:
+                await too_large(*cap)(scope, receive, send)
                 return
-            receive = capped(receive, limit)
+            receive = capped(receive, cap[0])
         try:
             await super().__call__(scope, receive, send)
         except ClientDisconnect:
             return  # gone before its request was read: nothing to answer, nothing went wrong
         except BodyTooLarge:
-            # Strawberry reads the whole body before it answers: nothing has been sent yet.
-            assert too_large is not None
-            await too_large(scope, receive, send)
+            # Only `capped` raises it, over HTTP, while Strawberry reads the body (it reads the
+            # whole body before it answers): nothing has been sent yet.
+            if cap is None:
+                raise
+            await too_large(*cap)(scope, receive, send)
         except RateLimited as limited:
             await limited.response()(scope, receive, send)
         finally:
@@ -206,6 +205,13 @@ def capped(receive: Receive, limit: int) -> Receive:
         return message
 
     return receive_capped
+
+
+def too_large(limit: int, why: str) -> JSONResponse:
+    """The 413 for a body over `limit` bytes, with what to do instead."""
+    return JSONResponse(
+        _error(f"the request body is over {limit} bytes{why}", TOO_LARGE), status_code=413
+    )
 
 
 def _error(message: str, code: str) -> dict[str, Any]:
