@@ -42,6 +42,15 @@ DEFAULT_CONSOLE_SESSION_HOURS = 12
 LONGEST_CONSOLE_SESSION_HOURS = 7 * 24
 # The console's cookies are signed with LIEU_SESSION_SECRET; unset, lieu makes one under the data
 # dir (`session.secret`) on first use, which serves one machine but not several replicas.
+# GraphQL: the estimated cost one operation may have (lieu.graphql.cost), and requests a minute
+# per token, per client address without a token, and expensive operations (simulateDraft, the
+# reports) per caller (lieu.graphql.rate_limits; 0 turns a limit off, e.g. for a benchmark).
+DEFAULT_GRAPHQL_MAX_COST = 1_000
+LARGEST_GRAPHQL_MAX_COST = 1_000_000
+DEFAULT_RATE_LIMIT_PER_MINUTE = 600
+DEFAULT_RATE_LIMIT_ANONYMOUS_PER_MINUTE = 120
+DEFAULT_RATE_LIMIT_EXPENSIVE_PER_MINUTE = 6
+LARGEST_RATE_LIMIT_PER_MINUTE = 1_000_000
 SHORTEST_SESSION_SECRET = 32
 SESSION_SECRET_FILE = "session.secret"
 # Temporal payloads are sealed with AES-256-GCM under LIEU_PAYLOAD_KEYS (`id:key,...`, each key
@@ -89,6 +98,10 @@ class Settings:
     payload_keys: str = field(default="", repr=False)  # "": the data dir's payload.keys
     payload_key_id: str = ""  # the key that seals new payloads; "": the first one listed
     temporal_ui_origin: str = ""  # the codec endpoint's CORS origin; "": the local UI's
+    graphql_max_cost: int = DEFAULT_GRAPHQL_MAX_COST
+    rate_limit_per_minute: int = DEFAULT_RATE_LIMIT_PER_MINUTE
+    rate_limit_anonymous_per_minute: int = DEFAULT_RATE_LIMIT_ANONYMOUS_PER_MINUTE
+    rate_limit_expensive_per_minute: int = DEFAULT_RATE_LIMIT_EXPENSIVE_PER_MINUTE
 
     @property
     def url(self) -> URL:
@@ -198,6 +211,31 @@ class Settings:
                 "hours a console session lasts at most, active or not",
             ),
             **_payload_settings(env),
+            graphql_max_cost=_whole_number(
+                "LIEU_GRAPHQL_MAX_COST",
+                env,
+                DEFAULT_GRAPHQL_MAX_COST,
+                LARGEST_GRAPHQL_MAX_COST,
+                "estimated cost one GraphQL operation may have",
+            ),
+            rate_limit_per_minute=_per_minute(
+                "LIEU_RATE_LIMIT_PER_MINUTE",
+                env,
+                DEFAULT_RATE_LIMIT_PER_MINUTE,
+                "GraphQL requests a minute one token may make",
+            ),
+            rate_limit_anonymous_per_minute=_per_minute(
+                "LIEU_RATE_LIMIT_ANONYMOUS_PER_MINUTE",
+                env,
+                DEFAULT_RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+                "GraphQL requests a minute one client address may make without a token",
+            ),
+            rate_limit_expensive_per_minute=_per_minute(
+                "LIEU_RATE_LIMIT_EXPENSIVE_PER_MINUTE",
+                env,
+                DEFAULT_RATE_LIMIT_EXPENSIVE_PER_MINUTE,
+                "expensive GraphQL operations (simulateDraft, the reports) a minute per caller",
+            ),
         )
 
 
@@ -470,6 +508,18 @@ def _whole_number(
         raise SettingsError(
             f"{name}={raw!r} is not a number lieu accepts; give the {meaning}, a whole number "
             f"from 1 to {largest} (default {default})"
+        )
+    return int(raw)
+
+
+def _per_minute(name: str, env: Mapping[str, str], default: int, meaning: str) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > LARGEST_RATE_LIMIT_PER_MINUTE:
+        raise SettingsError(
+            f"{name}={raw!r} is not a rate lieu accepts; give the {meaning}, a whole number "
+            f"from 0 (no limit) to {LARGEST_RATE_LIMIT_PER_MINUTE} (default {default})"
         )
     return int(raw)
 
