@@ -55,9 +55,10 @@ from lieu.platform.definitions.directory import load_directory, publish_document
 from lieu.platform.definitions.supports import SUPPORTS
 from lieu.platform.elections.seed import SeedElection, import_elections
 from lieu.platform.members.service import upsert_member
+from lieu.settings import Settings
 from lieu.workflows.authorizations.service import NewRequest, act, request_authorization
 from lieu.workflows.authorizations.types import CloseLoop, ProviderResponse, ReviewDecision
-from lieu.workflows.converter import data_converter
+from lieu.workflows.client import converter_for
 from lieu.workflows.devserver import DevServer, port_is_open
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -319,7 +320,9 @@ async def _measure_on(kind: str, url: str, tmp: Path, args: argparse.Namespace) 
     engine = create_engine(url)
     try:
         with _workers(env, served, tmp / "workers.log") as processes:
-            client = await Client.connect(server.address, data_converter=data_converter)
+            # the workers' key: the one they keep in the data dir (made by whichever starts first)
+            sealed = converter_for(Settings.from_env(env))
+            client = await Client.connect(server.address, data_converter=sealed)
             sessions = create_session_factory(engine)
             in_force = VersionsInForce(300)
             members = iter(cins)

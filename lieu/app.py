@@ -1,13 +1,15 @@
-"""The ASGI application: /graphql, /documents, /notices, /admin, /healthz and /metrics over one
-runtime."""
+"""The ASGI application: /graphql, /documents, /notices, /admin, /codec, /healthz and /metrics
+over one runtime."""
 
 from __future__ import annotations
 
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -16,6 +18,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 
 from lieu.admin.guard import ConsoleGuard
 from lieu.admin.routes import routes as admin_routes
+from lieu.codec_server import CodecEndpoint
 from lieu.graphql.documents.download import download_document
 from lieu.graphql.documents.types import DOWNLOAD_PATH
 from lieu.graphql.explorer.page import ASSETS_URL, explorer_assets
@@ -23,7 +26,8 @@ from lieu.graphql.http import LieuGraphQL
 from lieu.graphql.notices.download import routes as notice_routes
 from lieu.graphql.schema import build_schema
 from lieu.health import check_all
-from lieu.metrics import HttpMetrics, MetricsMiddleware
+from lieu.metrics import HttpMetrics, MetricsMiddleware, operations_metrics
+from lieu.platform.reports.operations import operations_figures
 from lieu.runtime import Runtime
 from lieu.settings import Settings
 
@@ -47,8 +51,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
     registry = CollectorRegistry()
     http_metrics = HttpMetrics(registry)
 
-    async def metrics(_request: Request) -> Response:
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    async def metrics(request: Request) -> Response:
+        runtime: Runtime = request.app.state.runtime
+        now = datetime.now(UTC)
+        try:
+            async with runtime.sessions() as session:
+                figures = await operations_figures(session, now=now, today=now.date())
+        except (SQLAlchemyError, OSError):
+            figures = None  # the HTTP figures still answer; lieu_operations_figures_up is 0
+        body = generate_latest(registry) + operations_metrics(figures)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -80,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 name="admin",
                 middleware=[Middleware(ConsoleGuard)],
             ),
+            *CodecEndpoint().routes(),
             Route("/healthz", healthz),
             Route("/metrics", metrics),
         ],

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from lieu.platform.reports.operations import OperationsFigures
 
 
 class HttpMetrics:
@@ -56,10 +61,67 @@ class MetricsMiddleware:
             self.metrics.latency.labels(route, method).observe(time.perf_counter() - started)
 
 
-KNOWN_ROUTES = frozenset({"graphql", "admin", "healthz", "metrics", "static"})
+KNOWN_ROUTES = frozenset({"graphql", "admin", "codec", "healthz", "metrics", "static"})
 
 
 def _route(path: str) -> str:
     first = path.strip("/").split("/", 1)[0]
     # Unknown paths share one label so scanners cannot blow up the series count.
     return f"/{first}" if first in KNOWN_ROUTES else ("/" if not first else "other")
+
+
+class OperationsCollector(Collector):
+    """The operations figures of one scrape as Prometheus gauges (None: they could not be read,
+    and `lieu_operations_figures_up` says so)."""
+
+    def __init__(self, figures: OperationsFigures | None) -> None:
+        self.figures = figures
+
+    def collect(self) -> Iterator[Metric]:
+        up = GaugeMetricFamily(
+            "lieu_operations_figures_up", "1 when the operations figures below could be read"
+        )
+        up.add_metric([], 0 if self.figures is None else 1)
+        yield up
+        if self.figures is None:
+            return
+        figures = self.figures
+        statuses = GaugeMetricFamily(
+            "lieu_authorizations", "Authorizations by status", labels=["plan", "support", "status"]
+        )
+        for (plan, support, status), count in sorted(figures.by_status.items()):
+            statuses.add_metric([plan, support, status], count)
+        yield statuses
+        for name, text, counts in (
+            (
+                "lieu_reviews_overdue",
+                "Authorizations under review past their review deadline",
+                figures.overdue_reviews,
+            ),
+            (
+                "lieu_authorizations_ending_soon",
+                "Authorizations in service whose period ends within 30 days",
+                figures.ending_soon,
+            ),
+            (
+                "lieu_authorizations_with_problem",
+                "Authorizations whose workflow stopped on a problem (retryWorkflow runs it again)",
+                figures.with_problem,
+            ),
+            (
+                "lieu_deemed_denials",
+                "Authorizations deemed denied because no decision came by the deadline",
+                figures.deemed_denials,
+            ),
+        ):
+            family = GaugeMetricFamily(name, text, labels=["plan", "support"])
+            for (plan, support), count in sorted(counts.items()):
+                family.add_metric([plan, support], count)
+            yield family
+
+
+def operations_metrics(figures: OperationsFigures | None) -> bytes:
+    """The Prometheus text of one scrape's operations figures."""
+    registry = CollectorRegistry()
+    registry.register(OperationsCollector(figures))
+    return generate_latest(registry)

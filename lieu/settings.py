@@ -8,12 +8,14 @@ installed from a wheel) `.lieu/` in the working directory. Reading settings neve
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import os
 import re
 import secrets
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -40,8 +42,23 @@ DEFAULT_CONSOLE_SESSION_HOURS = 12
 LONGEST_CONSOLE_SESSION_HOURS = 7 * 24
 # The console's cookies are signed with LIEU_SESSION_SECRET; unset, lieu makes one under the data
 # dir (`session.secret`) on first use, which serves one machine but not several replicas.
+# GraphQL: the estimated cost one operation may have (lieu.graphql.cost), and requests a minute
+# per token, per client address without a token, and expensive operations (simulateDraft, the
+# reports) per caller (lieu.graphql.rate_limits; 0 turns a limit off, e.g. for a benchmark).
+DEFAULT_GRAPHQL_MAX_COST = 1_000
+LARGEST_GRAPHQL_MAX_COST = 1_000_000
+DEFAULT_RATE_LIMIT_PER_MINUTE = 600
+DEFAULT_RATE_LIMIT_ANONYMOUS_PER_MINUTE = 120
+DEFAULT_RATE_LIMIT_EXPENSIVE_PER_MINUTE = 6
+LARGEST_RATE_LIMIT_PER_MINUTE = 1_000_000
 SHORTEST_SESSION_SECRET = 32
 SESSION_SECRET_FILE = "session.secret"
+# Temporal payloads are sealed with AES-256-GCM under LIEU_PAYLOAD_KEYS (`id:key,...`, each key
+# 32 random bytes in base64url); unset, lieu makes one key under the data dir (`payload.keys`) on
+# first use, which serves one machine but not several replicas.
+PAYLOAD_KEY_BYTES = 32
+PAYLOAD_KEYS_FILE = "payload.keys"
+PAYLOAD_KEY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # S3's rules for a bucket name (MinIO's are the same): 3-63 of a-z 0-9 . -, letters or digits at
 # both ends.
 BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
@@ -78,6 +95,13 @@ class Settings:
     session_secret: str = field(default="", repr=False)  # "": the data dir's session.secret
     console_idle_minutes: int = DEFAULT_CONSOLE_IDLE_MINUTES
     console_session_hours: int = DEFAULT_CONSOLE_SESSION_HOURS
+    payload_keys: str = field(default="", repr=False)  # "": the data dir's payload.keys
+    payload_key_id: str = ""  # the key that seals new payloads; "": the first one listed
+    temporal_ui_origin: str = ""  # the codec endpoint's CORS origin; "": the local UI's
+    graphql_max_cost: int = DEFAULT_GRAPHQL_MAX_COST
+    rate_limit_per_minute: int = DEFAULT_RATE_LIMIT_PER_MINUTE
+    rate_limit_anonymous_per_minute: int = DEFAULT_RATE_LIMIT_ANONYMOUS_PER_MINUTE
+    rate_limit_expensive_per_minute: int = DEFAULT_RATE_LIMIT_EXPENSIVE_PER_MINUTE
 
     @property
     def url(self) -> URL:
@@ -111,6 +135,19 @@ class Settings:
     def session_secret_file(self) -> Path:
         """Where the embedded stack keeps the console's signing secret when none is set."""
         return self.data_dir / SESSION_SECRET_FILE
+
+    @property
+    def payload_keys_file(self) -> Path:
+        """Where the embedded stack keeps its Temporal payload key when none is set."""
+        return self.data_dir / PAYLOAD_KEYS_FILE
+
+    @property
+    def codec_origins(self) -> tuple[str, ...]:
+        """The browser origins the codec endpoint answers (the Temporal UI's, nothing else)."""
+        if self.temporal_ui_origin:
+            return (self.temporal_ui_origin,)
+        port = self.temporal_ui_port
+        return (f"http://127.0.0.1:{port}", f"http://localhost:{port}")
 
     @property
     def temporal_db_file(self) -> Path:
@@ -173,6 +210,32 @@ class Settings:
                 LONGEST_CONSOLE_SESSION_HOURS,
                 "hours a console session lasts at most, active or not",
             ),
+            **_payload_settings(env),
+            graphql_max_cost=_whole_number(
+                "LIEU_GRAPHQL_MAX_COST",
+                env,
+                DEFAULT_GRAPHQL_MAX_COST,
+                LARGEST_GRAPHQL_MAX_COST,
+                "estimated cost one GraphQL operation may have",
+            ),
+            rate_limit_per_minute=_per_minute(
+                "LIEU_RATE_LIMIT_PER_MINUTE",
+                env,
+                DEFAULT_RATE_LIMIT_PER_MINUTE,
+                "GraphQL requests a minute one token may make",
+            ),
+            rate_limit_anonymous_per_minute=_per_minute(
+                "LIEU_RATE_LIMIT_ANONYMOUS_PER_MINUTE",
+                env,
+                DEFAULT_RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+                "GraphQL requests a minute one client address may make without a token",
+            ),
+            rate_limit_expensive_per_minute=_per_minute(
+                "LIEU_RATE_LIMIT_EXPENSIVE_PER_MINUTE",
+                env,
+                DEFAULT_RATE_LIMIT_EXPENSIVE_PER_MINUTE,
+                "expensive GraphQL operations (simulateDraft, the reports) a minute per caller",
+            ),
         )
 
 
@@ -195,12 +258,106 @@ def console_secret(settings: Settings) -> bytes:
         ) from None
 
 
-def _make_secret(path: Path) -> None:
+@dataclass(frozen=True, slots=True)
+class PayloadKeys:
+    """The AES-256-GCM keys of Temporal payloads by id: `active` seals, every one opens."""
+
+    active: str
+    keys: Mapping[str, bytes] = field(repr=False)
+
+    def key(self, key_id: str) -> bytes | None:
+        return self.keys.get(key_id)
+
+
+def parse_payload_keys(raw: str, active: str, where: str) -> PayloadKeys:
+    """`id:key` entries (commas or lines), each key 32 bytes in base64; `active` names the one
+    that seals (the first when empty). `where` names the source in error messages."""
+    keys: dict[str, bytes] = {}
+    entries = [entry.strip() for entry in re.split(r"[,\n]", raw) if entry.strip()]
+    for number, entry in enumerate(entries, start=1):
+        key_id, sep, encoded = entry.partition(":")
+        key_id, encoded = key_id.strip(), encoded.strip()
+        if not sep or not PAYLOAD_KEY_ID.fullmatch(key_id):
+            raise SettingsError(
+                f"{where}: entry {number} is not `id:key` with an id of letters, digits, '.', "
+                "'_' or '-' (e.g. '2026-12:' followed by the key); make a key with `python -c "
+                "'import secrets,base64; print(base64.urlsafe_b64encode(secrets.token_bytes(32))"
+                ".decode())'`"
+            )
+        try:
+            key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except (binascii.Error, ValueError):
+            key = b""
+        if len(key) != PAYLOAD_KEY_BYTES:
+            raise SettingsError(
+                f"{where}: key {key_id!r} is not {PAYLOAD_KEY_BYTES} bytes in base64 (it decodes "
+                f"to {len(key)}); give 32 random bytes, base64-encoded"
+            )
+        if key_id in keys:
+            raise SettingsError(f"{where}: key id {key_id!r} is listed twice; ids must differ")
+        keys[key_id] = key
+    if not keys:
+        raise SettingsError(f"{where} holds no key; give at least one `id:key`")
+    chosen = active or next(iter(keys))
+    if chosen not in keys:
+        raise SettingsError(
+            f"LIEU_PAYLOAD_KEY_ID={chosen!r} is not one of the ids in {where} "
+            f"({', '.join(keys)}); name one of them, or add its key"
+        )
+    return PayloadKeys(active=chosen, keys=keys)
+
+
+def payload_keys(settings: Settings) -> PayloadKeys:
+    """The keys of Temporal payloads: LIEU_PAYLOAD_KEYS, or else the data dir's `payload.keys`,
+    made with one random key on first use (0600, created whole, like `session.secret`)."""
+    if settings.payload_keys:
+        return parse_payload_keys(
+            settings.payload_keys, settings.payload_key_id, "LIEU_PAYLOAD_KEYS"
+        )
+    path = settings.payload_keys_file
+    try:
+        if not path.exists():
+            _make_secret(path, _new_payload_key)
+        raw = path.read_text(encoding="utf-8")
+    except OSError as failure:
+        raise SettingsError(
+            f"LIEU_PAYLOAD_KEYS is unset and lieu cannot keep a key in {path} "
+            f"({failure.strerror}); set LIEU_PAYLOAD_KEYS (the same on every API and worker "
+            "replica) or make LIEU_DATA_DIR writable"
+        ) from None
+    return parse_payload_keys(raw, settings.payload_key_id, str(path))
+
+
+def new_payload_key_entry(key_id: str) -> str:
+    """One `id:key` entry with a fresh random key (for LIEU_PAYLOAD_KEYS or `payload.keys`)."""
+    return f"{key_id}:{base64.urlsafe_b64encode(secrets.token_bytes(PAYLOAD_KEY_BYTES)).decode()}"
+
+
+def _new_payload_key() -> str:
+    return new_payload_key_entry(f"local-{secrets.token_hex(4)}")
+
+
+def _payload_settings(env: Mapping[str, str]) -> dict[str, str]:
+    raw = env.get("LIEU_PAYLOAD_KEYS", "").strip()
+    active = env.get("LIEU_PAYLOAD_KEY_ID", "").strip()
+    if raw:
+        parse_payload_keys(raw, active, "LIEU_PAYLOAD_KEYS")  # refused now, not at first use
+    origin = env.get("LIEU_TEMPORAL_UI_ORIGIN", "").strip().rstrip("/")
+    scheme, sep, host = origin.partition("://")
+    if origin and (not sep or scheme not in ("http", "https") or not host or "/" in host):
+        raise SettingsError(
+            f"LIEU_TEMPORAL_UI_ORIGIN={origin!r} is not an origin; give the Temporal UI's "
+            "scheme, host and port, e.g. 'https://temporal-ui.plan.example' (no path)"
+        )
+    return {"payload_keys": raw, "payload_key_id": active, "temporal_ui_origin": origin}
+
+
+def _make_secret(path: Path, make: Callable[[], str] | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".session-secret-")
     try:
         with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_urlsafe(48) + "\n")
+            handle.write((make() if make else secrets.token_urlsafe(48)) + "\n")
         with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
             os.link(temporary, path)
     finally:
@@ -351,6 +508,18 @@ def _whole_number(
         raise SettingsError(
             f"{name}={raw!r} is not a number lieu accepts; give the {meaning}, a whole number "
             f"from 1 to {largest} (default {default})"
+        )
+    return int(raw)
+
+
+def _per_minute(name: str, env: Mapping[str, str], default: int, meaning: str) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > LARGEST_RATE_LIMIT_PER_MINUTE:
+        raise SettingsError(
+            f"{name}={raw!r} is not a rate lieu accepts; give the {meaning}, a whole number "
+            f"from 0 (no limit) to {LARGEST_RATE_LIMIT_PER_MINUTE} (default {default})"
         )
     return int(raw)
 

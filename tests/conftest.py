@@ -21,7 +21,7 @@ from lieu.platform.db import migrate
 from lieu.platform.db.engine import create_engine
 from lieu.settings import Settings
 from lieu.workflows.devserver import DevServer, free_port
-from tests import database_templates
+from tests import database_templates, payload_keys
 from tests.database_templates import POSTGRES_ADMIN_DSN, postgres_admin
 
 __all__ = ["POSTGRES_ADMIN_DSN", "create_postgres_database", "drop_postgres_database"]
@@ -40,6 +40,7 @@ if os.environ.get("CI"):
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    payload_keys.session_keys()  # before any fixture builds settings or starts a process
     database_templates.start()
 
 
@@ -167,7 +168,11 @@ async def sqlite_engine(sqlite_url: str) -> AsyncIterator[AsyncEngine]:
 def settings(tmp_path: Path, sqlite_url: str) -> Settings:
     """Settings for an embedded stack under a temporary directory."""
     return Settings.from_env(
-        {"LIEU_DATA_DIR": str(tmp_path / ".lieu"), "LIEU_DATABASE_URL": sqlite_url}
+        {
+            "LIEU_DATA_DIR": str(tmp_path / ".lieu"),
+            "LIEU_DATABASE_URL": sqlite_url,
+            "LIEU_PAYLOAD_KEYS": payload_keys.session_keys(),
+        }
     )
 
 

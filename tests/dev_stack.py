@@ -89,6 +89,7 @@ def stack_env(data_dir: Path, ports: dict[str, int]) -> dict[str, str]:
         "LIEU_LOG_LEVEL": "warning",
     }
     env.pop("LIEU_DATABASE_URL", None)
+    env.pop("LIEU_PAYLOAD_KEYS", None)  # `lieu dev` makes its own key in the data dir
     return env
 
 

@@ -116,3 +116,6 @@ async def test_metrics_are_prometheus_text_and_count_requests(migrated: Settings
     assert metrics.headers["content-type"].startswith("text/plain")
     assert 'lieu_http_requests_total{method="GET",route="/healthz",status="200"}' in metrics.text
     assert 'route="other",status="404"' in metrics.text
+    # the operations figures, read from the database at each scrape
+    assert "lieu_operations_figures_up 1.0" in metrics.text
+    assert "# TYPE lieu_reviews_overdue gauge" in metrics.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -74,12 +75,43 @@ def test_documents_go_to_a_minio_bucket_that_a_one_shot_job_creates_before_the_a
         assert service["depends_on"]["minio-setup"]["condition"] == (
             "service_completed_successfully"
         )
-        settings = Settings.from_env(service["environment"])
+        settings = Settings.from_env(_without_interpolation(service["environment"]))
         assert settings.s3_bucket == "lieu-documents"
         assert settings.s3_endpoint == "http://minio:9000"
         assert settings.s3_access_key == setup["environment"]["LIEU_S3_ACCESS_KEY"]
         assert settings.s3_secret_key == setup["environment"]["LIEU_S3_SECRET_KEY"]
     assert "minio-data" in yaml.safe_load(COMPOSE_FILE.read_text())["volumes"]
+
+
+def _without_interpolation(env: dict[str, str]) -> dict[str, str]:
+    """The environment as lieu reads it, less what Compose fills in from the shell."""
+    return {name: value for name, value in env.items() if not value.startswith("${")}
+
+
+def test_the_payload_key_comes_from_the_shell_and_compose_refuses_to_run_without_it() -> None:
+    services = _services()
+    for name in ("api", "worker"):
+        assert services[name]["environment"]["LIEU_PAYLOAD_KEYS"].startswith(
+            "${LIEU_PAYLOAD_KEYS:?"
+        ), f"{name}: the key must be the operator's, the same on every replica, never a default"
+    command = _compose_command()
+    if command is None:
+        pytest.skip("no docker-compose or `docker compose` CLI here (make system-deps installs it)")
+    env = {k: v for k, v in os.environ.items() if k != "LIEU_PAYLOAD_KEYS"}
+    refused = subprocess.run(
+        [*command, "-f", str(COMPOSE_FILE), "config", "-q"], capture_output=True, text=True, env=env
+    )
+    assert refused.returncode != 0 and "set LIEU_PAYLOAD_KEYS" in refused.stderr
+
+
+def test_the_temporal_ui_listens_on_loopback_and_decodes_through_lieus_codec_endpoint() -> None:
+    services = _services()
+    ui = services["temporal-ui"]
+    assert ui["ports"] == ["127.0.0.1:8080:8080"]
+    assert ui["environment"]["TEMPORAL_CODEC_ENDPOINT"] == "http://127.0.0.1:8000/codec"
+    origin = services["api"]["environment"]["LIEU_TEMPORAL_UI_ORIGIN"]
+    settings = Settings.from_env(_without_interpolation(services["api"]["environment"]))
+    assert settings.codec_origins == (origin,) == ("http://127.0.0.1:8080",)
 
 
 def test_every_long_running_service_has_a_health_check() -> None:

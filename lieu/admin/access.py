@@ -47,7 +47,9 @@ CONTRACTS = Shown(
     frozenset({Role.PLAN_ADMIN, Role.REVIEWER, Role.OPERATIONS}),
     "see the plan's contracts",
 )
-EVERY = (SEARCH, ONE, CONTRACTS, *QUEUES.values(), *ACTIONS.values())
+# The studio lists and tries the plan's definitions, as the `definitions` query answers them.
+STUDIO = Shown("definitions", frozenset({Role.PLAN_ADMIN}), "use the studio")
+EVERY = (SEARCH, ONE, CONTRACTS, *QUEUES.values(), *ACTIONS.values(), STUDIO)
 
 
 def refused(request: Request, principal: Principal, shown: Shown) -> Response:

@@ -32,6 +32,13 @@ from lieu.admin.session import (
     sign_in,
     sign_out,
 )
+from lieu.admin.studio import (
+    elections_page,
+    studio,
+    studio_simulate,
+    studio_support,
+    submit_election,
+)
 from lieu.health import check_all
 from lieu.platform.access.audit import AuditRecord, record
 from lieu.platform.access.authorizations import (
@@ -295,6 +302,23 @@ def routes() -> list[Route | Mount]:
             answers_when_busy(act),
             methods=["POST"],
             name="admin-act",
+        ),
+        Route("/studio", answers_when_busy(studio), name="admin-studio"),
+        Route(
+            "/studio/elections", answers_when_busy(elections_page), name="admin-studio-elections"
+        ),
+        Route(
+            "/studio/elections",
+            answers_when_busy(submit_election),
+            methods=["POST"],
+            name="admin-studio-submit-election",
+        ),
+        Route("/studio/{support}", answers_when_busy(studio_support), name="admin-studio-support"),
+        Route(
+            "/studio/{support}/simulate",
+            answers_when_busy(studio_simulate),
+            methods=["POST"],
+            name="admin-studio-simulate",
         ),
         *notice_routes(),
         *contract_routes(),

@@ -29,7 +29,7 @@ from lieu.commands.setup import (
     seed_elections,
     start_election_workflows,
 )
-from lieu.settings import Settings
+from lieu.settings import Settings, payload_keys
 from lieu.workflows.client import connect
 from lieu.workflows.devserver import DevServer, die_with_parent, port_is_open
 
@@ -83,6 +83,8 @@ def dev() -> None:
             "LIEU_API_PORT to a free port"
         )
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # Made here, before the worker and the API start, so both seal with the same key.
+    payload_keys(settings)
     server = DevServer(
         host=host,
         port=int(port),

@@ -17,7 +17,7 @@ from lieu.commands.errors import (
 )
 from lieu.platform.db import migrate as migrations
 from lieu.platform.db.engine import create_engine
-from lieu.settings import Settings, console_secret
+from lieu.settings import Settings, console_secret, payload_keys
 from lieu.workflows.worker import run_worker
 
 
@@ -53,6 +53,7 @@ def api(
     logs.configure(settings)
     require_database(settings)
     console_secret(settings)  # a data dir it cannot write to is one line here, not a traceback
+    payload_keys(settings)  # so is a bad LIEU_PAYLOAD_KEYS
     uvicorn.run(
         "lieu.app:create_app",
         factory=True,
@@ -71,6 +72,7 @@ def worker() -> None:
     settings = Settings.from_env()
     logs.configure(settings)
     require_database(settings)
+    payload_keys(settings)
 
     async def main() -> None:
         stop = asyncio.Event()

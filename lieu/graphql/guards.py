@@ -18,13 +18,17 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from lieu.graphql.budget import OperationBudget
 from lieu.graphql.errors import should_mask
+from lieu.graphql.number_guard import RefuseLongNumbers
 from lieu.graphql.text_guard import RefuseUnsafeText
 
 MAX_DEPTH = 8
 MAX_TOKENS = 2_000
 MAX_ALIASES = 15
-MAX_BODY_BYTES = 8 * 1024 * 1024  # member imports travel as one variable
+# A JSON body, counted as it arrives (chunked uploads too). Member and prior-use imports larger
+# than this go through the CLI (`lieu members import`, `lieu limits import-prior-use`).
+MAX_BODY_BYTES = 1024 * 1024
 MULTIPART_OVERHEAD_BYTES = 64 * 1024  # an upload's `operations`, `map` and part headers
 MAX_JSON_DEPTH = 64  # a request body's objects and arrays (definition documents nest ~10 deep)
 MAX_NUMBER_DIGITS = 100  # digits of one JSON number in a request body
@@ -47,8 +51,9 @@ def limit_rules() -> list[type[ASTValidationRule]]:
 
 
 def guards() -> list[Callable[[], SchemaExtension]]:
-    """Depth, token and alias limits, no NUL or unpaired surrogate in any string, then error
-    masking (factories: one per operation, sharing the rules built once).
+    """Depth, token and alias limits, no NUL or unpaired surrogate in any string, the cost
+    budget and the allowance of expensive operations, then error masking (factories: one per
+    operation, sharing the rules built once).
     Parsing and validation results are cached by query text (clients repeat their queries)."""
     return [
         partial(ParserCache, maxsize=CACHED_QUERIES),
@@ -56,5 +61,7 @@ def guards() -> list[Callable[[], SchemaExtension]]:
         partial(AddValidationRules, limit_rules()),
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         RefuseUnsafeText,  # after ValidationCache, which sets the validation errors first
+        RefuseLongNumbers,  # likewise: replaces the int conversion failures it explains
+        OperationBudget,  # cost and expensive-operation limits, once the document is valid
         partial(MaskErrors, should_mask_error=should_mask, error_message=MASKED),
     ]

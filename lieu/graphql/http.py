@@ -1,8 +1,9 @@
 """The ASGI GraphQL endpoint (HTTP, GraphiQL and graphql-transport-ws): authenticates the bearer
-token, notes where the request came from, refuses oversized bodies before reading them and
-unreadable ones (not UTF-8, nested absurdly deep, numbers of thousands of digits) with a 400
-that says why, takes file uploads (multipart requests), and serves the explorer from lieu's own
-files."""
+token, notes where the request came from, holds each caller to its rate limit (HTTP 429 with
+`Retry-After`), refuses oversized bodies (by Content-Length before reading, and by counting the
+bytes as they arrive, so a chunked upload cannot bypass the cap) and unreadable ones (not
+UTF-8, nested absurdly deep, numbers of thousands of digits) with a 400 that says why, takes file
+uploads (multipart requests), and serves the explorer from lieu's own files."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from cross_web import HTTPException
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import ClientDisconnect, HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry import Schema
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
+from lieu.graphql.budget import RATE_LIMITS_KEY
 from lieu.graphql.context import Context, ReadSession
 from lieu.graphql.explorer.page import explorer_page
 from lieu.graphql.guards import (
@@ -29,6 +31,7 @@ from lieu.graphql.guards import (
     MULTIPART_OVERHEAD_BYTES,
 )
 from lieu.graphql.loaders import build_loaders
+from lieu.graphql.rate_limits import Allowance, RateLimits, Refusal
 from lieu.platform.access.audit import Origin
 from lieu.platform.access.roles import Principal
 from lieu.platform.access.tokens import TokenRejected
@@ -37,6 +40,7 @@ from lieu.platform.db.engine import create_session_factory, for_writes
 from lieu.runtime import Runtime
 
 BEARER = "bearer"
+TOO_LARGE = "BODY_TOO_LARGE"
 REQUEST_KEY = "lieu.graphql.request"  # where the view leaves its Request in the ASGI scope
 
 
@@ -54,23 +58,33 @@ class LieuGraphQL(GraphQL[Context, None]):
         )
         self.definitions = PinnedDefinitions()
         self._writes: dict[int, async_sessionmaker[AsyncSession]] = {}
+        self._limits: dict[int, RateLimits] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        runtime = _runtime_of(scope)
+        if runtime is not None and scope["type"] in ("http", "websocket"):
+            scope[RATE_LIMITS_KEY] = self._limits_for(runtime)
+        cap: tuple[int, str] | None = None
         if scope["type"] == "http":
             headers = dict(scope.get("headers", []))
             length = headers.get(b"content-length", b"0")
-            limit, why = body_limit(scope, headers.get(b"content-type", b""))
-            if length.isdigit() and int(length) > limit:
-                refusal = JSONResponse(
-                    {"errors": [{"message": f"the request body is over {limit} bytes{why}"}]},
-                    status_code=413,
-                )
-                await refusal(scope, receive, send)
+            cap = body_limit(scope, headers.get(b"content-type", b""))
+            if length.isdigit() and int(length) > cap[0]:
+                await too_large(*cap)(scope, receive, send)
                 return
+            receive = capped(receive, cap[0])
         try:
             await super().__call__(scope, receive, send)
         except ClientDisconnect:
             return  # gone before its request was read: nothing to answer, nothing went wrong
+        except BodyTooLarge:
+            # Only `capped` raises it, over HTTP, while Strawberry reads the body (it reads the
+            # whole body before it answers): nothing has been sent yet.
+            if cap is None:
+                raise
+            await too_large(*cap)(scope, receive, send)
+        except RateLimited as limited:
+            await limited.response()(scope, receive, send)
         finally:
             # Strawberry never closes the files of a multipart upload (spooled to disk past
             # 1 MiB); the request closes them, whatever became of the operation.
@@ -100,6 +114,19 @@ class LieuGraphQL(GraphQL[Context, None]):
         `UnreadableJson` otherwise: a 400 over HTTP, a closed socket over websockets)."""
         return read_json(data)
 
+    def _limits_for(self, runtime: Runtime) -> RateLimits:
+        key = id(runtime)
+        if key not in self._limits:
+            settings = runtime.settings
+            self._limits = {
+                key: RateLimits(
+                    per_token=Allowance(settings.rate_limit_per_minute),
+                    per_address=Allowance(settings.rate_limit_anonymous_per_minute),
+                    expensive=Allowance(settings.rate_limit_expensive_per_minute),
+                )
+            }
+        return self._limits[key]
+
     def _writes_for(self, runtime: Runtime) -> async_sessionmaker[AsyncSession]:
         key = id(runtime)
         if key not in self._writes:
@@ -111,6 +138,13 @@ class LieuGraphQL(GraphQL[Context, None]):
     ) -> Context:
         runtime: Runtime = request.app.state.runtime
         principal, rejection = await caller_of(runtime, request.headers.get("authorization"))
+        origin = origin_of(request)
+        if isinstance(request, Request):
+            # One HTTP request, one unit, before its body is read or its query parsed; over a
+            # websocket each operation draws one instead (lieu.graphql.budget).
+            refused = self._limits_for(runtime).admit(principal, origin.client_ip)
+            if refused is not None:
+                raise RateLimited(refused)
         # Over HTTP a context serves one operation, whose reads may share one session; a
         # websocket's context serves many operations at once, each read opens its own.
         reading = ReadSession(runtime.sessions) if isinstance(request, Request) else None
@@ -123,7 +157,7 @@ class LieuGraphQL(GraphQL[Context, None]):
             loaders=build_loaders(reading or runtime.sessions),
             principal=principal,
             rejection=rejection,
-            origin=origin_of(request),
+            origin=origin,
             reading=reading,
         )
 
@@ -136,13 +170,69 @@ class LieuGraphQL(GraphQL[Context, None]):
         return await super().on_ws_connect(context)
 
 
-def body_limit(scope: Scope, content_type: bytes) -> tuple[int, str]:
-    """The largest body to read, and what to add to a refusal: an upload may be as large as
-    one document (LIEU_DOCUMENT_MAX_BYTES) and its multipart envelope."""
-    if not content_type.lower().startswith(b"multipart/form-data"):
-        return MAX_BODY_BYTES, ""
+class BodyTooLarge(Exception):
+    """The body grew past its limit while it was being read."""
+
+
+class RateLimited(Exception):
+    """The caller's bucket is empty: answered 429 with `Retry-After`."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.message)
+        self.refusal = refusal
+
+    def response(self) -> JSONResponse:
+        refusal = self.refusal
+        body = _error(refusal.message, refusal.code)
+        body["errors"][0]["extensions"]["retryAfter"] = refusal.retry_after
+        return JSONResponse(
+            body, status_code=429, headers={"Retry-After": str(refusal.retry_after)}
+        )
+
+
+def capped(receive: Receive, limit: int) -> Receive:
+    """`receive`, raising BodyTooLarge as soon as the body's bytes pass `limit` (whatever the
+    Content-Length said, or with none: chunked), so at most one chunk past it is held."""
+    received = 0
+
+    async def receive_capped() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyTooLarge
+        return message
+
+    return receive_capped
+
+
+def too_large(limit: int, why: str) -> JSONResponse:
+    """The 413 for a body over `limit` bytes, with what to do instead."""
+    return JSONResponse(
+        _error(f"the request body is over {limit} bytes{why}", TOO_LARGE), status_code=413
+    )
+
+
+def _error(message: str, code: str) -> dict[str, Any]:
+    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+
+
+def _runtime_of(scope: Scope) -> Runtime | None:
     app = scope.get("app")
     runtime: Runtime | None = getattr(getattr(app, "state", None), "runtime", None)
+    return runtime
+
+
+def body_limit(scope: Scope, content_type: bytes) -> tuple[int, str]:
+    """The largest body to read, and what to add to a refusal: an upload may be as large as
+    one document (LIEU_DOCUMENT_MAX_BYTES) and its multipart envelope; a JSON body 1 MiB."""
+    if not content_type.lower().startswith(b"multipart/form-data"):
+        return MAX_BODY_BYTES, (
+            "; send less in one request (member and prior-use files larger than that go "
+            "through `lieu members import` and `lieu limits import-prior-use`)"
+        )
+    runtime = _runtime_of(scope)
     if runtime is None:
         return MAX_BODY_BYTES, ""
     largest = runtime.settings.document_max_bytes

@@ -20,6 +20,7 @@ from lieu.graphql.definitions.queries import DefinitionQueries
 from lieu.graphql.documents.mutations import DocumentMutations
 from lieu.graphql.elections.mutations import ElectionMutations
 from lieu.graphql.elections.queries import ElectionQueries
+from lieu.graphql.error_log import LieuSchema
 from lieu.graphql.guards import guards
 from lieu.graphql.limits.mutations import LimitMutations
 from lieu.graphql.members.contracts import ContractMutations, ContractQueries
@@ -74,7 +75,7 @@ class Subscription(AuthorizationSubscriptions):
 
 def build_schema() -> strawberry.Schema:
     """The schema; built by the app at startup, not at import."""
-    return strawberry.Schema(
+    return LieuSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from temporalio.client import Client
+import hashlib
 
-from lieu.settings import Settings
-from lieu.workflows.converter import data_converter
+from temporalio.client import Client
+from temporalio.converter import DataConverter
+
+from lieu.settings import Settings, payload_keys
+from lieu.workflows.codec import encrypted_converter
 
 
 async def connect(settings: Settings, *, lazy: bool = False) -> Client:
@@ -13,10 +16,25 @@ async def connect(settings: Settings, *, lazy: bool = False) -> Client:
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        # Workflow and activity payloads are frozen dataclasses with dates; pydantic converts them.
-        data_converter=data_converter,
+        # Workflow and activity payloads are frozen dataclasses with dates; pydantic converts
+        # them, and they travel and are stored sealed (AES-GCM, LIEU_PAYLOAD_KEYS).
+        data_converter=converter_for(settings),
         lazy=lazy,
     )
+
+
+def converter_for(settings: Settings) -> DataConverter:
+    """The data converter of every client lieu builds: pydantic JSON, sealed with the settings'
+    payload keys (LIEU_PAYLOAD_KEYS, or the data dir's `payload.keys`)."""
+    return encrypted_converter(payload_keys(settings))
+
+
+def update_id(workflow_id: str, key: str) -> str:
+    """The Temporal update id of a command sent with an idempotency key: a digest of it, since
+    update ids are stored in plaintext in the history and a key is the client's free text (it
+    may name the member); the same key on the same workflow is the same id."""
+    digest = hashlib.sha256(f"{workflow_id}\x1f{key}".encode()).hexdigest()
+    return f"u-{digest[:32]}"
 
 
 async def temporal_is_up(client: Client) -> bool:

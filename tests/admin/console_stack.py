@@ -29,8 +29,8 @@ from lieu.workflows import registry
 from lieu.workflows.authorizations.service import NewRequest, request_authorization
 from lieu.workflows.authorizations.types import AuthorizationState
 from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
-from lieu.workflows.converter import data_converter
 from lieu.workflows.devserver import DevServer
+from tests.payload_keys import sealed_converter
 from tests.serving import serve
 from tests.workflows.authorizations import PLAN, cin, enroll, prepare_database, settle
 
@@ -61,7 +61,7 @@ def post_paths(number: str) -> list[str]:
     paths = []
     for route in routes():
         if isinstance(route, Route) and "POST" in (route.methods or set()):
-            path = route.path.replace("{number}", number)
+            path = route.path.replace("{number}", number).replace("{support}", "respite")
             actions = ACTIONS if "{action}" in path else ("",)
             paths += ["/admin" + path.replace("{action}", action) for action in actions]
     return paths
@@ -222,7 +222,7 @@ async def live_console(
         temporal_address=dev_server.address, task_queue=f"console-{uuid.uuid4().hex[:8]}"
     )
     sessions = await prepare_database(engine)
-    client = await Client.connect(dev_server.address, data_converter=data_converter)
+    client = await Client.connect(dev_server.address, data_converter=sealed_converter())
     deps = registry.dependencies(ready, engine)
     async with (
         Worker(

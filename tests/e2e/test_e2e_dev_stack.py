@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import stat
 import subprocess
 from pathlib import Path
 
@@ -47,6 +49,10 @@ def test_lieu_dev_serves_everything_stops_cleanly_and_keeps_its_state(tmp_path: 
         stop_with_ctrl_c(stack)
 
     assert (data_dir / "temporal.db").exists() and (data_dir / "lieu.db").exists()
+    # the Temporal payload key was made on the first start, for this machine only
+    key_file = data_dir / "payload.keys"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    key = key_file.read_text()
 
     with lieu_dev(data_dir, ports, tmp_path / "second.log") as stack:
         second_runs = {
@@ -56,4 +62,17 @@ def test_lieu_dev_serves_everything_stops_cleanly_and_keeps_its_state(tmp_path: 
         # the same workflow run survived the restart: the state was persisted, not recreated
         assert second_runs["elections-demo-plan"] == first_runs["elections-demo-plan"]
         assert "elections imported: 0" in stack.output.read_text()
+        # the same key, and the history the first start wrote is sealed by it
+        assert key_file.read_text() == key
+        show = [str(temporal_binary()), "workflow", "show", "--address", stack.temporal]
+        shown = subprocess.run(
+            [*show, "--workflow-id", "elections-demo-plan", "-o", "json"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert shown.returncode == 0, shown.stderr
+        sealed = base64.b64encode(b"binary/encrypted").decode()
+        key_id = base64.b64encode(key.split(":", 1)[0].encode()).decode()
+        assert sealed in shown.stdout and key_id in shown.stdout
         stop_with_ctrl_c(stack)

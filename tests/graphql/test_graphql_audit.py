@@ -152,6 +152,7 @@ async def test_every_answered_read_keeps_its_audit_row_when_the_server_is_killed
         "LIEU_DATA_DIR": str(seeded.settings.data_dir),
         "LIEU_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",  # reads never contact it
         "LIEU_LOG_LEVEL": "warning",
+        "LIEU_RATE_LIMIT_PER_MINUTE": "0",  # eight readers as fast as they can, one token
     }
     with (tmp_path / "api.log").open("wb") as log:
         server = subprocess.Popen(  # noqa: ASYNC220 (started once; the test then awaits HTTP)

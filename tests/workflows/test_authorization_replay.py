@@ -21,8 +21,8 @@ from lieu.workflows.authorizations.workflow import (
     REVIEW_OPENS_AT_ONCE,
     AuthorizationWorkflow,
 )
-from lieu.workflows.converter import data_converter
 from lieu.workflows.elections.workflow import ElectionCycleWorkflow
+from tests.payload_keys import sealed_converter
 from tests.workflows.record_history import HISTORIES, HISTORY
 
 pytestmark = pytest.mark.temporal
@@ -61,7 +61,7 @@ async def test_a_committed_history_replays_deterministically(path: Path) -> None
     events = json.loads(text)["events"]
     started = events[0]["workflowExecutionStartedEventAttributes"]["workflowType"]["name"]
     history = WorkflowHistory.from_json(path.stem, text)
-    replayer = Replayer(workflows=[WORKFLOWS[started]], data_converter=data_converter)
+    replayer = Replayer(workflows=[WORKFLOWS[started]], data_converter=sealed_converter())
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
     kinds = [event["eventType"] for event in events]
@@ -109,6 +109,6 @@ class ChangedAuthorization(AuthorizationWorkflow):
 
 async def test_a_workflow_whose_commands_changed_fails_the_replay() -> None:
     history = WorkflowHistory.from_json("recorded", HISTORY.read_text())
-    replayer = Replayer(workflows=[ChangedAuthorization], data_converter=data_converter)
+    replayer = Replayer(workflows=[ChangedAuthorization], data_converter=sealed_converter())
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     assert result.replay_failure is not None

@@ -9,8 +9,8 @@ import pytest
 from temporalio.client import Client
 
 from lieu.workflows.client import temporal_is_up
-from lieu.workflows.converter import data_converter
 from lieu.workflows.devserver import DevServer, free_port
+from tests.payload_keys import sealed_converter
 
 pytestmark = pytest.mark.temporal
 
@@ -37,5 +37,5 @@ def test_start_waits_for_the_health_check_not_only_the_port(
 
 
 async def _healthy(address: str) -> bool:
-    client = await Client.connect(address, data_converter=data_converter)
+    client = await Client.connect(address, data_converter=sealed_converter())
     return await temporal_is_up(client)

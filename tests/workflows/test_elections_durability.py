@@ -16,9 +16,9 @@ from lieu.platform.db.engine import create_session_factory
 from lieu.platform.elections.calendar import ElectionCalendar
 from lieu.platform.elections.changes import ChangeKind, ElectionChange, Refusal
 from lieu.platform.elections.history import change_history
-from lieu.workflows.converter import data_converter
 from lieu.workflows.devserver import DevServer
 from lieu.workflows.elections.client import election_state, ensure_election_workflow, submit_change
+from tests.payload_keys import sealed_converter
 from tests.platform.elections.conftest import publish_rows
 from tests.workers import WorkerEnv, kill, spawn_worker, worker_process
 
@@ -48,7 +48,7 @@ async def test_a_worker_killed_mid_window_loses_no_submitted_change(
     async with create_session_factory(sqlite_engine).begin() as session:
         await publish_rows(session, "dhcs")
     env = WorkerEnv(sqlite_url, temporal_dev_server.address, f"q-{uuid.uuid4().hex[:8]}")
-    client = await Client.connect(temporal_dev_server.address, data_converter=data_converter)
+    client = await Client.connect(temporal_dev_server.address, data_converter=sealed_converter())
     handle = await ensure_election_workflow(
         client, plan=plan, calendar=OPEN_NOW, task_queue=env.task_queue
     )
@@ -85,7 +85,7 @@ async def test_a_change_for_a_plan_whose_election_workflow_ended_is_refused_with
     temporal_dev_server: DevServer,
 ) -> None:
     plan = f"ended-{uuid.uuid4().hex[:8]}"
-    client = await Client.connect(temporal_dev_server.address, data_converter=data_converter)
+    client = await Client.connect(temporal_dev_server.address, data_converter=sealed_converter())
     change = ElectionChange(plan, "alameda", "respite", ChangeKind.ADD, actor="pat")
     with pytest.raises(Refusal) as never_started:
         await submit_change(client, change)

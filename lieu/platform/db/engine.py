@@ -27,13 +27,19 @@ RETURNED_AT = "lieu_returned_at"
 def create_engine(
     database_url: str | URL, *, echo: bool = False, pool_size: int = 10
 ) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, a busy timeout and foreign keys (API + worker share it)."""
+    """An async engine; SQLite gets WAL, a busy timeout and foreign keys (API + worker share it).
+
+    `hide_parameters`: a database error's text (logged, or raised to a caller) never holds the
+    statement's parameters, which are member facts, CINs and birth dates."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
-            url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            url,
+            echo=echo,
+            hide_parameters=True,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         # pysqlite's implicit BEGIN is replaced by our own, so transactions really begin at BEGIN.
@@ -42,7 +48,9 @@ def create_engine(
     # No pool_pre_ping: with asyncpg a ping is three round trips (BEGIN, `;`, ROLLBACK) on every
     # checkout, a tenth of a simple request's CPU; `_ping_when_idle` pings only idle connections.
     # A connection that dies in use is a disconnect SQLAlchemy detects: it invalidates the pool.
-    engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size)
+    engine = create_async_engine(
+        url, echo=echo, hide_parameters=True, pool_size=pool_size, max_overflow=pool_size
+    )
     _ping_when_idle(engine)
     return engine
 

@@ -19,6 +19,7 @@ from lieu.workflows.appeals.workflow import AppealWorkflow
 from lieu.workflows.authorizations.service import AuthorizationRequestError, act, refusal_of
 from lieu.workflows.authorizations.types import FileAppeal, Reply
 from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
+from lieu.workflows.client import update_id
 
 Handle = WorkflowHandle[AppealWorkflow, AppealState]
 # How long a resolution waits for the authorization to take it in (an overturn holds the
@@ -84,9 +85,13 @@ async def _update(
     handle = handle_of(client, appeal_id)
     try:
         if isinstance(action, AppealDecision):
-            reply = await handle.execute_update(AppealWorkflow.decide, action, id=action.key)
+            reply = await handle.execute_update(
+                AppealWorkflow.decide, action, id=update_id(appeal_id, action.key)
+            )
         else:
-            reply = await handle.execute_update(AppealWorkflow.extend, action, id=action.key)
+            reply = await handle.execute_update(
+                AppealWorkflow.extend, action, id=update_id(appeal_id, action.key)
+            )
     except WorkflowUpdateFailedError as failed:
         raise refusal_of(failed) from None
     except RPCError as error:

@@ -55,6 +55,7 @@ from lieu.workflows.authorizations.types import (
     ServiceReport,
 )
 from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
+from lieu.workflows.client import update_id
 
 Handle = WorkflowHandle[AuthorizationWorkflow, AuthorizationState]
 # Published versions never change (pinned by content hash): one cache for the process.
@@ -365,7 +366,9 @@ async def act(client: Client, authorization_id: str, action: Action) -> Reply:
         raise AuthorizationRequestError("key_required", "every command needs an idempotency key")
     handle: Handle = client.get_workflow_handle_for(AuthorizationWorkflow.run, authorization_id)
     try:
-        reply: Reply = await handle.execute_update(UPDATES[type(action)], action, id=action.key)
+        reply: Reply = await handle.execute_update(
+            UPDATES[type(action)], action, id=update_id(authorization_id, action.key)
+        )
     except WorkflowUpdateFailedError as failed:
         raise refusal_of(failed) from None
     except RPCError as error:

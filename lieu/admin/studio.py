@@ -1,0 +1,586 @@
+"""The studio (issue #13, first part): a plan's product team browses each support's versions —
+the DHCS baseline's and its own, in force, scheduled, drafts, retired — with the counties that
+offer it, and tries a persona under the version in force and under its newest draft, side by
+side, criterion by criterion. Served under the console (/admin/studio), for plan_admin."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlencode
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from temporalio.client import WorkflowQueryFailedError
+from temporalio.service import RPCError
+
+from lieu.admin.access import STUDIO, refused
+from lieu.admin.actions import origin_of
+from lieu.admin.database import reads, runtime_of, writes
+from lieu.admin.pages import page
+from lieu.admin.session import NotSignedIn, principal_of
+from lieu.platform.access.audit import AuditRecord, record
+from lieu.platform.access.roles import Principal
+from lieu.platform.definitions.cases import (
+    CaseFileError,
+    load_cases,
+    member_facts,
+    run_case,
+)
+from lieu.platform.definitions.diff import diff_definitions
+from lieu.platform.definitions.document import parse_definition
+from lieu.platform.definitions.eligibility import assess_member
+from lieu.platform.definitions.errors import InvalidDefinition
+from lieu.platform.definitions.library import Library
+from lieu.platform.definitions.models import DefinitionStatus, DefinitionVersion
+from lieu.platform.definitions.problems import Problem
+from lieu.platform.definitions.simulation import Simulation, SimulationError, simulate_draft
+from lieu.platform.definitions.supports import BASELINE_PLAN, SUPPORT_NAMES, SUPPORTS
+from lieu.platform.definitions.versions import (
+    draft_problems,
+    effective_in_force,
+    stored_definition,
+    with_baseline,
+)
+from lieu.platform.elections.changes import ChangeKind, ElectionChange, Refusal
+from lieu.platform.elections.counties import COUNTIES, county_name, county_slug
+from lieu.platform.elections.history import change_history
+from lieu.platform.elections.models import Election
+from lieu.platform.elections.offerings import in_force
+from lieu.platform.members.personas import moved_to
+from lieu.platform.plans.settings import plan_settings
+from lieu.platform.rules.assessment import Assessment
+from lieu.workflows.elections.client import election_state, submit_change
+from lieu.workflows.elections.types import CycleState
+
+
+@dataclass(frozen=True, slots=True)
+class VersionLine:
+    """One stored version as the studio lists it."""
+
+    plan: str
+    version: int
+    title: str
+    effective_from: dt.date
+    state: str  # in force | scheduled | superseded | draft | retired
+    words: str  # the state in a sentence: "in force since 2027-01-01"
+    published_at: dt.datetime | None
+    content_hash: str | None
+    extends: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaseLine:
+    """One case run with the draft among the plan's versions."""
+
+    name: str
+    on: dt.date
+    passed: bool
+    mismatches: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DraftChange:
+    """What the newest draft would change: its problems, its diff against the version in force
+    and against its baseline, and (when asked) the simulation over the plan's members."""
+
+    ref: str
+    problems: tuple[Problem, ...]
+    against_in_force: tuple[str, list[str]] | None  # (what it is compared with, sentences)
+    against_baseline: tuple[str, list[str]] | None
+    cases: tuple[CaseLine, ...] = ()  # the support's cases (cases/*.yaml) with the draft in
+    simulation: Simulation | None = None
+    refused: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Tried:
+    """A persona's outcome under one version."""
+
+    heading: str
+    ref: str
+    assessment: Assessment | None
+    problem: str = ""
+
+
+def version_lines(rows: list[DefinitionVersion], today: dt.date) -> list[VersionLine]:
+    """Each version of one plan's support with its state on `today` (rows oldest first)."""
+    published = [r for r in rows if r.status == DefinitionStatus.PUBLISHED]
+    started = [r for r in published if r.effective_from <= today]
+    current = max(started, key=lambda r: (r.effective_from, r.version), default=None)
+    lines = []
+    for row in rows:
+        if row.status == DefinitionStatus.DRAFT:
+            state, words = "draft", "draft: not published"
+        elif row.status == DefinitionStatus.RETIRED:
+            state, words = "retired", "retired"
+        elif row is current:
+            state, words = "in-force", f"in force since {row.effective_from.isoformat()}"
+        elif row.effective_from > today:
+            state, words = "scheduled", f"scheduled from {row.effective_from.isoformat()}"
+        else:
+            state, words = "superseded", "superseded by a later version"
+        extends = (
+            f"{row.extends_plan}/{row.extends_support}/v{row.extends_version}"
+            if row.extends_plan
+            else ""
+        )
+        lines.append(
+            VersionLine(
+                plan=row.plan,
+                version=row.version,
+                title=row.title,
+                effective_from=row.effective_from,
+                state=state,
+                words=words,
+                published_at=row.published_at,
+                content_hash=row.content_hash,
+                extends=extends,
+            )
+        )
+    return lines
+
+
+async def _versions(
+    session: AsyncSession, plan: str, support: str | None = None
+) -> dict[tuple[str, str], list[DefinitionVersion]]:
+    query = select(DefinitionVersion).where(DefinitionVersion.plan.in_([plan, BASELINE_PLAN]))
+    if support is not None:
+        query = query.where(DefinitionVersion.support == support)
+    found: dict[tuple[str, str], list[DefinitionVersion]] = {}
+    for row in await session.scalars(query.order_by(DefinitionVersion.version)):
+        found.setdefault((row.plan, row.support), []).append(row)
+    return found
+
+
+async def _counties(session: AsyncSession, plan: str, today: dt.date) -> dict[str, list[str]]:
+    """Support → the counties the plan offers it in today (names, sorted)."""
+    rows = await session.execute(
+        select(Election.support, Election.county).where(Election.plan == plan, in_force(today))
+    )
+    found: dict[str, list[str]] = {}
+    for support, county in rows:
+        found.setdefault(support, []).append(county_name(county))
+    return {support: sorted(set(names)) for support, names in found.items()}
+
+
+async def _signed_in(request: Request) -> Principal | Response:
+    """The plan_admin signed in, or the answer to give instead (sign in; a 403 naming who may)."""
+    try:
+        principal = await principal_of(request)
+    except NotSignedIn:
+        back = urlencode({"next": request.url.path})
+        return RedirectResponse(f"/admin/login?{back}", status_code=303)
+    if not STUDIO.allows(principal):
+        return refused(request, principal, STUDIO)
+    return principal
+
+
+async def studio(request: Request) -> Response:
+    """Every support: the baseline's versions and the plan's, and where it is offered today."""
+    principal = await _signed_in(request)
+    if isinstance(principal, Response):
+        return principal
+    plan = principal.plan
+    async with reads(request)() as session:
+        today = (await plan_settings(plan, session=session)).calendar.local_date(
+            dt.datetime.now(dt.UTC)
+        )
+        versions = await _versions(session, plan)
+        counties = await _counties(session, plan, today)
+    supports = [
+        {
+            "code": code,
+            "name": SUPPORT_NAMES[code],
+            "baseline": version_lines(versions.get((BASELINE_PLAN, code), []), today),
+            "plan": version_lines(versions.get((plan, code), []), today),
+            "counties": counties.get(code, []),
+        }
+        for code in sorted(SUPPORTS, key=lambda c: SUPPORT_NAMES[c])
+    ]
+    return page(request, "studio.html", {"supports": supports, "today": today}, principal=principal)
+
+
+def persona_names(folder: Path) -> list[str]:
+    """The personas a product team can try (benefit_definitions/members/*.yaml)."""
+    return sorted(path.stem for path in folder.glob("*.yaml"))
+
+
+async def studio_support(request: Request) -> Response:
+    """One support: its versions, where it is offered, and a persona tried under the version in
+    force and the newest draft."""
+    principal = await _signed_in(request)
+    if isinstance(principal, Response):
+        return principal
+    plan = principal.plan
+    support = request.path_params["support"]
+    if support not in SUPPORTS:
+        return page(
+            request, "not_found.html", {"what": "support", "number": support}, status_code=404
+        )
+    folder = runtime_of(request).settings.definitions_dir / "members"
+    personas = persona_names(folder)
+    persona = request.query_params.get("persona", "")
+    problems: list[str] = []
+    async with reads(request)() as session:
+        today = (await plan_settings(plan, session=session)).calendar.local_date(
+            dt.datetime.now(dt.UTC)
+        )
+        on = today
+        asked_on = request.query_params.get("on", "")
+        if asked_on:
+            try:
+                on = dt.date.fromisoformat(asked_on)
+            except ValueError:
+                problems.append(f"date {asked_on!r} is not a date: write it as YYYY-MM-DD")
+        versions = await _versions(session, plan, support)
+        counties = (await _counties(session, plan, today)).get(support, [])
+        change = await _draft_change(session, plan, versions, support, on, folder.parent)
+        tried: list[Tried] = []
+        if persona and persona not in personas:
+            problems.append(f"no persona {persona!r}; choose one of {', '.join(personas)}")
+        elif persona and not problems:
+            facts = moved_to(member_facts(persona, folder), on)
+            tried = await _tries(session, plan, versions, support, facts, on)
+    return page(
+        request,
+        "studio_support.html",
+        {
+            "support": {"code": support, "name": SUPPORT_NAMES[support]},
+            "baseline": version_lines(versions.get((BASELINE_PLAN, support), []), today),
+            "plan_versions": version_lines(versions.get((plan, support), []), today),
+            "counties": counties,
+            "personas": personas,
+            "persona": persona,
+            "on": on,
+            "tried": tried,
+            "problems": problems,
+            "change": change,
+        },
+        principal=principal,
+    )
+
+
+async def studio_simulate(request: Request) -> Response:
+    """The newest draft run over the plan's members (who gains, who loses): members' facts are
+    read, so the run is audited, as GraphQL's simulateDraft is."""
+    principal = await _signed_in(request)
+    if isinstance(principal, Response):
+        return principal
+    plan, support = principal.plan, request.path_params["support"]
+    if support not in SUPPORTS:
+        return page(
+            request, "not_found.html", {"what": "support", "number": support}, status_code=404
+        )
+    async with writes(request).begin() as session:
+        today = (await plan_settings(plan, session=session)).calendar.local_date(
+            dt.datetime.now(dt.UTC)
+        )
+        versions = await _versions(session, plan, support)
+        root = runtime_of(request).settings.definitions_dir
+        change = await _draft_change(session, plan, versions, support, today, root)
+        if change is None:
+            return RedirectResponse(
+                str(request.url_for("admin:admin-studio-support", support=support)),
+                status_code=303,
+            )
+        version = int(change.ref.rsplit("/v", 1)[1])
+        try:
+            result = await simulate_draft(
+                session=session, plan=plan, support=support, version=version, on=today
+            )
+            outcome, detail = "ok", change.ref
+            change = replace(change, simulation=result)
+        except (InvalidDefinition, SimulationError) as broken:
+            outcome, detail = "refused", str(broken)
+            change = replace(change, refused=str(broken))
+        audit = AuditRecord(
+            principal,
+            "console.simulate_draft",
+            f"members:{plan}",
+            outcome,
+            origin_of(request),
+            detail=detail,
+        )
+        record(session, [audit])
+    return page(
+        request,
+        "studio_simulation.html",
+        {
+            "support": {"code": support, "name": SUPPORT_NAMES[support]},
+            "change": change,
+            "on": today,
+        },
+        principal=principal,
+    )
+
+
+async def _draft_change(
+    session: AsyncSession,
+    plan: str,
+    versions: dict[tuple[str, str], list[DefinitionVersion]],
+    support: str,
+    on: dt.date,
+    root: Path,
+) -> DraftChange | None:
+    """The newest draft's problems and diffs (None: the plan has no draft of the support)."""
+    drafts = [r for r in versions.get((plan, support), []) if r.status == DefinitionStatus.DRAFT]
+    if not drafts:
+        return None
+    row = drafts[-1]
+    ref = f"{row.plan}/{row.support}/v{row.version}"
+    problems = await draft_problems(session=session, row=row)
+    draft = parse_definition(row.document)
+    merged = await with_baseline(session=session, definition=draft)
+    if merged is None:
+        return DraftChange(ref, problems, None, None)
+    current = await effective_in_force(
+        session=session, plan=plan, support=support, on=on
+    ) or await effective_in_force(session=session, plan=BASELINE_PLAN, support=support, on=on)
+    against_in_force = (
+        None
+        if current is None
+        else (f"{current.ref} (in force on {on.isoformat()})", diff_definitions(current, merged))
+    )
+    baseline = (
+        await stored_definition(session=session, ref=draft.extends) if draft.extends else None
+    )
+    against_baseline = (
+        None
+        if baseline is None
+        else (f"{baseline.ref} (the baseline it extends)", diff_definitions(baseline, merged))
+    )
+    cases = _cases_with_draft(versions, plan, support, row, root)
+    return DraftChange(ref, problems, against_in_force, against_baseline, cases)
+
+
+def _cases_with_draft(
+    versions: dict[tuple[str, str], list[DefinitionVersion]],
+    plan: str,
+    support: str,
+    draft: DefinitionVersion,
+    root: Path,
+) -> tuple[CaseLine, ...]:
+    """The plan's cases of the support (`<plan>/<support>/cases/*.yaml` under the definitions
+    folder), each on its dates, with the published versions and the draft in force by date:
+    what the draft would break."""
+    folder = root / plan / support / "cases"
+    stored = [
+        r
+        for key in ((BASELINE_PLAN, support), (plan, support))
+        for r in versions.get(key, [])
+        if r.status == DefinitionStatus.PUBLISHED or r is draft
+    ]
+    try:
+        library = Library({d.ref: d for d in (parse_definition(r.document) for r in stored)})
+    except (KeyError, TypeError, ValueError):
+        return ()
+    lines = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            cases = load_cases(path, root / "members")
+        except CaseFileError as broken:
+            lines.append(CaseLine(path.name, dt.date.min, False, (str(broken),)))
+            continue
+        for case in cases:
+            result = run_case(case, library)
+            lines.append(CaseLine(case.name, case.as_of, not result.mismatches, result.mismatches))
+    return tuple(lines)
+
+
+async def _tries(
+    session: AsyncSession,
+    plan: str,
+    versions: dict[tuple[str, str], list[DefinitionVersion]],
+    support: str,
+    facts: dict[str, object],
+    on: dt.date,
+) -> list[Tried]:
+    """The persona under the version in force on `on` (the plan's, else the baseline's) and
+    under the plan's newest draft."""
+    found = []
+    own = versions.get((plan, support), [])
+    published = [
+        r
+        for r in (own or versions.get((BASELINE_PLAN, support), []))
+        if r.status == DefinitionStatus.PUBLISHED and r.effective_from <= on
+    ]
+    if not published and own:  # the plan's first version starts later: the baseline answers
+        published = [
+            r
+            for r in versions.get((BASELINE_PLAN, support), [])
+            if r.status == DefinitionStatus.PUBLISHED and r.effective_from <= on
+        ]
+    current = max(published, key=lambda r: (r.effective_from, r.version), default=None)
+    drafts = [r for r in own if r.status == DefinitionStatus.DRAFT]
+    for heading, row in (
+        (f"In force on {on.isoformat()}", current),
+        ("Newest draft", drafts[-1] if drafts else None),
+    ):
+        if row is None:
+            continue
+        ref = f"{row.plan}/{row.support}/v{row.version}"
+        try:
+            definition = await with_baseline(
+                session=session, definition=parse_definition(row.document)
+            )
+        except (KeyError, TypeError, ValueError) as unreadable:
+            found.append(Tried(heading, ref, None, f"the document cannot be read: {unreadable}"))
+            continue
+        if definition is None:
+            found.append(Tried(heading, ref, None, "its baseline is not published"))
+            continue
+        found.append(Tried(heading, ref, assess_member(definition, facts, on)))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One support in one county, as the elections calendar shows it."""
+
+    offered: bool  # today
+    words: str  # "offered", "from 2027-07-01", "until 2027-01-01", "" (not offered)
+    pending: str  # "add pending for 2027-07-01", "" when nothing is pending
+
+
+async def elections_page(request: Request) -> Response:
+    """The plan's elections: county × support (offered today, starting or ending later, pending
+    in the open cycle), the cycle and its window, and a form to submit an addition or removal
+    to the election workflow (the same checks and refusals as submitElectionChange)."""
+    principal = await _signed_in(request)
+    if isinstance(principal, Response):
+        return principal
+    return await _elections(request, principal)
+
+
+async def _elections(
+    request: Request,
+    principal: Principal,
+    *,
+    refusal: str = "",
+    accepted: str = "",
+    asked: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    plan = principal.plan
+    runtime = runtime_of(request)
+    async with reads(request)() as session:
+        today = (await plan_settings(plan, session=session)).calendar.local_date(
+            dt.datetime.now(dt.UTC)
+        )
+        rows = list(await session.scalars(select(Election).where(Election.plan == plan)))
+        changes = await change_history(session=session, plan=plan)
+    try:
+        state: CycleState | None = await election_state(runtime.temporal, plan)
+        no_cycle = ""
+    except (RPCError, WorkflowQueryFailedError) as missing:
+        state, no_cycle = None, f"the plan's election workflow does not answer ({missing})"
+    pending = [c for c in changes if c.status == "pending"]
+    counties = sorted({r.county for r in rows} | {c.county for c in pending}, key=county_name)
+    grid: dict[str, dict[str, Cell]] = {}
+    for county in counties:
+        grid[county] = {}
+        for support in SUPPORTS:
+            mine = [r for r in rows if r.county == county and r.support == support]
+            now = [
+                r
+                for r in mine
+                if r.effective_from <= today and (r.effective_to is None or r.effective_to > today)
+            ]
+            later = sorted(r.effective_from for r in mine if r.effective_from > today)
+            if now:
+                ends = [r.effective_to for r in now if r.effective_to is not None]
+                words = f"until {min(ends).isoformat()}" if ends else "offered"
+            elif later:
+                words = f"from {later[0].isoformat()}"
+            else:
+                words = ""
+            waiting = [c for c in pending if c.county == county and c.support == support]
+            grid[county][support] = Cell(
+                offered=bool(now),
+                words=words,
+                pending=", ".join(
+                    f"{c.kind} pending for {c.cycle_start.isoformat()}" for c in waiting
+                ),
+            )
+    supports = sorted(SUPPORTS, key=lambda c: SUPPORT_NAMES[c])
+    return page(
+        request,
+        "studio_elections.html",
+        {
+            "today": today,
+            "state": state,
+            "no_cycle": no_cycle,
+            "counties": counties,
+            "names": {county: county_name(county) for county in COUNTIES},
+            "all_counties": sorted(COUNTIES, key=county_name),
+            "supports": supports,
+            "support_names": SUPPORT_NAMES,
+            "grid": grid,
+            "refusal": refusal,
+            "accepted": accepted,
+            "asked": asked or {},
+        },
+        principal=principal,
+        status_code=status_code,
+    )
+
+
+async def submit_election(request: Request) -> Response:
+    """Submit an addition or removal to the open window; the page shows what came of it."""
+    principal = await _signed_in(request)
+    if isinstance(principal, Response):
+        return principal
+    form = await request.form()
+    asked = {key: str(form.get(key, "")).strip() for key in ("county", "support", "kind", "reason")}
+    if asked["kind"] not in {kind.value for kind in ChangeKind}:
+        return await _elections(
+            request,
+            principal,
+            refusal=f"choose add or remove, not {asked['kind']!r}",
+            asked=asked,
+            status_code=400,
+        )
+    change = ElectionChange(
+        plan=principal.plan,
+        county=county_slug(asked["county"]),
+        support=asked["support"],
+        kind=ChangeKind(asked["kind"]),
+        actor=principal.actor,
+        reason=asked["reason"],
+    )
+    target = f"election:{change.plan}/{change.county}/{change.support}"
+    try:
+        taken = await submit_change(runtime_of(request).temporal, change)
+    except Refusal as refused_change:
+        outcome, detail = "refused", refused_change.code
+        answer = await _elections(
+            request, principal, refusal=refused_change.message, asked=asked, status_code=409
+        )
+    else:
+        outcome, detail = "ok", change.kind.value
+        answer = await _elections(
+            request,
+            principal,
+            accepted=(
+                f"Accepted: {change.describe()} takes effect on {taken.takes_effect.isoformat()}."
+            ),
+        )
+    async with writes(request).begin() as session:
+        record(
+            session,
+            [
+                AuditRecord(
+                    principal,
+                    "console.submit_election_change",
+                    target,
+                    outcome,
+                    origin_of(request),
+                    detail=detail,
+                )
+            ],
+        )
+    return answer
