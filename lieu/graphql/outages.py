@@ -29,6 +29,7 @@ _AWAY = (
 )
 DATABASE = _AWAY.format(part="lieu's database")
 TEMPORAL = _AWAY.format(part="lieu's workflow server (Temporal)")
+WORKERS = _AWAY.format(part="no lieu worker answering its workflows")
 # PostgreSQL SQLSTATE classes and codes that mean "not now": connection exceptions, insufficient
 # resources, operator intervention (shutdown, starting up), serialization failure and deadlock.
 _AWAY_SQLSTATE_CLASSES = ("08", "53", "57")
@@ -54,7 +55,11 @@ def away(error: BaseException | None) -> str | None:
 
 def _away(error: BaseException) -> str | None:
     if isinstance(error, RPCError):
-        return TEMPORAL if error.status in _TEMPORAL_AWAY else None
+        if error.status in _TEMPORAL_AWAY:
+            return TEMPORAL
+        # a query no worker took up in time: Temporal answers, the workers do not
+        timed_out = error.status is RPCStatusCode.CANCELLED and "timeout" in error.message.lower()
+        return WORKERS if timed_out else None
     if isinstance(error, (sa.DisconnectionError, sa.TimeoutError)):
         return DATABASE  # a dead pooled connection; no connection free in time
     if isinstance(error, sa.DBAPIError):
