@@ -16,8 +16,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 from temporalio.service import RPCError, RPCStatusCode
 
-from lieu.graphql.errors import ClientError
-
 log = structlog.get_logger(__name__)
 
 CODE = "UNAVAILABLE"
@@ -110,7 +108,12 @@ class Outages(SchemaExtension):
             message = away(error.original_error)
             if message is not None:
                 log.warning("dependency away", error=type(error.original_error).__name__)
-                error = ClientError(message, CODE)
+                error = GraphQLError(
+                    message,
+                    nodes=error.nodes,
+                    path=error.path,
+                    extensions={"code": CODE},  # no original error: never masked
+                )
                 retryable = True
             elif (error.extensions or {}).get("code") in (CODE, AUDIT_CODE):
                 retryable = True
