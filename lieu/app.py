@@ -24,6 +24,7 @@ from lieu.graphql.documents.types import DOWNLOAD_PATH
 from lieu.graphql.explorer.page import ASSETS_URL, explorer_assets
 from lieu.graphql.http import LieuGraphQL
 from lieu.graphql.notices.download import routes as notice_routes
+from lieu.graphql.outages import AnswerOutages
 from lieu.graphql.schema import build_schema
 from lieu.health import check_all
 from lieu.metrics import HttpMetrics, MetricsMiddleware, operations_metrics
@@ -81,7 +82,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     return Starlette(
         routes=[
             Route("/", lambda _r: RedirectResponse("/admin/")),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", AnswerOutages(graphql), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Mount(ASSETS_URL, explorer_assets(), name="graphql-explorer"),
             Route(DOWNLOAD_PATH, download_document, methods=["GET"]),

@@ -3,8 +3,9 @@
 Starts the Temporal dev server (state in `.lieu/temporal.db`), migrates the SQLite database,
 publishes the benefit definitions, imports the demo plan's elections and enrolls its demo members
 (the personas of `benefit_definitions/members/` and seeded synthetic members), then runs
-`lieu worker` and `lieu api` as children. Ctrl-C or
-SIGTERM stops them in order; a child that dies stops the rest. Every child also gets SIGTERM if
+`lieu worker` and `lieu api` as children. Ctrl-C or SIGTERM stops them in order. A child that
+dies (a worker killed, an API that crashed) is started again, at most RESTARTS times in
+RESTART_WINDOW_SECONDS; one that keeps dying stops the rest. Every child also gets SIGTERM if
 this process is killed outright, so nothing is left behind.
 """
 
@@ -34,6 +35,8 @@ from lieu.workflows.client import connect
 from lieu.workflows.devserver import DevServer, die_with_parent, port_is_open
 
 STOP_TIMEOUT_SECONDS = 20.0
+RESTARTS = 5  # per child within the window: more means it cannot start, not that it was killed
+RESTART_WINDOW_SECONDS = 60.0
 
 
 @dataclass
@@ -42,6 +45,8 @@ class Supervisor:
 
     children: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
     stopping: bool = False
+    args: dict[str, list[str]] = field(default_factory=dict)
+    restarted: dict[str, list[float]] = field(default_factory=dict)  # monotonic times
 
     def spawn(self, name: str, args: list[str]) -> None:
         """Start `python -m lieu <args>` as a child in its own session."""
@@ -51,7 +56,18 @@ class Supervisor:
             preexec_fn=die_with_parent,
             start_new_session=True,
         )
-        self.children.append((name, proc))
+        self.args[name] = args
+        self.children = [(n, p) for n, p in self.children if n != name] + [(name, proc)]
+
+    def restart(self, name: str) -> bool:
+        """Start the child `name` again, unless it has died too often lately (then False)."""
+        now = time.monotonic()
+        recent = [t for t in self.restarted.get(name, []) if now - t < RESTART_WINDOW_SECONDS]
+        if len(recent) >= RESTARTS:
+            return False
+        self.restarted[name] = [*recent, now]
+        self.spawn(name, self.args[name])
+        return True
 
     def exited(self) -> tuple[str, int] | None:
         """The first child that has exited, with its status."""
@@ -109,7 +125,17 @@ def dev() -> None:
         _announce(settings)
         while not supervisor.stopping:
             if (gone := supervisor.exited()) is not None:
-                typer.echo(f"lieu dev: {gone[0]} exited with status {gone[1]}; stopping", err=True)
+                name, code = gone
+                if supervisor.restart(name):
+                    typer.echo(
+                        f"lieu dev: {name} exited with status {code}; started again", err=True
+                    )
+                    continue
+                typer.echo(
+                    f"lieu dev: {name} exited with status {code}, {RESTARTS} times in "
+                    f"{RESTART_WINDOW_SECONDS:g} s; stopping",
+                    err=True,
+                )
                 status = 1
                 break
             if server.process is not None and server.process.poll() is not None:

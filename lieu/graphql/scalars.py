@@ -67,6 +67,10 @@ def _bounded(text: str) -> Decimal:
             f"{text[:12]}… ({len(text)} characters) is too long for a decimal; "
             f"a decimal must be {BOUNDS}"
         )
+    if not text.isascii():  # Decimal() also reads other scripts' digits: '٣٤٥' would be 345
+        raise GraphQLError(
+            f"{text!r} is not a decimal number; write it with the digits 0-9, like '12.5'"
+        )
     try:
         parsed = Decimal(text)
     except InvalidOperation:

@@ -30,6 +30,7 @@ from lieu.graphql.members.queries import MemberQueries
 from lieu.graphql.notices.mutations import NoticeMutations
 from lieu.graphql.operations.mutations import OperationsMutations
 from lieu.graphql.operations.queries import OperationsQueries
+from lieu.graphql.outages import Outages
 from lieu.graphql.reports.queries import ReportQueries
 from lieu.graphql.scalars import DecimalScalar
 
@@ -79,6 +80,6 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=[*guards(), AuditTrail],
+        extensions=[*guards(), Outages, AuditTrail],
         scalar_overrides={Decimal: DecimalScalar},
     )

@@ -34,6 +34,7 @@ from lieu.workflows.authorizations.types import (
     FileAppeal,
     ProviderResponse,
     ReauthorizationRequest,
+    ReviewExtension,
 )
 from lieu.workflows.converter import data_converter
 from lieu.workflows.elections.activities import ElectionActivities
@@ -190,7 +191,27 @@ async def _respite_projected_at_wait_points(w: World) -> WorkflowHistory:
     return await handle.fetch_history()
 
 
+async def _respite_extended(w: World) -> WorkflowHistory:
+    """A respite review extended, then approved, accepted and closed. Recorded twice: as
+    `respite_extended_unprojected` before the `extension-projected` patch (the extension was not
+    projected), and as `respite_extended_and_projected` after it."""
+    member = cin()
+    await enroll(w.engine, member, "ana", county="Los Angeles")
+    handle = await w.request(member, "respite", "20", measure="hours", key="history")
+    await settle(handle, lambda s: s.review_deadline is not None)
+    await w.advance(timedelta(days=2))
+    await send(handle, ReviewExtension("um", "awaiting caregiver assessment"))
+    await send(handle, decision("um", Decision.APPROVE, "caregiver needs breaks"))
+    await send(handle, ProviderResponse("org-a", True))
+    await send(handle, CloseLoop("org-a", LoopReason.SERVICES_RECEIVED, "done"))
+    await w.advance(timedelta(days=400))
+    await handle.result()
+    return await handle.fetch_history()
+
+
 AUTHORIZATIONS: dict[str, Callable[[World], Awaitable[WorkflowHistory]]] = {
+    "respite_extended_unprojected": _respite_extended,
+    "respite_extended_and_projected": _respite_extended,
     "appeal_extended_then_overturned": _appeal_extended_then_overturned,
     "respite_appealed_and_overturned": _respite_appealed_and_overturned,
     "respite_deemed_then_reversed": _respite_deemed_then_reversed,

@@ -177,6 +177,9 @@ async def test_the_one_review_extension_ends_14_days_from_receipt_and_a_second_i
     await send(handle, ReviewExtension("um", "awaiting caregiver assessment"))
     extended = await state(handle)
     assert extended.review_deadline == CALIFORNIA.add_calendar_days(pending.received_at, 14)
+    async with w.sessions() as session:  # projected when answered, not at the next action
+        record = await session.get(AuthorizationRecord, handle.id)
+    assert record is not None and record.review_deadline == extended.review_deadline
     with pytest.raises(AuthorizationRequestError) as again:
         await send(handle, ReviewExtension("um", "again"))
     assert again.value.code == "already_extended"

@@ -16,6 +16,7 @@ from temporalio.worker import Replayer
 from lieu.workflows.appeals.workflow import AppealWorkflow
 from lieu.workflows.authorizations.types import AuthorizationInput, AuthorizationState
 from lieu.workflows.authorizations.workflow import (
+    EXTENSION_PROJECTED,
     LATE_SERVICE_REPORTS,
     PROJECT_AT_WAIT_POINTS,
     REVIEW_OPENS_AT_ONCE,
@@ -42,6 +43,8 @@ ENDINGS = {
     "respite_appealed_and_overturned": (COMPLETED, 4),
     "appeal_extended_then_overturned": (COMPLETED, 2),
     "respite_projected_at_wait_points": (COMPLETED, 3),
+    "respite_extended_unprojected": (COMPLETED, 4),
+    "respite_extended_and_projected": (COMPLETED, 4),
     "elections_cycle_continued": (CONTINUED, 1),
 }
 WORKFLOWS = {
@@ -83,6 +86,23 @@ def test_a_new_run_records_only_the_newest_patch_which_implies_the_older_ones() 
     assert patches_marked(text) == [PROJECT_AT_WAIT_POINTS]
     older = patches_marked((HISTORIES / "recuperative_care_reported_late.json").read_text())
     assert older == [REVIEW_OPENS_AT_ONCE, LATE_SERVICE_REPORTS]
+
+
+def test_a_review_extension_is_projected_only_in_runs_that_took_its_patch() -> None:
+    before = (HISTORIES / "respite_extended_unprojected.json").read_text()
+    after = (HISTORIES / "respite_extended_and_projected.json").read_text()
+    assert patches_marked(before) == [PROJECT_AT_WAIT_POINTS]
+    assert patches_marked(after) == [PROJECT_AT_WAIT_POINTS, EXTENSION_PROJECTED]
+    assert projections(after) == projections(before) + 1  # the extension's own
+
+
+def projections(history: str) -> int:
+    return sum(
+        event["activityTaskScheduledEventAttributes"]["activityType"]["name"]
+        == "authorizations.project"
+        for event in json.loads(history)["events"]
+        if "activityTaskScheduledEventAttributes" in event
+    )
 
 
 def patches_marked(history: str) -> list[str]:

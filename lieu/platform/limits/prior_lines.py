@@ -24,6 +24,8 @@ from lieu.platform.limits.spec import Measure
 
 CIN = re.compile(r"^[0-9A-Za-z]{6,16}$")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
+MAX_AMOUNT_DIGITS = 12  # before the point: far above any limit, and `quantize` stays exact
+UNSAFE_TEXT = re.compile("[\x00\ud800-\udfff]")  # NUL, an unpaired surrogate
 MAX_SOURCE = 64
 MAX_RECORD_ID = 100
 MAX_NOTE = 2000
@@ -209,6 +211,9 @@ def _record(
     def bad(field: str, message: str) -> None:
         problems.append(Problem(number, field, message))
 
+    for name, value in fields.items():  # stored text: PostgreSQL refuses NUL, UTF-8 surrogates
+        if isinstance(value, str) and UNSAFE_TEXT.search(value):
+            bad(name, "holds a NUL character or an unpaired surrogate; remove it")
     for name in REQUIRED:
         if name not in fields:
             bad(name, f"missing; every record gives {', '.join(REQUIRED)}")
@@ -275,6 +280,9 @@ def _amount(value: object, bad: Any) -> Decimal | None:
             "amount",
             f"{value!r} is not a number; give the amount in the limit's measure (e.g. 24, 1250.50)",
         )
+        return None
+    if exact.is_finite() and exact and exact.adjusted() >= MAX_AMOUNT_DIGITS:
+        bad("amount", f"{value!r} is too large; an amount has at most {MAX_AMOUNT_DIGITS} digits")
         return None
     if not exact.is_finite() or exact <= 0:
         bad(

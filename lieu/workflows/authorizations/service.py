@@ -186,7 +186,7 @@ async def prepare(
     assert definition.authorization is not None, "a validated definition has authorization terms"
     specs = limit_specs(definition)
     units = units_of(definition)
-    if request.unit is None and principal is not None:
+    if not request.unit and principal is not None:  # None or "" (never "the measure, then")
         raise AuthorizationRequestError(
             "bad_unit",
             f"a request gives the unit of its quantity: {request.support} takes "

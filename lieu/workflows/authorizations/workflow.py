@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         LegacyProject,
         Notify,
         Project,
+        ProjectExtension,
         Publish,
         Release,
         Reserve,
@@ -91,6 +92,10 @@ APPEALS = "appeals"
 # run, first. A run that takes it started under code with every patch above, so it implies
 # them without asking (`_patched`): a new run records one marker, not six.
 PROJECT_AT_WAIT_POINTS = "project-at-wait-points"
+# A review extension is projected (before, the database showed the old deadline until the next
+# action). Asked with `workflow.patched` itself: runs that took PROJECT_AT_WAIT_POINTS were
+# recorded without it too.
+EXTENSION_PROJECTED = "extension-projected"
 KEPT_TIMELINE = 20  # timeline entries carried into the next run (all are projected already)
 
 
@@ -241,6 +246,12 @@ class AuthorizationWorkflow:
                         await self._project()
                 case Project():
                     await self._project()
+                case ProjectExtension():
+                    if workflow.patched(EXTENSION_PROJECTED):
+                        if self._at_wait_points:
+                            self._unprojected = True  # written at the next wait point
+                        else:
+                            await self._project()
                 case Publish():
                     if self._in.search_attributes:
                         workflow.upsert_search_attributes(

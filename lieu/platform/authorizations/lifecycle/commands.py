@@ -69,6 +69,12 @@ class LegacyProject:
 
 
 @dataclass(frozen=True)
+class ProjectExtension:
+    """The projection of a review extension, which was not written until the next action before
+    the `extension-projected` patch; the interpreter runs it only in runs that took that patch."""
+
+
+@dataclass(frozen=True)
 class Publish:
     """Set the workflow's search attributes: status and review deadline."""
 
@@ -100,6 +106,7 @@ Command = (
     | Consume
     | Project
     | LegacyProject
+    | ProjectExtension
     | Publish
     | LateReportsWindow
     | Notify

@@ -48,6 +48,7 @@ from lieu.platform.authorizations.lifecycle.commands import (
     LegacyProject,
     Notify,
     Project,
+    ProjectExtension,
     Publish,
     Release,
     Reserve,
@@ -864,6 +865,7 @@ def extend(t: Turn, extension: ReviewExtension) -> None:
         decide_by=s.review_deadline,
     )
     t.issue(Publish())
+    t.issue(ProjectExtension())
 
 
 def _extended_deadline(s: Lifecycle, terms: Terms, step: Step) -> datetime:
