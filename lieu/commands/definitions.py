@@ -119,6 +119,14 @@ def validate(
     if missing:
         raise fail(f"{missing[0]} does not exist; give a definition file or directory")
     sources = load_files(paths, root=settings.definitions_dir)
+    if not sources:
+        ignored = sorted(str(p) for d in paths if d.is_dir() for p in d.rglob("*.json"))[:3]
+        hint = f" (found {', '.join(ignored)}, not laid out so)" if ignored else ""
+        raise fail(
+            f"no definition file under {', '.join(map(str, paths))}{hint}: a directory holds "
+            "definitions as <plan>/<support>/v<N>.json; give the file itself to check one",
+            1,
+        )
     failed = False
     for source in sources:
         for problem in source.validated.problems:

@@ -93,8 +93,22 @@ def limit_problems(definition: Definition) -> list[Problem]:
     return found
 
 
+# The smallest quantity a request may ask: quantities have at most two decimal places.
+SMALLEST_QUANTITY = 0.01
+
+
 def _one_limit(limit: Limit, support: str, at: str) -> list[Problem]:
     found = []
+    if 0 < limit.maximum < SMALLEST_QUANTITY or round(limit.maximum, 2) != limit.maximum:
+        found.append(
+            Problem(
+                at + "/maximum",
+                "limit-unreachable",
+                f"limit {limit.id!r} has maximum {limit.maximum:g}, which no request can fit "
+                "or match: a quantity has at most two decimal places (0.01 is the least); "
+                "write the maximum with at most two decimal places",
+            )
+        )
     if limit.maximum < 0:
         found.append(
             Problem(

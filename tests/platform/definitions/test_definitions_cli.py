@@ -346,3 +346,15 @@ def test_diff_of_a_plan_file_against_its_baseline_names_only_what_the_plan_narro
     result = runner.invoke(definitions_app, stored, env=env)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == narrowed
+
+
+def test_a_folder_holding_no_definition_laid_out_as_one_is_an_error_not_zero_valid(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    folder = tmp_path / "loose"
+    folder.mkdir()
+    (folder / "respite.json").write_text('{"plan": "dhcs"}')
+    result = runner.invoke(definitions_app, ["validate", str(folder)], env=env)
+    assert result.exit_code == 1
+    assert "no definition file under" in result.output and "respite.json" in result.output
+    assert "<plan>/<support>/v<N>.json" in result.output

@@ -31,6 +31,7 @@ BROKEN_POINTERS = {
     "json-invalid": "",
     "limit-check-missing": "/authorization/steps",
     "limit-negative": "/limits/0/maximum",
+    "limit-unreachable": "/limits/0/maximum",
     "limit-pool-missing-support": "/limits/0/pool_supports",
     "limit-unknown-support": "/limits/0/pool_supports/2",
     "presumptive-without-review": "/authorization/steps/2",
