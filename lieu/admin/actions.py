@@ -173,6 +173,9 @@ async def _cancel(
         # Nothing happens before the person has read what cancelling does.
         context = {"row": row, "reason": reason, "held": _held(row), "key": values["key"]}
         return page(request, "confirm_cancel.html", context, principal=principal)
+    # stored before the command is sent: a console that dies after the workflow took it
+    # leaves this line, and the outcome follows (see lieu.graphql.audit_trail.audit_ahead)
+    await _audit(request, principal, "console.cancel", row.id, "sent", None, reason)
     try:
         await service.act(
             runtime_of(request).temporal, row.id, Cancel(principal.actor, reason, values["key"])
@@ -198,6 +201,7 @@ async def _decide(
         reason = _reason(values["reason"], "a decision")
     except BadInput as bad:
         return await _again(request, principal, row.id, Sent("decide", values, str(bad)), 400)
+    await _audit(request, principal, "console.decide", row.id, "sent", None, reason)
     try:
         await service.act(
             runtime_of(request).temporal,

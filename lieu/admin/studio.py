@@ -553,6 +553,20 @@ async def submit_election(request: Request) -> Response:
         reason=asked["reason"],
     )
     target = f"election:{change.plan}/{change.county}/{change.support}"
+    async with writes(request).begin() as session:  # before it is sent (see audit_ahead)
+        record(
+            session,
+            [
+                AuditRecord(
+                    principal,
+                    "console.submit_election_change",
+                    target,
+                    "sent",
+                    origin_of(request),
+                    detail="sent to the election workflow; the outcome follows",
+                )
+            ],
+        )
     try:
         taken = await submit_change(runtime_of(request).temporal, change)
     except Refusal as refused_change:

@@ -46,3 +46,25 @@ class AuditTrail(SchemaExtension):
         except Exception:
             log.exception("audit records not stored; the answer was withheld", count=len(records))
             raise ClientError(UNSTORED, "AUDIT_UNAVAILABLE") from None
+
+
+UNSTORED_WRITE = (
+    "the audit log could not be written, so the command was not sent; try again in a moment "
+    "(the failure has been logged for the operators)"
+)
+
+
+async def audit_ahead(context: Context, action: str, target: str) -> None:
+    """Store, before a command goes to its workflow, that it is being sent (outcome `sent`).
+    The workflow may take the command and the API die before the operation's outcome row is
+    stored; this row, committed first, means no write reaches a workflow unaudited. The outcome
+    (ok, refused) follows as the next entry for the target. Refuses to send when the audit log
+    cannot be written."""
+    if context.principal is None:
+        return
+    record = context.record(action, target, "sent", "sent to the workflow; the outcome follows")
+    try:
+        await context.runtime.audit.write([record])
+    except Exception:
+        log.exception("audit record not stored; the command was not sent", action=action)
+        raise ClientError(UNSTORED_WRITE, "AUDIT_UNAVAILABLE") from None

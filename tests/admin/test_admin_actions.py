@@ -91,7 +91,15 @@ async def test_a_refusal_from_the_workflow_shows_beside_the_form_and_is_audited(
     assert 'value="gone"' in answer.text
     async with create_session_factory(console_any.engine)() as session:
         lines = list(
-            await session.scalars(select(AuditEntry).where(AuditEntry.action == "console.cancel"))
+            await session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.action == "console.cancel")
+                .order_by(AuditEntry.id)
+            )
         )
-    assert [(a.target, a.outcome) for a in lines] == [(f"authorization:{number}", "refused")]
-    assert lines[0].detail == f"not_found: there is no authorization {number}; reason: gone"
+    # the line stored before the command was sent, then its outcome
+    assert [(a.target, a.outcome) for a in lines] == [
+        (f"authorization:{number}", "sent"),
+        (f"authorization:{number}", "refused"),
+    ]
+    assert lines[1].detail == f"not_found: there is no authorization {number}; reason: gone"

@@ -31,7 +31,10 @@ pytestmark = pytest.mark.temporal
 
 CORPUS = Path(__file__).resolve().parent
 HOSTILE: list[str] = json.loads((CORPUS / "strings.json").read_text())["strings"]
-UNCOUNTED = {"audit_log", "alembic_version"}  # refusals are audited; the rest must not move
+# Refusals are audited, and a birth date that does not match counts as a miss toward the
+# lockout (docs/security.md, "Who may see what"): both are records of the attempt, kept on
+# purpose. Nothing else may move.
+UNCOUNTED = {"audit_log", "alembic_version", "identity_misses"}
 # what a caller must never read: a traceback, a driver's or the ORM's words, raw SQL
 # (an echo of the caller's own input is fine: a hostile CIN may be quoted back in "no member ...")
 LEAKS = (

@@ -82,6 +82,6 @@ async def test_the_plan_submits_an_addition_and_sees_the_workflows_answer(
                     )
                 ).all()
             )
-        assert audited == {"refused": 1, "ok": 2}
+        assert audited == {"sent": 3, "refused": 1, "ok": 2}  # each stored before it was sent
     finally:
         await handle.terminate("test over")

@@ -8,6 +8,7 @@ from decimal import Decimal
 import strawberry
 from strawberry.types import Info
 
+from lieu.graphql.audit_trail import audit_ahead
 from lieu.graphql.authorizations.locate import locate
 from lieu.graphql.authorizations.refusals import refused
 from lieu.graphql.authorizations.types import Authorization, AuthorizationResult
@@ -129,6 +130,7 @@ class RequestMutations:
         if checking is not None and (locked := await checking.begin()) is not None:
             context.audit("requestAuthorization", target, "locked", locked.message)
             return Conflict(message=locked.message, code="identity_locked")
+        await audit_ahead(context, "requestAuthorization", target)
         try:
             handle = await request_authorization(
                 context.runtime.temporal,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from lieu.graphql.audit_trail import audit_ahead
 from lieu.graphql.authorizations.locate import live_state, locate
 from lieu.graphql.authorizations.refusals import Refused, not_found, refused
 from lieu.graphql.authorizations.types import Authorization
@@ -28,6 +29,7 @@ async def on_authorization(
     if await locate(context, authorization_id) is None:
         context.audit(action, target, "not_found")
         return not_found(authorization_id)
+    await audit_ahead(context, action, target)
     try:
         result = await call()
     except service.AuthorizationRequestError as refusal:

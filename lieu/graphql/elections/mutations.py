@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from lieu.graphql.audit_trail import audit_ahead
 from lieu.graphql.context import Context
 from lieu.graphql.errors import Conflict, ValidationErrors
 from lieu.graphql.permissions import allow
@@ -57,6 +58,7 @@ class ElectionMutations:
             reason=reason,
         )
         target = f"election:{change.plan}/{change.county}/{support}"
+        await audit_ahead(context, "submitElectionChange", target)
         try:
             accepted = await submit_change(context.runtime.temporal, change)
         except Refusal as refusal:

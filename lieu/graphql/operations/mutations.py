@@ -13,6 +13,7 @@ from temporalio.api.workflowservice.v1 import ResetWorkflowExecutionRequest
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
+from lieu.graphql.audit_trail import audit_ahead
 from lieu.graphql.context import Context
 from lieu.graphql.errors import Conflict, NotFound
 from lieu.graphql.operations.types import WorkflowActed, WorkflowActionResult
@@ -137,6 +138,7 @@ async def _retry_step(
     context: Context, workflow_id: str, reason: str, key: str | None
 ) -> WorkflowActionResult:
     target = f"workflow:{workflow_id}"
+    await audit_ahead(context, "retryWorkflow", target)
     try:
         reply = await service.act(
             context.runtime.temporal,
