@@ -80,6 +80,10 @@ async def overview(request: Request) -> Response:
             supports = await published_supports(session=session, on=now.date())
             if principal is not None:
                 queues = await _queues(session, principal, now)
+        listed = [row for rows in queues.values() for row in rows]
+        if principal is not None and listed:  # the queues show members' CINs
+            async with writes(request).begin() as session:
+                record(session, [_list_audit(request, principal, "console.overview", listed)])
     return page(
         request,
         "overview.html",
@@ -206,9 +210,8 @@ async def authorizations(request: Request) -> Response:
             status_code=400,
         )
     page_number = int(raw_page)
-    # A search by member is a read of member data: its audit line makes it a write.
-    sessions = writes(request) if where.member_cin else reads(request)
-    async with sessions.begin() as session:
+    # The page shows members' CINs: a read of member data, so its audit line makes it a write.
+    async with writes(request).begin() as session:
         rows = await search_authorizations(
             session=session,
             principal=principal,
@@ -226,6 +229,9 @@ async def authorizations(request: Request) -> Response:
                 principal, "console.search_member", target, "ok", origin_of(request)
             )
             record(session, [audit])
+        shown = rows[:PAGE_SIZE]
+        if shown:
+            record(session, [_list_audit(request, principal, "console.list_authorizations", shown)])
     more = len(rows) > PAGE_SIZE
     return page(
         request,
@@ -272,6 +278,21 @@ async def authorization(request: Request) -> Response:
         record(session, [audit])
     return authorization_page(
         request, principal, row, events, number=number, notices=notices, limits=limits
+    )
+
+
+def _list_audit(
+    request: Request, principal: Principal, action: str, rows: Sequence[AuthorizationRecord]
+) -> AuditRecord:
+    """The audit line of a page listing authorizations (and so their members' CINs): which
+    authorizations it showed."""
+    return AuditRecord(
+        principal,
+        action,
+        f"authorizations:{principal.plan}",
+        "ok",
+        origin_of(request),
+        detail=" ".join(row.id for row in rows),
     )
 
 

@@ -20,6 +20,7 @@ import typer
 
 from lieu.commands.database import require_database, stack_engine
 from lieu.commands.errors import CommandError
+from lieu.platform.access.audit import record_command
 from lieu.platform.access.prior_use import PriorUseRejected, import_prior_use
 from lieu.platform.authorizations.pinning import PinnedDefinitions
 from lieu.platform.db.engine import create_session_factory, for_writes
@@ -82,6 +83,15 @@ async def _import(
                     lines=lambda: _lines(path),
                     fmt=fmt,
                     default_source=source,
+                )
+                record_command(
+                    session,
+                    plan=plan,
+                    action="cli.import_prior_use",
+                    target=f"prior_use:{plan}",
+                    outcome="ok",
+                    detail=f"{outcome.loaded} loaded, {outcome.already_loaded} already loaded "
+                    f"from {path.name}",
                 )
         except PriorUseRejected as refused:
             shown = [p.render(str(path)) for p in refused.problems[:SHOWN_PROBLEMS]]

@@ -20,6 +20,7 @@ from lieu.commands.database import require_database, stack_engine
 from lieu.commands.errors import CommandError
 from lieu.commands.members import Quiet
 from lieu.commands.progress import Progress
+from lieu.platform.access.audit import record_command
 from lieu.platform.db.engine import create_session_factory, for_writes
 from lieu.platform.members.importing import ImportOutcome, MemberLine, import_members, parse_members
 from lieu.platform.members.personas import persona_files, read_personas
@@ -86,6 +87,14 @@ async def _store(settings: Settings, plan: str, members: list[MemberLine], quiet
             async with create_session_factory(for_writes(engine)).begin() as session:
                 outcome: ImportOutcome = await import_members(
                     session=session, plan=plan, members=members, on_stored=progress.advance
+                )
+                record_command(
+                    session,
+                    plan=plan,
+                    action="cli.members_import",
+                    target=f"members:{plan}",
+                    outcome="ok",
+                    detail=f"{outcome.created} created, {outcome.updated} updated",
                 )
             progress.finish("stored", f"in {plan}")
     return f"{plan}: {outcome.created} created, {outcome.updated} updated"

@@ -10,6 +10,7 @@ import typer
 
 from lieu.commands.database import stack_engine
 from lieu.commands.errors import CommandError
+from lieu.platform.access.audit import record_command
 from lieu.platform.access.roles import Role, ScopeError
 from lieu.platform.access.tokens import (
     TokenNotFound,
@@ -63,6 +64,14 @@ async def _create(
             label=label,
             actor="cli",
             review_roles=review_roles,
+        )
+        record_command(
+            session,
+            plan=plan,
+            action="cli.tokens_create",
+            target=f"token:{issued.token.id}",
+            outcome="ok",
+            detail=f"role {role.value}" + (f", organization {provider}" if provider else ""),
         )
     return issued.secret
 
@@ -151,7 +160,14 @@ def revoke(
             stack_engine(Settings.from_env()) as engine,
             create_session_factory(for_writes(engine)).begin() as session,
         ):
-            await revoke_token(session=session, token_id=token_id)
+            revoked = await revoke_token(session=session, token_id=token_id)
+            record_command(
+                session,
+                plan=revoked.plan,
+                action="cli.tokens_revoke",
+                target=f"token:{token_id}",
+                outcome="ok",
+            )
 
     try:
         asyncio.run(write())

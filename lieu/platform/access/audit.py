@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -78,3 +80,34 @@ async def audit_trail(
         query = query.where(AuditEntry.token_id == token_id)
     query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).offset(offset).limit(limit)
     return list(await session.scalars(query))
+
+
+def command_line_actor() -> str:
+    """Who runs a `lieu` command, as the audit log names them: `cli:<user>@<host>`."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (a container's)
+        user = "unknown"
+    return f"cli:{user}@{socket.gethostname()}"[:200]
+
+
+def record_command(
+    session: AsyncSession, *, plan: str, action: str, target: str, outcome: str, detail: str = ""
+) -> None:
+    """Audit a `lieu` command's write in its own transaction: no token is involved, so the row
+    names the operating-system user and host (`token_id` `cli`, role `cli`)."""
+    session.add(
+        AuditEntry(
+            at=utcnow(),
+            token_id="cli",
+            role="cli",
+            plan=plan,
+            provider=None,
+            action=action[:64],
+            target=target[:200],
+            outcome=outcome,
+            client_ip="",
+            user_agent=command_line_actor()[:300],
+            detail=detail,
+        )
+    )
