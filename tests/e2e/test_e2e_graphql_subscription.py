@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from gql import Client, GraphQLRequest
 from gql.transport.websockets import WebsocketsTransport
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
-from lieu.platform.authorizations.models import AuthorizationRecord
+from lieu.platform.access.models import AuditEntry
+from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
 from lieu.platform.db.engine import create_session_factory
 from lieu.settings import Settings
 from lieu.workflows.devserver import DevServer
@@ -81,3 +83,56 @@ async def _deny(engine: Any, number: str) -> None:
             .where(AuthorizationRecord.id == number)
             .values(status="denied")
         )
+
+
+TIMELINE = """subscription($id: ID!) { authorizationStatus(id: $id) {
+  __typename ... on Authorization { status timeline { seq text } } } }"""
+
+
+async def test_a_new_timeline_step_is_pushed_and_each_push_is_audited(
+    settings: Settings, temporal_dev_server: DevServer
+) -> None:
+    ready = settings.with_(
+        temporal_address=temporal_dev_server.address, task_queue=f"ws-{uuid.uuid4().hex[:8]}"
+    )
+    async for seeded in seeded_stack(ready):
+        number = await project_authorization(seeded.engine, provider=seeded.tokens.provider_org)
+        async with serve(ready) as base:
+            transport = WebsocketsTransport(
+                url=base.replace("http", "ws") + "/graphql",
+                init_payload={"Authorization": f"Bearer {seeded.tokens.provider}"},
+                subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+            )
+            seen: list[Any] = []
+            # bounded: without a push for the new step the test fails, never hangs
+            async with Client(transport=transport) as session, asyncio.timeout(20):
+                request = GraphQLRequest(TIMELINE, variable_values={"id": number})
+                async for event in session.subscribe(request):
+                    seen.append(event["authorizationStatus"])
+                    if len(seen) == 1:  # a step is added; the status stays the same
+                        async with create_session_factory(seeded.engine).begin() as db:
+                            db.add(
+                                AuthorizationEvent(
+                                    authorization_id=number,
+                                    seq=2,
+                                    at=datetime.now(UTC),
+                                    kind="information_requested",
+                                    actor="reviewer",
+                                    text="the caregiver assessment is asked for",
+                                )
+                            )
+                    if len(seen) == 2:
+                        break
+        async with create_session_factory(seeded.engine)() as db:
+            pushes = await db.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(
+                    AuditEntry.action == "authorizationStatus",
+                    AuditEntry.target == f"authorization:{number}",
+                )
+            )
+    assert [step["seq"] for step in seen[0]["timeline"]] == [1]
+    assert [step["seq"] for step in seen[1]["timeline"]] == [1, 2]
+    assert seen[1]["status"] == "PENDING_REVIEW"
+    assert pushes == 2

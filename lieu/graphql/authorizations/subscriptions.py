@@ -13,6 +13,7 @@ from lieu.graphql.authorizations.refusals import not_found
 from lieu.graphql.authorizations.types import AuthorizationLookup
 from lieu.graphql.context import Context
 from lieu.graphql.errors import ClientError
+from lieu.graphql.loaders import build_loaders
 from lieu.graphql.permissions import STAFF, allow
 from lieu.platform.access.audit import record
 from lieu.platform.access.roles import Role
@@ -35,25 +36,35 @@ class AuthorizationSubscriptions:
         context = info.context
         target = f"authorization:{id}"
         seen: tuple[object, ...] | None = None
-        first = True
         while True:
             await _still_allowed(context, target)
+            # A websocket's context lives as long as the socket: fresh loaders for each poll, or
+            # the timeline read at the first push would be shown for ever.
+            context.loaders = build_loaders(context.runtime.sessions)
             found = await locate(context, str(id))
-            if first:
-                async with context.runtime.sessions.begin() as session:
-                    outcome = "ok" if found else "not_found"
-                    record(session, [context.record("authorizationStatus", target, outcome)])
-                first = False
             if found is None:
+                await _audit_push(context, target, "not_found")
                 yield not_found(str(id))
                 return
-            now = (found.status, found.quantity_used, found.review_deadline, len(found.steps or []))
+            steps = found.steps
+            if steps is None:
+                steps_seen = len(await context.loaders.timeline.load(str(id)))
+            else:
+                steps_seen = len(steps)
+            now = (found.status, found.quantity_used, found.review_deadline, steps_seen)
             if now != seen:
                 seen = now
+                await _audit_push(context, target, "ok")  # each push is a read of its own
                 yield found
             if found.status.is_final:
                 return
             await asyncio.sleep(POLL_SECONDS)
+
+
+async def _audit_push(context: Context, target: str, outcome: str) -> None:
+    """Store the audit line of one push before it is sent."""
+    async with context.runtime.sessions.begin() as session:
+        record(session, [context.record("authorizationStatus", target, outcome)])
 
 
 async def _still_allowed(context: Context, target: str) -> None:
