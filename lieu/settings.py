@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import ipaddress
 import os
 import re
 import secrets
@@ -81,6 +82,9 @@ class Settings:
     task_queue: str = "lieu"
     temporal_ui_port: int = 8233
     api_host: str = "127.0.0.1"
+    # The proxies whose X-Forwarded-For / X-Forwarded-Proto lieu believes (addresses or networks,
+    # comma-separated, or "*"); "": none, the connecting address is the client's.
+    trusted_proxies: str = ""
     api_port: int = 8000
     log_level: str = "info"
     log_format: str = "console"
@@ -185,6 +189,7 @@ class Settings:
             temporal_ui_port=_port("LIEU_TEMPORAL_UI_PORT", env, 8233),
             api_host=env.get("LIEU_API_HOST", "127.0.0.1"),
             api_port=_port("LIEU_API_PORT", env, 8000),
+            trusted_proxies=_trusted_proxies(env),
             log_level=_choice("LIEU_LOG_LEVEL", env, "info", ("debug", "info", "warning", "error")),
             log_format=_choice("LIEU_LOG_FORMAT", env, "console", ("console", "json")),
             definitions_dir=Path(env.get("LIEU_DEFINITIONS_DIR", str(default_definitions))),
@@ -559,3 +564,20 @@ def _region(env: Mapping[str, str]) -> str:
             "hyphens, e.g. 'us-east-1' (MinIO accepts any)"
         )
     return raw
+
+
+def _trusted_proxies(env: Mapping[str, str]) -> str:
+    """LIEU_TRUSTED_PROXIES: addresses or networks (10.0.0.0/8), comma-separated, or `*`."""
+    raw = env.get("LIEU_TRUSTED_PROXIES", "").strip()
+    if raw in ("", "*"):
+        return raw
+    parts = [part.strip() for part in raw.split(",") if part.strip()]
+    for part in parts:
+        try:
+            ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"LIEU_TRUSTED_PROXIES: {part!r} is not an address or network; give the "
+                "proxies in front of lieu, e.g. 10.0.0.5 or 10.0.0.0/8, comma-separated"
+            ) from None
+    return ",".join(parts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from typing import Any
 
 import typer
 import uvicorn
@@ -62,9 +63,17 @@ def api(
         workers=workers,
         log_config=None,
         access_log=False,  # lieu's logging keeps uvicorn.access at WARNING: nothing to format
-        proxy_headers=True,
         timeout_graceful_shutdown=10,
+        **proxy_options(settings),
     )
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's proxy options: forwarded headers believed only from LIEU_TRUSTED_PROXIES (by
+    default from nobody: a client on the same host cannot set the audited address)."""
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": settings.trusted_proxies}
 
 
 def worker() -> None:
