@@ -18,6 +18,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from lieu.graphql.anonymous_guard import AnonymousGuard
 from lieu.graphql.budget import OperationBudget
 from lieu.graphql.errors import should_mask
 from lieu.graphql.number_guard import RefuseLongNumbers
@@ -62,6 +63,7 @@ def guards() -> list[Callable[[], SchemaExtension]]:
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         RefuseUnsafeText,  # after ValidationCache, which sets the validation errors first
         RefuseLongNumbers,  # likewise: replaces the int conversion failures it explains
+        AnonymousGuard,  # without a token: no introspection, no "Did you mean" suggestions
         OperationBudget,  # cost and expensive-operation limits, once the document is valid
         partial(MaskErrors, should_mask_error=should_mask, error_message=MASKED),
     ]
