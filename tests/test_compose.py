@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -33,14 +34,43 @@ def _services() -> dict[str, Any]:
     return services
 
 
+# What an operator exports before `docker compose up` (the file holds no secret of its own).
+SECRETS = {
+    "LIEU_DB_PASSWORD": "db-password-for-the-test",
+    "LIEU_SESSION_SECRET": "s" * 40,
+    "LIEU_S3_SECRET_KEY": "s3-secret-for-the-test",
+    "LIEU_MINIO_ROOT_PASSWORD": "minio-root-for-the-test",
+    "LIEU_PAYLOAD_KEYS": "k1:" + "A" * 43 + "=",
+}
+
+
 def test_compose_config_accepts_the_file() -> None:
     command = _compose_command()
     if command is None:
         pytest.skip("no docker-compose or `docker compose` CLI here (make system-deps installs it)")
     result = subprocess.run(
-        [*command, "-f", str(COMPOSE_FILE), "config", "-q"], capture_output=True, text=True
+        [*command, "-f", str(COMPOSE_FILE), "config", "-q"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **SECRETS},
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("missing", sorted(SECRETS))
+def test_the_file_holds_no_secret_and_compose_names_each_one_missing(missing: str) -> None:
+    text = COMPOSE_FILE.read_text()
+    for old in ("lieu-api-secret", "lieu-admin-secret", "change-me", "lieu:lieu@"):
+        assert old not in text, f"{old!r}: a secret written in the file is everyone's"
+    command = _compose_command()
+    if command is None:
+        pytest.skip("no docker-compose or `docker compose` CLI here (make system-deps installs it)")
+    env = {**{k: v for k, v in os.environ.items() if k not in SECRETS}, **SECRETS}
+    del env[missing]
+    refused = subprocess.run(
+        [*command, "-f", str(COMPOSE_FILE), "config", "-q"], capture_output=True, text=True, env=env
+    )
+    assert refused.returncode != 0 and f"set {missing}" in refused.stderr
 
 
 def test_stack_runs_two_api_and_two_worker_replicas_on_postgres_and_temporal() -> None:
@@ -79,13 +109,18 @@ def test_documents_go_to_a_minio_bucket_that_a_one_shot_job_creates_before_the_a
         assert settings.s3_bucket == "lieu-documents"
         assert settings.s3_endpoint == "http://minio:9000"
         assert settings.s3_access_key == setup["environment"]["LIEU_S3_ACCESS_KEY"]
-        assert settings.s3_secret_key == setup["environment"]["LIEU_S3_SECRET_KEY"]
+        # the same secret, from the same shell variable
+        assert service["environment"]["LIEU_S3_SECRET_KEY"] == "${LIEU_S3_SECRET_KEY}"
+        assert setup["environment"]["LIEU_S3_SECRET_KEY"].startswith("${LIEU_S3_SECRET_KEY:?")
     assert "minio-data" in yaml.safe_load(COMPOSE_FILE.read_text())["volumes"]
 
 
 def _without_interpolation(env: dict[str, str]) -> dict[str, str]:
-    """The environment as lieu reads it, less what Compose fills in from the shell."""
-    return {name: value for name, value in env.items() if not value.startswith("${")}
+    """The environment as lieu reads it once Compose has filled in the operator's secrets."""
+    return {
+        name: re.sub(r"\$\{(\w+)[^}]*\}", lambda m: SECRETS[m.group(1)], value)
+        for name, value in env.items()
+    }
 
 
 def test_the_payload_key_comes_from_the_shell_and_compose_refuses_to_run_without_it() -> None:
@@ -97,7 +132,8 @@ def test_the_payload_key_comes_from_the_shell_and_compose_refuses_to_run_without
     command = _compose_command()
     if command is None:
         pytest.skip("no docker-compose or `docker compose` CLI here (make system-deps installs it)")
-    env = {k: v for k, v in os.environ.items() if k != "LIEU_PAYLOAD_KEYS"}
+    env = {**os.environ, **SECRETS}
+    del env["LIEU_PAYLOAD_KEYS"]
     refused = subprocess.run(
         [*command, "-f", str(COMPOSE_FILE), "config", "-q"], capture_output=True, text=True, env=env
     )
