@@ -41,6 +41,7 @@ SECRETS = {
     "LIEU_S3_SECRET_KEY": "s3-secret-for-the-test",
     "LIEU_MINIO_ROOT_PASSWORD": "minio-root-for-the-test",
     "LIEU_PAYLOAD_KEYS": "k1:" + "A" * 43 + "=",
+    "LIEU_UI_PASSWORD_HASH": "$2a$14$" + "x" * 53,
 }
 
 
@@ -140,10 +141,23 @@ def test_the_payload_key_comes_from_the_shell_and_compose_refuses_to_run_without
     assert refused.returncode != 0 and "set LIEU_PAYLOAD_KEYS" in refused.stderr
 
 
-def test_the_temporal_ui_listens_on_loopback_and_decodes_through_lieus_codec_endpoint() -> None:
+def test_the_temporal_ui_is_reached_through_a_sign_in_on_loopback_only() -> None:
+    services = _services()
+    assert "ports" not in services["temporal-ui"]  # never reached but through the gateway
+    gateway = services["temporal-ui-gateway"]
+    assert gateway["ports"] == ["127.0.0.1:8080:8080"]
+    assert gateway["environment"]["LIEU_UI_PASSWORD_HASH"].startswith("${LIEU_UI_PASSWORD_HASH:?")
+    (mount,) = gateway["volumes"]
+    local, inside, _mode = mount.split(":")
+    caddyfile = (COMPOSE_FILE.parent / local).read_text()
+    assert inside == "/etc/caddy/Caddyfile"
+    assert "basic_auth {" in caddyfile and "{$LIEU_UI_PASSWORD_HASH}" in caddyfile
+    assert "reverse_proxy temporal-ui:8080" in caddyfile
+
+
+def test_the_temporal_ui_decodes_through_lieus_codec_endpoint() -> None:
     services = _services()
     ui = services["temporal-ui"]
-    assert ui["ports"] == ["127.0.0.1:8080:8080"]
     assert ui["environment"]["TEMPORAL_CODEC_ENDPOINT"] == "http://127.0.0.1:8000/codec"
     origin = services["api"]["environment"]["LIEU_TEMPORAL_UI_ORIGIN"]
     settings = Settings.from_env(_without_interpolation(services["api"]["environment"]))
