@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from lieu.graphql.authorizations.types import Authorization, AuthorizationConnection
 from lieu.graphql.context import Context
+from lieu.graphql.errors import ClientError
 from lieu.graphql.operations.types import AuditLogEntry, WorkflowSummary
 from lieu.graphql.pagination import Connection, connection, page
 from lieu.graphql.permissions import STAFF, allow
@@ -20,6 +21,17 @@ from lieu.platform.access.roles import Role
 from lieu.platform.db.base import utcnow
 
 OPERATIONS = allow(Role.OPERATIONS)
+
+LONGEST_EXPIRY_DAYS = 3650  # ten years ahead
+LONGEST_QUIET_MINUTES = 7 * 24 * 60  # a week
+
+
+def bounded(name: str, value: int, lowest: int, highest: int) -> None:
+    """Refuse an integer argument outside its range, naming both."""
+    if not lowest <= value <= highest:
+        raise ClientError(
+            f"{name} must be between {lowest} and {highest}, got {value}", "BAD_REQUEST"
+        )
 
 
 @strawberry.enum(description="Temporal execution statuses operations look for.")
@@ -66,6 +78,7 @@ class OperationsQueries:
         after: str | None = None,
     ) -> AuthorizationConnection:
         context = info.context
+        bounded("withinDays", within_days, 0, LONGEST_EXPIRY_DAYS)
         at = page(first, after)
         async with context.reads() as session:
             rows = await expiring(
@@ -91,6 +104,7 @@ class OperationsQueries:
         after: str | None = None,
     ) -> AuthorizationConnection:
         context = info.context
+        bounded("quietMinutes", quiet_minutes, 1, LONGEST_QUIET_MINUTES)
         at = page(first, after)
         async with context.reads() as session:
             rows = await stalled(
