@@ -26,20 +26,28 @@ FOLLOW = """subscription($id: ID!) { authorizationStatus(id: $id) {
   __typename ... on Authorization { status } ... on Error { message } } }"""
 
 
+def on_its_queue(settings: Settings, server: DevServer) -> Settings:
+    """The settings for one test: the dev server, a task queue of its own."""
+    return settings.with_(temporal_address=server.address, task_queue=f"ws-{uuid.uuid4().hex[:8]}")
+
+
+def websocket(base: str, token: str) -> WebsocketsTransport:
+    """graphql-transport-ws to the served app, the token in `connection_init` (as browsers)."""
+    return WebsocketsTransport(
+        url=base.replace("http", "ws") + "/graphql",
+        init_payload={"Authorization": f"Bearer {token}"},
+        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+    )
+
+
 async def test_a_provider_follows_status_changes_until_final(
     settings: Settings, temporal_dev_server: DevServer
 ) -> None:
-    ready = settings.with_(
-        temporal_address=temporal_dev_server.address, task_queue=f"ws-{uuid.uuid4().hex[:8]}"
-    )
+    ready = on_its_queue(settings, temporal_dev_server)
     async for seeded in seeded_stack(ready):
         number = await project_authorization(seeded.engine, provider=seeded.tokens.provider_org)
         async with serve(ready) as base:
-            transport = WebsocketsTransport(
-                url=base.replace("http", "ws") + "/graphql",
-                init_payload={"Authorization": f"Bearer {seeded.tokens.provider}"},
-                subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
-            )
+            transport = websocket(base, seeded.tokens.provider)
             seen: list[Any] = []
             async with Client(transport=transport) as session:
                 request = GraphQLRequest(FOLLOW, variable_values={"id": number})
@@ -64,11 +72,7 @@ async def test_another_providers_authorization_is_not_found_over_websockets(
             seeded.engine, provider=seeded.tokens.other_provider_org
         )
         async with serve(ready) as base:
-            transport = WebsocketsTransport(
-                url=base.replace("http", "ws") + "/graphql",
-                init_payload={"Authorization": f"Bearer {seeded.tokens.provider}"},
-                subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
-            )
+            transport = websocket(base, seeded.tokens.provider)
             async with Client(transport=transport) as session:
                 request = GraphQLRequest(FOLLOW, variable_values={"id": theirs})
                 events = [e async for e in session.subscribe(request)]
@@ -92,17 +96,11 @@ TIMELINE = """subscription($id: ID!) { authorizationStatus(id: $id) {
 async def test_a_new_timeline_step_is_pushed_and_each_push_is_audited(
     settings: Settings, temporal_dev_server: DevServer
 ) -> None:
-    ready = settings.with_(
-        temporal_address=temporal_dev_server.address, task_queue=f"ws-{uuid.uuid4().hex[:8]}"
-    )
+    ready = on_its_queue(settings, temporal_dev_server)
     async for seeded in seeded_stack(ready):
         number = await project_authorization(seeded.engine, provider=seeded.tokens.provider_org)
         async with serve(ready) as base:
-            transport = WebsocketsTransport(
-                url=base.replace("http", "ws") + "/graphql",
-                init_payload={"Authorization": f"Bearer {seeded.tokens.provider}"},
-                subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
-            )
+            transport = websocket(base, seeded.tokens.provider)
             seen: list[Any] = []
             # bounded: without a push for the new step the test fails, never hangs
             async with Client(transport=transport) as session, asyncio.timeout(20):
