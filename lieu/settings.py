@@ -81,6 +81,8 @@ class Settings:
     temporal_namespace: str = "default"
     task_queue: str = "lieu"
     temporal_ui_port: int = 8233
+    # Where `lieu worker` serves the Temporal SDK's Prometheus metrics (host:port); "": not served.
+    worker_metrics_address: str = ""
     api_host: str = "127.0.0.1"
     # The proxies whose X-Forwarded-For / X-Forwarded-Proto lieu believes (addresses or networks,
     # comma-separated, or "*"); "": none, the connecting address is the client's.
@@ -187,6 +189,11 @@ class Settings:
             temporal_namespace=env.get("LIEU_TEMPORAL_NAMESPACE", "default"),
             task_queue=env.get("LIEU_TASK_QUEUE", "lieu"),
             temporal_ui_port=_port("LIEU_TEMPORAL_UI_PORT", env, 8233),
+            worker_metrics_address=(
+                _address("LIEU_WORKER_METRICS_ADDRESS", env, "")
+                if env.get("LIEU_WORKER_METRICS_ADDRESS")
+                else ""
+            ),
             api_host=env.get("LIEU_API_HOST", "127.0.0.1"),
             api_port=_port("LIEU_API_PORT", env, 8000),
             trusted_proxies=_trusted_proxies(env),

@@ -6,13 +6,16 @@ import hashlib
 
 from temporalio.client import Client
 from temporalio.converter import DataConverter
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
 from lieu.settings import Settings, payload_keys
 from lieu.workflows.codec import encrypted_converter
 
 
-async def connect(settings: Settings, *, lazy: bool = False) -> Client:
-    """A Temporal client for the namespace; `lazy` defers connecting until the first call."""
+async def connect(settings: Settings, *, lazy: bool = False, worker: bool = False) -> Client:
+    """A Temporal client for the namespace; `lazy` defers connecting until the first call. A
+    `worker`'s client serves the SDK's Prometheus metrics (task slots, polls, schedule-to-start
+    latency, workflow and activity outcomes) on LIEU_WORKER_METRICS_ADDRESS when it is set."""
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
@@ -20,7 +23,23 @@ async def connect(settings: Settings, *, lazy: bool = False) -> Client:
         # them, and they travel and are stored sealed (AES-GCM, LIEU_PAYLOAD_KEYS).
         data_converter=converter_for(settings),
         lazy=lazy,
+        runtime=metrics_runtime(settings.worker_metrics_address) if worker else None,
     )
+
+
+_RUNTIMES: dict[str, Runtime] = {}
+
+
+def metrics_runtime(address: str) -> Runtime | None:
+    """The SDK runtime that serves Prometheus metrics on `address` (one per address and
+    process: the port is bound once); None when no address is set."""
+    if not address:
+        return None
+    if address not in _RUNTIMES:
+        _RUNTIMES[address] = Runtime(
+            telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=address))
+        )
+    return _RUNTIMES[address]
 
 
 def converter_for(settings: Settings) -> DataConverter:

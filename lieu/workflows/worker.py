@@ -27,7 +27,7 @@ async def connect_with_retry(settings: Settings, *, attempts: int = 60) -> Clien
     """Connect to Temporal, waiting for it to come up (a cluster may start after the worker)."""
     for attempt in range(1, attempts + 1):
         try:
-            return await connect(settings)
+            return await connect(settings, worker=True)
         except RuntimeError as failure:
             if attempt == attempts:
                 raise
