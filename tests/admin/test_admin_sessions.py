@@ -17,6 +17,7 @@ from lieu.platform.access.tokens import revoke_token, token_id_of
 from lieu.platform.db.base import utcnow
 from lieu.platform.db.engine import create_session_factory, for_writes
 from tests.admin.console_stack import Console, csrf_of, sign_in, token
+from tests.serving import serve
 
 pytestmark = pytest.mark.temporal
 
@@ -70,9 +71,14 @@ async def test_the_cookie_holds_a_signed_session_id_not_the_token(console: Conso
 
 async def test_behind_a_tls_proxy_the_cookie_is_secure(console: Console) -> None:
     secret = await token(console.engine, Role.OPERATIONS)
-    # uvicorn trusts X-Forwarded-Proto from loopback (its forwarded_allow_ips default).
     tls = {"x-forwarded-proto": "https"}
+    # from a client lieu does not trust, the header is not believed (LIEU_TRUSTED_PROXIES)
     async with httpx.AsyncClient(base_url=console.base, headers=tls) as http:
+        untrusted = _set_cookie(await http.get("/admin/login"), LOGIN_COOKIE)
+    assert "secure" not in untrusted.lower()
+    # the proxy (here on loopback) named in LIEU_TRUSTED_PROXIES
+    behind = console.settings.with_(trusted_proxies="127.0.0.1")
+    async with serve(behind) as base, httpx.AsyncClient(base_url=base, headers=tls) as http:
         form = await http.get("/admin/login")
         login_cookie = _set_cookie(form, LOGIN_COOKIE)
         assert "secure" in login_cookie.lower()

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from temporalio import workflow
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.worker import Worker
@@ -68,7 +69,9 @@ async def _probe(seeded: Any) -> tuple[Any, Worker, WorkflowHandle[Any, Any]]:
 async def _first_task_completed(handle: WorkflowHandle[Any, Any]) -> None:
     for _ in range(100):
         async for event in handle.fetch_history_events():
-            if event.event_type == 6:  # EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+            # 7, not 6 (WORKFLOW_TASK_STARTED): a probe terminated between the two had no
+            # completed task to reset to, and the test flaked under load
+            if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
                 return
         await asyncio.sleep(0.1)
     raise AssertionError("the probe never completed a workflow task")
