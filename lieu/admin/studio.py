@@ -31,7 +31,7 @@ from lieu.platform.definitions.cases import (
     run_case,
 )
 from lieu.platform.definitions.diff import diff_definitions
-from lieu.platform.definitions.document import parse_definition
+from lieu.platform.definitions.document import Definition, parse_definition
 from lieu.platform.definitions.eligibility import assess_member
 from lieu.platform.definitions.errors import InvalidDefinition
 from lieu.platform.definitions.library import Library
@@ -186,9 +186,7 @@ async def studio(request: Request) -> Response:
         return principal
     plan = principal.plan
     async with reads(request)() as session:
-        today = (await plan_settings(plan, session=session)).calendar.local_date(
-            dt.datetime.now(dt.UTC)
-        )
+        today = await _today(session, plan)
         versions = await _versions(session, plan)
         counties = await _counties(session, plan, today)
     supports = [
@@ -218,17 +216,13 @@ async def studio_support(request: Request) -> Response:
     plan = principal.plan
     support = request.path_params["support"]
     if support not in SUPPORTS:
-        return page(
-            request, "not_found.html", {"what": "support", "number": support}, status_code=404
-        )
+        return _no_such_support(request, support)
     folder = runtime_of(request).settings.definitions_dir / "members"
     personas = persona_names(folder)
     persona = request.query_params.get("persona", "")
     problems: list[str] = []
     async with reads(request)() as session:
-        today = (await plan_settings(plan, session=session)).calendar.local_date(
-            dt.datetime.now(dt.UTC)
-        )
+        today = await _today(session, plan)
         on = today
         asked_on = request.query_params.get("on", "")
         if asked_on:
@@ -272,13 +266,9 @@ async def studio_simulate(request: Request) -> Response:
         return principal
     plan, support = principal.plan, request.path_params["support"]
     if support not in SUPPORTS:
-        return page(
-            request, "not_found.html", {"what": "support", "number": support}, status_code=404
-        )
+        return _no_such_support(request, support)
     async with writes(request).begin() as session:
-        today = (await plan_settings(plan, session=session)).calendar.local_date(
-            dt.datetime.now(dt.UTC)
-        )
+        today = await _today(session, plan)
         versions = await _versions(session, plan, support)
         root = runtime_of(request).settings.definitions_dir
         change = await _draft_change(session, plan, versions, support, today, root)
@@ -337,9 +327,7 @@ async def _draft_change(
     merged = await with_baseline(session=session, definition=draft)
     if merged is None:
         return DraftChange(ref, problems, None, None)
-    current = await effective_in_force(
-        session=session, plan=plan, support=support, on=on
-    ) or await effective_in_force(session=session, plan=BASELINE_PLAN, support=support, on=on)
+    current = await _in_force(session, plan, support, on)
     against_in_force = (
         None
         if current is None
@@ -402,39 +390,53 @@ async def _tries(
     """The persona under the version in force on `on` (the plan's, else the baseline's) and
     under the plan's newest draft."""
     found = []
-    own = versions.get((plan, support), [])
-    published = [
-        r
-        for r in (own or versions.get((BASELINE_PLAN, support), []))
-        if r.status == DefinitionStatus.PUBLISHED and r.effective_from <= on
-    ]
-    if not published and own:  # the plan's first version starts later: the baseline answers
-        published = [
-            r
-            for r in versions.get((BASELINE_PLAN, support), [])
-            if r.status == DefinitionStatus.PUBLISHED and r.effective_from <= on
-        ]
-    current = max(published, key=lambda r: (r.effective_from, r.version), default=None)
-    drafts = [r for r in own if r.status == DefinitionStatus.DRAFT]
-    for heading, row in (
-        (f"In force on {on.isoformat()}", current),
-        ("Newest draft", drafts[-1] if drafts else None),
-    ):
-        if row is None:
-            continue
+    current = await _in_force(session, plan, support, on)
+    if current is not None:
+        found.append(
+            Tried(
+                f"In force on {on.isoformat()}",
+                str(current.ref),
+                assess_member(current, facts, on),
+            )
+        )
+    drafts = [r for r in versions.get((plan, support), []) if r.status == DefinitionStatus.DRAFT]
+    if drafts:
+        row = drafts[-1]
         ref = f"{row.plan}/{row.support}/v{row.version}"
         try:
             definition = await with_baseline(
                 session=session, definition=parse_definition(row.document)
             )
         except (KeyError, TypeError, ValueError) as unreadable:
-            found.append(Tried(heading, ref, None, f"the document cannot be read: {unreadable}"))
-            continue
+            found.append(
+                Tried("Newest draft", ref, None, f"the document cannot be read: {unreadable}")
+            )
+            return found
         if definition is None:
-            found.append(Tried(heading, ref, None, "its baseline is not published"))
-            continue
-        found.append(Tried(heading, ref, assess_member(definition, facts, on)))
+            found.append(Tried("Newest draft", ref, None, "its baseline is not published"))
+        else:
+            found.append(Tried("Newest draft", ref, assess_member(definition, facts, on)))
     return found
+
+
+async def _in_force(
+    session: AsyncSession, plan: str, support: str, on: dt.date
+) -> Definition | None:
+    """The effective definition the plan runs on `on`: its own version in force, else the
+    baseline's."""
+    return await effective_in_force(
+        session=session, plan=plan, support=support, on=on
+    ) or await effective_in_force(session=session, plan=BASELINE_PLAN, support=support, on=on)
+
+
+async def _today(session: AsyncSession, plan: str) -> dt.date:
+    """The plan's date now (its time zone)."""
+    settings = await plan_settings(plan, session=session)
+    return settings.calendar.local_date(dt.datetime.now(dt.UTC))
+
+
+def _no_such_support(request: Request, support: str) -> Response:
+    return page(request, "not_found.html", {"what": "support", "number": support}, status_code=404)
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,9 +470,7 @@ async def _elections(
     plan = principal.plan
     runtime = runtime_of(request)
     async with reads(request)() as session:
-        today = (await plan_settings(plan, session=session)).calendar.local_date(
-            dt.datetime.now(dt.UTC)
-        )
+        today = await _today(session, plan)
         rows = list(await session.scalars(select(Election).where(Election.plan == plan)))
         changes = await change_history(session=session, plan=plan)
     try:
@@ -553,20 +553,8 @@ async def submit_election(request: Request) -> Response:
         reason=asked["reason"],
     )
     target = f"election:{change.plan}/{change.county}/{change.support}"
-    async with writes(request).begin() as session:  # before it is sent (see audit_ahead)
-        record(
-            session,
-            [
-                AuditRecord(
-                    principal,
-                    "console.submit_election_change",
-                    target,
-                    "sent",
-                    origin_of(request),
-                    detail="sent to the election workflow; the outcome follows",
-                )
-            ],
-        )
+    # stored before it is sent (see lieu.graphql.audit_trail.audit_ahead)
+    await _audit_election(request, principal, target, "sent", "sent to the election workflow")
     try:
         taken = await submit_change(runtime_of(request).temporal, change)
     except Refusal as refused_change:
@@ -583,18 +571,20 @@ async def submit_election(request: Request) -> Response:
                 f"Accepted: {change.describe()} takes effect on {taken.takes_effect.isoformat()}."
             ),
         )
-    async with writes(request).begin() as session:
-        record(
-            session,
-            [
-                AuditRecord(
-                    principal,
-                    "console.submit_election_change",
-                    target,
-                    outcome,
-                    origin_of(request),
-                    detail=detail,
-                )
-            ],
-        )
+    await _audit_election(request, principal, target, outcome, detail)
     return answer
+
+
+async def _audit_election(
+    request: Request, principal: Principal, target: str, outcome: str, detail: str
+) -> None:
+    line = AuditRecord(
+        principal,
+        "console.submit_election_change",
+        target,
+        outcome,
+        origin_of(request),
+        detail=detail,
+    )
+    async with writes(request).begin() as session:
+        record(session, [line])

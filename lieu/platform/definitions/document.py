@@ -147,7 +147,7 @@ def parse_definition(doc: Mapping[str, Any]) -> Definition:
         authorization=None if authorization is None else parse_authorization(authorization),
         pricing=None if pricing is None else parse_pricing(pricing),
         units=None if doc.get("units") is None else parse_block(doc["units"]),
-        mandatory=None if doc.get("mandatory") is None else _mandate(doc["mandatory"]),
+        mandatory=None if doc.get("mandatory") is None else parse_mandate(doc["mandatory"]),
         duplication=tuple(
             Duplication(
                 id=rule["id"],
@@ -161,7 +161,8 @@ def parse_definition(doc: Mapping[str, Any]) -> Definition:
     )
 
 
-def _mandate(raw: Mapping[str, Any]) -> Mandate:
+def parse_mandate(raw: Mapping[str, Any]) -> Mandate:
+    """The `mandatory` block of a schema-valid baseline."""
     return Mandate(
         from_date=date.fromisoformat(raw["from"]),
         population=raw["population"],

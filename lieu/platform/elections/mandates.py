@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lieu.platform.definitions.document import Definition
+from lieu.platform.definitions.document import Definition, parse_mandate
 from lieu.platform.definitions.models import DefinitionStatus, DefinitionVersion
 from lieu.platform.definitions.supports import BASELINE_PLAN, support_name
 from lieu.platform.elections.calendar import MandatorySupport
@@ -34,11 +34,9 @@ async def published_mandates(session: AsyncSession) -> tuple[MandatorySupport, .
     )
     newest: dict[str, MandatorySupport] = {}
     for support, document in rows:
-        mandate = document.get("mandatory")
-        if mandate is not None:
-            newest[support] = MandatorySupport(
-                support, date.fromisoformat(mandate["from"]), mandate.get("reference", "")
-            )
+        if document.get("mandatory") is not None:
+            mandate = parse_mandate(document["mandatory"])
+            newest[support] = MandatorySupport(support, mandate.from_date, mandate.reference)
     return tuple(newest[support] for support in sorted(newest))
 
 
