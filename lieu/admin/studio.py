@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from temporalio.client import WorkflowQueryFailedError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from lieu.admin.access import STUDIO, refused
 from lieu.admin.actions import origin_of
@@ -477,7 +477,13 @@ async def _elections(
         state: CycleState | None = await election_state(runtime.temporal, plan)
         no_cycle = ""
     except (RPCError, WorkflowQueryFailedError) as missing:
-        state, no_cycle = None, f"the plan's election workflow does not answer ({missing})"
+        state = None
+        no_cycle = (
+            "the plan's election workflow is not running, so no change can be submitted; "
+            "`lieu dev` (or the set-up of a deployment) starts it"
+            if isinstance(missing, RPCError) and missing.status is RPCStatusCode.NOT_FOUND
+            else f"the plan's election workflow does not answer ({missing}); try again shortly"
+        )
     pending = [c for c in changes if c.status == "pending"]
     counties = sorted({r.county for r in rows} | {c.county for c in pending}, key=county_name)
     grid: dict[str, dict[str, Cell]] = {}

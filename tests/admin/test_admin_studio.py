@@ -189,3 +189,14 @@ def test_a_case_the_draft_would_break_fails_and_says_why(tmp_path: Path) -> None
     (line,) = _cases_with_draft(versions, "demo-plan", "medically-tailored-meals", draft, tmp_path)
     assert line.name == "Grace qualifies in August 2027" and not line.passed
     assert "demo-plan/medically-tailored-meals/v3" in " ".join(line.mismatches)
+
+
+async def test_the_elections_page_says_when_the_plans_election_workflow_is_not_running(
+    console: Console,
+) -> None:
+    async with await console.signed_in(Role.PLAN_ADMIN) as http:
+        shown = await http.get("/admin/studio/elections")
+    assert shown.status_code == 200
+    assert "the plan&#39;s election workflow is not running" in shown.text
+    assert "`lieu dev` (or the set-up of a deployment) starts it" in shown.text
+    assert 'data-county="los-angeles"' in shown.text  # what is offered shows all the same
