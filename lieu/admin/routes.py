@@ -54,9 +54,11 @@ from lieu.platform.access.roles import Principal
 from lieu.platform.authorizations.models import AuthorizationRecord
 from lieu.platform.authorizations.status import Status
 from lieu.platform.catalog import published_supports
+from lieu.platform.db.keyset import Window
 
 PAGE_SIZE = 50
 QUEUE_SIZE = 10
+FIRST_PAGE = Window.first(QUEUE_SIZE)
 LAST_PAGE = 10_000  # 500,000 rows in: past it, narrow the search
 
 
@@ -105,31 +107,33 @@ async def _queues(
     """The overview's lists of work, each only for the roles GraphQL answers it to."""
     lists: dict[str, Sequence[AuthorizationRecord]] = {}
     if QUEUES["overdue"].allows(principal):
-        lists["overdue"] = await review_queue(
-            session=session, principal=principal, offset=0, limit=QUEUE_SIZE, overdue_at=now
-        )
+        lists["overdue"] = (
+            await review_queue(
+                session=session, principal=principal, window=FIRST_PAGE, overdue_at=now
+            )
+        ).rows
     if QUEUES["review"].allows(principal):
-        lists["review"] = await review_queue(
-            session=session, principal=principal, offset=0, limit=QUEUE_SIZE
-        )
+        lists["review"] = (
+            await review_queue(session=session, principal=principal, window=FIRST_PAGE)
+        ).rows
     if QUEUES["expiring"].allows(principal):
-        lists["expiring"] = await expiring(
+        ending = await expiring(
             session=session,
             principal=principal,
             today=now.date(),
             within_days=30,
-            offset=0,
-            limit=QUEUE_SIZE,
+            window=FIRST_PAGE,
         )
+        lists["expiring"] = ending.rows
     if QUEUES["stalled"].allows(principal):
-        lists["stalled"] = await stalled(
+        stuck = await stalled(
             session=session,
             principal=principal,
             now=now,
             quiet_for=timedelta(minutes=10),
-            offset=0,
-            limit=QUEUE_SIZE,
+            window=FIRST_PAGE,
         )
+        lists["stalled"] = stuck.rows
     return lists
 
 
@@ -212,12 +216,11 @@ async def authorizations(request: Request) -> Response:
     page_number = int(raw_page)
     # The page shows members' CINs: a read of member data, so its audit line makes it a write.
     async with writes(request).begin() as session:
-        rows = await search_authorizations(
+        found = await search_authorizations(
             session=session,
             principal=principal,
             where=where,
-            offset=(page_number - 1) * PAGE_SIZE,
-            limit=PAGE_SIZE + 1,
+            window=Window.first(PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE),
         )
         member_notices = []
         if where.member_cin:
@@ -229,20 +232,19 @@ async def authorizations(request: Request) -> Response:
                 principal, "console.search_member", target, "ok", origin_of(request)
             )
             record(session, [audit])
-        shown = rows[:PAGE_SIZE]
+        shown = found.rows
         if shown:
             record(session, [_list_audit(request, principal, "console.list_authorizations", shown)])
-    more = len(rows) > PAGE_SIZE
     return page(
         request,
         "authorizations.html",
         {
-            "rows": rows[:PAGE_SIZE],
+            "rows": shown,
             "member_notices": member_notices,
             "where": where,
             "statuses": [s.value for s in Status],
             "page_number": page_number,
-            "more": more,
+            "more": found.has_next,
             "query": _without_page(params),
         },
         principal=principal,

@@ -1,10 +1,11 @@
 """What an operation would cost to run, estimated from its document before anything runs.
 
 Every field that returns an object costs 1 (a scalar costs nothing: it comes with its object);
-a field that pages (`first`) multiplies what its selection costs by the page asked for (the
-default page when `first` is left out), and other lists by `LIST_ESTIMATE`; the fields that do
-real work (a draft run against every member, a year's metrics, an eligibility explanation, a
-definition diff) add their weight, each time they are asked for (aliases included). An
+a field that pages (`first` or `last`) multiplies what its selection costs by the page asked
+for (the default page when both are left out), and other lists by `LIST_ESTIMATE`; the fields
+that do real work (a draft run against every member, a year's metrics, an eligibility
+explanation, a definition diff) add their weight, each time they are asked for (aliases
+included). An
 operation over the budget (LIEU_GRAPHQL_MAX_COST) is refused with its cost, the budget and what
 to change.
 """
@@ -174,6 +175,8 @@ class _Walker:
     def _multiplier(self, node: FieldNode, definition: Any) -> int:
         if "first" in definition.args:
             asked = self._argument(node, "first")
+            if asked is None and "last" in definition.args:
+                asked = self._argument(node, "last")
             if isinstance(asked, int) and not isinstance(asked, bool):
                 return max(1, min(asked, MAX_PAGE))
             return DEFAULT_PAGE

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from lieu.platform.access.authorizations import review_queue
 from lieu.platform.access.roles import Principal, Role
 from lieu.platform.authorizations.status import Status
+from lieu.platform.db.keyset import Window
 from lieu.platform.notices.models import Notice
 from lieu.platform.plans.calendar import CALIFORNIA
 from tests.workflows.acting import state
@@ -83,6 +84,6 @@ async def test_a_missed_standard_review_is_a_denial_on_the_deadline_day(w: World
     reviewer = Principal("t", Role.REVIEWER, PLAN)
     async with w.sessions() as session:
         overdue = await review_queue(
-            session=session, principal=reviewer, offset=0, limit=50, overdue_at=deadline + HOUR
+            session=session, principal=reviewer, window=Window(50), overdue_at=deadline + HOUR
         )
-    assert handle.id in [row.id for row in overdue]
+    assert handle.id in [row.id for row in overdue.rows]

@@ -10,7 +10,7 @@ from strawberry.types import Info
 from lieu.graphql.appeals.types import Appeal, AppealConnection, Grievance, record_of
 from lieu.graphql.context import Context
 from lieu.graphql.errors import NotFound
-from lieu.graphql.pagination import Connection, connection, page
+from lieu.graphql.pagination import Connection, Listing, connection, page
 from lieu.graphql.permissions import allow
 from lieu.platform.access.roles import Role
 from lieu.platform.appeals import records
@@ -19,6 +19,8 @@ from lieu.workflows.appeals import service
 from lieu.workflows.authorizations.service import AuthorizationRequestError
 
 STAFF = (Role.REVIEWER, Role.OPERATIONS)
+APPEALS = Listing("appeals", records.APPEALS_DUE_FIRST)
+GRIEVANCES = Listing("grievances", records.GRIEVANCES_DUE_FIRST)
 GrievanceConnection = Connection[Grievance]
 
 
@@ -63,19 +65,20 @@ class AppealQueries:
         status: AppealStatus | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> AppealConnection:
         context = info.context
-        at = page(first, after)
+        at = page(APPEALS, first, after, last, before)
         async with context.reads() as session:
-            rows, _ = await records.list_appeals(
+            rows = await records.list_appeals(
                 session=session,
                 principal=context.caller,
                 status=status.value if status is not None else None,
-                offset=at.offset,
-                limit=at.limit,
+                window=at,
             )
         context.audit("appeals", f"appeals:{context.caller.plan}")
-        return connection(rows, at, Appeal.of)
+        return connection(rows, APPEALS, Appeal.of)
 
     @strawberry.field(
         description="The plan's grievances, due soonest first: `open` leaves out resolved ones, "
@@ -89,17 +92,18 @@ class AppealQueries:
         overdue_at: datetime | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> GrievanceConnection:
         context = info.context
-        at = page(first, after)
+        at = page(GRIEVANCES, first, after, last, before)
         async with context.reads() as session:
             rows = await records.list_grievances(
                 session=session,
                 principal=context.caller,
                 open_only=open,
                 overdue_at=overdue_at,
-                offset=at.offset,
-                limit=at.limit,
+                window=at,
             )
         context.audit("grievances", f"grievances:{context.caller.plan}")
-        return connection(rows, at, Grievance.of)
+        return connection(rows, GRIEVANCES, Grievance.of)

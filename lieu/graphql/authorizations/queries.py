@@ -15,15 +15,20 @@ from lieu.graphql.authorizations.types import (
     AuthorizationLookup,
 )
 from lieu.graphql.context import Context
-from lieu.graphql.pagination import connection, page
+from lieu.graphql.pagination import Listing, connection, page
 from lieu.graphql.permissions import STAFF, allow
 from lieu.platform.access.authorizations import (
+    NEAREST_DEADLINE,
+    NEWEST_FIRST,
     AuthorizationFilter,
     review_queue,
     search_authorizations,
 )
 from lieu.platform.access.roles import Role
 from lieu.platform.authorizations.status import Status
+
+AUTHORIZATIONS = Listing("authorizations", NEWEST_FIRST)
+REVIEW_QUEUE = Listing("reviewQueue", NEAREST_DEADLINE)
 
 
 @strawberry.input(description="Search authorizations; every field narrows the search.")
@@ -70,33 +75,37 @@ class AuthorizationQueries:
         where: AuthorizationSearch | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> AuthorizationConnection:
         context = info.context
-        at = page(first, after)
+        at = page(AUTHORIZATIONS, first, after, last, before)
         search = (where or AuthorizationSearch()).to_filter()
         async with context.reads() as session:
             rows = await search_authorizations(
                 session=session,
                 principal=context.caller,
                 where=search,
-                offset=at.offset,
-                limit=at.limit,
+                window=at,
             )
         context.audit("authorizations", f"authorizations:{context.caller.plan}", "ok", f"{search}")
-        return connection(rows, at, Authorization.of_record)
+        return connection(rows, AUTHORIZATIONS, Authorization.of_record)
 
     @strawberry.field(
         description="Requests waiting for a decision, the nearest deadline first.",
         extensions=allow(*STAFF),
     )
     async def review_queue(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> AuthorizationConnection:
         context = info.context
-        at = page(first, after)
+        at = page(REVIEW_QUEUE, first, after, last, before)
         async with context.reads() as session:
-            rows = await review_queue(
-                session=session, principal=context.caller, offset=at.offset, limit=at.limit
-            )
+            rows = await review_queue(session=session, principal=context.caller, window=at)
         context.audit("reviewQueue", f"authorizations:{context.caller.plan}")
-        return connection(rows, at, Authorization.of_record)
+        return connection(rows, REVIEW_QUEUE, Authorization.of_record)

@@ -20,7 +20,7 @@ from lieu.graphql.definitions.types import (
     ValidationReport,
 )
 from lieu.graphql.errors import ClientError, NotFound, Problem, ValidationErrors
-from lieu.graphql.pagination import Connection, connection, page
+from lieu.graphql.pagination import Connection, Listing, connection, page
 from lieu.graphql.permissions import allow
 from lieu.platform.access.roles import Role
 from lieu.platform.db.base import utcnow
@@ -36,14 +36,16 @@ from lieu.platform.definitions.simulation import SimulationError, simulate_draft
 from lieu.platform.definitions.supports import BASELINE_PLAN
 from lieu.platform.definitions.validation import validate_document
 from lieu.platform.definitions.versions import (
+    BY_SUPPORT_AND_VERSION,
     effective_version,
     get_version,
     history,
-    list_versions,
     stored_definition,
+    versions_page,
 )
 
 PLAN_TEAM = allow(Role.PLAN_ADMIN)
+DEFINITIONS = Listing("definitions", BY_SUPPORT_AND_VERSION)
 
 
 def readable_plan(context: Context, plan: str | None) -> str:
@@ -71,12 +73,16 @@ class DefinitionQueries:
         status: DefinitionStatus | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Definition]:
         owner = readable_plan(info.context, plan)
-        at = page(first, after)
+        at = page(DEFINITIONS, first, after, last, before)
         async with info.context.reads() as session:
-            rows = await list_versions(session=session, plan=owner, support=support, status=status)
-        return connection(rows[at.offset : at.offset + at.limit], at, Definition.of)
+            rows = await versions_page(
+                session=session, window=at, plan=owner, support=support, status=status
+            )
+        return connection(rows, DEFINITIONS, Definition.of)
 
     @strawberry.field(description="One definition version.", extensions=PLAN_TEAM)
     async def definition(

@@ -19,12 +19,13 @@ from lieu.graphql.members.types import (
     Member,
     MemberResult,
 )
-from lieu.graphql.pagination import Connection, connection, page
+from lieu.graphql.pagination import Connection, Listing, connection, page
 from lieu.graphql.permissions import allow
 from lieu.platform.access.balances import member_balances
 from lieu.platform.access.eligibility_check import NoDefinitionInForce, check_eligibility
 from lieu.platform.access.identity_checks import IdentityLocked as Locked
 from lieu.platform.access.members import (
+    BY_CIN,
     BirthDateMiss,
     MemberNotVisible,
     plan_members,
@@ -32,6 +33,8 @@ from lieu.platform.access.members import (
 )
 from lieu.platform.access.roles import Role
 from lieu.platform.db.base import utcnow
+
+MEMBERS = Listing("members", BY_CIN)
 
 
 def _today() -> date:
@@ -61,16 +64,19 @@ class MemberQueries:
         extensions=allow(Role.PLAN_ADMIN, Role.OPERATIONS),
     )
     async def members(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Member]:
         context = info.context
-        at = page(first, after)
+        at = page(MEMBERS, first, after, last, before)
         async with context.reads() as session:
-            rows, _total = await plan_members(
-                session=session, principal=context.caller, offset=at.offset, limit=at.limit
-            )
-        context.audit("members", f"members:{context.caller.plan}", detail=f"{len(rows)} rows")
-        return connection(rows, at, Member.of)
+            rows = await plan_members(session=session, principal=context.caller, window=at)
+        context.audit("members", f"members:{context.caller.plan}", detail=f"{len(rows.rows)} rows")
+        return connection(rows, MEMBERS, Member.of)
 
     @strawberry.field(
         description=(

@@ -13,14 +13,35 @@ from lieu.graphql.authorizations.types import Authorization, AuthorizationConnec
 from lieu.graphql.context import Context
 from lieu.graphql.errors import ClientError
 from lieu.graphql.operations.types import AuditLogEntry, WorkflowSummary
-from lieu.graphql.pagination import Connection, connection, page
+from lieu.graphql.pagination import (
+    Connection,
+    Edge,
+    Listing,
+    PageInfo,
+    Resume,
+    connection,
+    page,
+    resume_cursor,
+    resume_from,
+)
 from lieu.graphql.permissions import STAFF, allow
-from lieu.platform.access.audit import audit_trail
-from lieu.platform.access.authorizations import expiring, review_queue, stalled
+from lieu.platform.access.audit import NEWEST_FIRST, audit_trail
+from lieu.platform.access.authorizations import (
+    ENDING_FIRST,
+    NEAREST_DEADLINE,
+    QUIET_LONGEST,
+    expiring,
+    review_queue,
+    stalled,
+)
 from lieu.platform.access.roles import Role
 from lieu.platform.db.base import utcnow
 
 OPERATIONS = allow(Role.OPERATIONS)
+OVERDUE_REVIEWS = Listing("overdueReviews", NEAREST_DEADLINE)
+EXPIRING = Listing("expiringAuthorizations", ENDING_FIRST)
+STALLED = Listing("stalledAuthorizations", QUIET_LONGEST)
+AUDIT_LOG = Listing("auditLog", NEWEST_FIRST)
 
 LONGEST_EXPIRY_DAYS = 3650  # ten years ahead
 LONGEST_QUIET_MINUTES = 7 * 24 * 60  # a week
@@ -51,20 +72,24 @@ class OperationsQueries:
         extensions=allow(*STAFF),
     )
     async def overdue_reviews(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> AuthorizationConnection:
         context = info.context
-        at = page(first, after)
+        at = page(OVERDUE_REVIEWS, first, after, last, before)
         async with context.reads() as session:
             rows = await review_queue(
                 session=session,
                 principal=context.caller,
-                offset=at.offset,
-                limit=at.limit,
+                window=at,
                 overdue_at=utcnow(),
             )
         context.audit("overdueReviews", f"authorizations:{context.caller.plan}")
-        return connection(rows, at, Authorization.of_record)
+        return connection(rows, OVERDUE_REVIEWS, Authorization.of_record)
 
     @strawberry.field(
         description="Authorizations in force that end within `withinDays` (default 30).",
@@ -76,21 +101,22 @@ class OperationsQueries:
         within_days: int = 30,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> AuthorizationConnection:
         context = info.context
         bounded("withinDays", within_days, 0, LONGEST_EXPIRY_DAYS)
-        at = page(first, after)
+        at = page(EXPIRING, first, after, last, before)
         async with context.reads() as session:
             rows = await expiring(
                 session=session,
                 principal=context.caller,
                 today=utcnow().date(),
                 within_days=within_days,
-                offset=at.offset,
-                limit=at.limit,
+                window=at,
             )
         context.audit("expiringAuthorizations", f"authorizations:{context.caller.plan}")
-        return connection(rows, at, Authorization.of_record)
+        return connection(rows, EXPIRING, Authorization.of_record)
 
     @strawberry.field(
         description="Escalated reviews, and requests no worker has moved for `quietMinutes`.",
@@ -102,21 +128,22 @@ class OperationsQueries:
         quiet_minutes: int = 10,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> AuthorizationConnection:
         context = info.context
         bounded("quietMinutes", quiet_minutes, 1, LONGEST_QUIET_MINUTES)
-        at = page(first, after)
+        at = page(STALLED, first, after, last, before)
         async with context.reads() as session:
             rows = await stalled(
                 session=session,
                 principal=context.caller,
                 now=utcnow(),
                 quiet_for=timedelta(minutes=quiet_minutes),
-                offset=at.offset,
-                limit=at.limit,
+                window=at,
             )
         context.audit("stalledAuthorizations", f"authorizations:{context.caller.plan}")
-        return connection(rows, at, Authorization.of_record)
+        return connection(rows, STALLED, Authorization.of_record)
 
     @strawberry.field(
         description="Your plan's workflows in a status (e.g. FAILED), newest first.",
@@ -128,17 +155,49 @@ class OperationsQueries:
         status: WorkflowStatus = WorkflowStatus.FAILED,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[WorkflowSummary]:
         context = info.context
-        at = page(first, after)
+        size, at = resume_from("workflows", first, after, last, before)
         plan = context.caller.plan.replace("'", "")
         query = f"LieuPlan = '{plan}' AND ExecutionStatus = '{status.value}'"
-        found = []
-        async for execution in context.runtime.temporal.list_workflows(
-            query, limit=at.offset + at.limit
-        ):
-            found.append(execution)
-        return connection(found[at.offset :], at, WorkflowSummary.of)
+        # One visibility page from the page the cursor's edge was on: its rows up to the edge
+        # and this page's. The token Temporal then gives points just past the last edge; a peek
+        # of one row there tells whether more follow (tokens come whenever a page is full).
+        temporal = context.runtime.temporal
+        listing = temporal.list_workflows(
+            query, next_page_token=at.token or None, page_size=at.skip + size
+        )
+        await listing.fetch_next_page()
+        shown = list(listing.current_page or ())[at.skip :]
+        following = listing.next_page_token
+        more = False
+        if following:
+            peek = temporal.list_workflows(query, next_page_token=following, page_size=1)
+            await peek.fetch_next_page()
+            more = bool(peek.current_page)
+        edges = [
+            Edge(
+                cursor=resume_cursor(
+                    "workflows",
+                    Resume(following, 0)
+                    if following and i == len(shown) - 1
+                    else Resume(at.token, at.skip + i + 1),
+                ),
+                node=WorkflowSummary.of(execution),
+            )
+            for i, execution in enumerate(shown)
+        ]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=more,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
 
     @strawberry.field(
         description="Your plan's audit log, newest first (optionally one target or token).",
@@ -151,16 +210,17 @@ class OperationsQueries:
         token_id: str | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[AuditLogEntry]:
         context = info.context
-        at = page(first, after)
+        at = page(AUDIT_LOG, first, after, last, before)
         async with context.reads() as session:
             rows = await audit_trail(
                 session=session,
                 plan=context.caller.plan,
-                offset=at.offset,
-                limit=at.limit,
+                window=at,
                 target=target,
                 token_id=token_id,
             )
-        return connection(rows, at, AuditLogEntry.of)
+        return connection(rows, AUDIT_LOG, AuditLogEntry.of)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lieu.platform.access.models import AuditEntry
 from lieu.platform.access.roles import Principal
 from lieu.platform.db.base import utcnow
+from lieu.platform.db.keyset import Column, Ordering, Slice, Window, read_page
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,11 @@ class AuditRecord:
         }
 
 
+NEWEST_FIRST = Ordering(
+    (Column(AuditEntry.at, descending=True), Column(AuditEntry.id, descending=True))
+)
+
+
 def record(session: AsyncSession, records: Sequence[AuditRecord]) -> None:
     """Add the records to the caller's transaction (a write and its audit commit together)."""
     session.add_all([r.row() for r in records])
@@ -67,19 +73,17 @@ async def audit_trail(
     *,
     session: AsyncSession,
     plan: str,
-    offset: int = 0,
-    limit: int = 50,
+    window: Window,
     target: str | None = None,
     token_id: str | None = None,
-) -> list[AuditEntry]:
+) -> Slice[AuditEntry]:
     """A plan's audit log, newest first, optionally for one target or one token."""
     query = select(AuditEntry).where(AuditEntry.plan == plan)
     if target is not None:
         query = query.where(AuditEntry.target == target)
     if token_id is not None:
         query = query.where(AuditEntry.token_id == token_id)
-    query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).offset(offset).limit(limit)
-    return list(await session.scalars(query))
+    return await read_page(session, query, NEWEST_FIRST, window)
 
 
 def command_line_actor() -> str:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lieu.platform.access.roles import Principal, Role
 from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
 from lieu.platform.authorizations.status import Status
+from lieu.platform.db.keyset import Column, Ordering, Slice, Window, read_page
 
 IN_REVIEW = (
     Status.PENDING_REVIEW.value,
@@ -21,6 +22,12 @@ IN_REVIEW = (
 )
 DEEMED = "deemed"  # the lifecycle phase after a deemed denial, while a late decision may come
 IN_FORCE = (Status.APPROVED.value, Status.ACTIVE.value, Status.AWAITING_PROVIDER.value)
+
+_ID = Column(AuthorizationRecord.id)
+NEWEST_FIRST = Ordering((Column(AuthorizationRecord.created_at, descending=True), _ID))
+NEAREST_DEADLINE = Ordering((Column(AuthorizationRecord.review_deadline), _ID))
+ENDING_FIRST = Ordering((Column(AuthorizationRecord.service_end), _ID))
+QUIET_LONGEST = Ordering((Column(AuthorizationRecord.updated_at), _ID))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +79,8 @@ async def search_authorizations(
     session: AsyncSession,
     principal: Principal,
     where: AuthorizationFilter,
-    offset: int,
-    limit: int,
-) -> list[AuthorizationRecord]:
+    window: Window,
+) -> Slice[AuthorizationRecord]:
     """Matching authorizations, newest first."""
     query = scoped(principal)
     if where.statuses:
@@ -89,18 +95,16 @@ async def search_authorizations(
         query = query.where(AuthorizationRecord.review_deadline < where.deadline_before)
     if where.escalated is not None:
         query = query.where(AuthorizationRecord.escalated == where.escalated)
-    query = query.order_by(AuthorizationRecord.created_at.desc(), AuthorizationRecord.id)
-    return list(await session.scalars(query.offset(offset).limit(limit)))
+    return await read_page(session, query, NEWEST_FIRST, window)
 
 
 async def review_queue(
     *,
     session: AsyncSession,
     principal: Principal,
-    offset: int,
-    limit: int,
+    window: Window,
     overdue_at: datetime | None = None,
-) -> list[AuthorizationRecord]:
+) -> Slice[AuthorizationRecord]:
     """Requests waiting for a decision, the nearest deadline first (only overdue ones if
     `overdue_at` is given); requests denied because their deadline passed are listed too (first:
     their deadline is gone), as a reviewer's late decision may still reverse them."""
@@ -110,8 +114,7 @@ async def review_queue(
     )
     if overdue_at is not None:
         query = query.where(AuthorizationRecord.review_deadline < overdue_at)
-    query = query.order_by(AuthorizationRecord.review_deadline, AuthorizationRecord.id)
-    return list(await session.scalars(query.offset(offset).limit(limit)))
+    return await read_page(session, query, NEAREST_DEADLINE, window)
 
 
 async def expiring(
@@ -120,20 +123,15 @@ async def expiring(
     principal: Principal,
     today: date,
     within_days: int,
-    offset: int,
-    limit: int,
-) -> list[AuthorizationRecord]:
+    window: Window,
+) -> Slice[AuthorizationRecord]:
     """Authorizations in force whose service period ends within the next `within_days`."""
-    query = (
-        scoped(principal)
-        .where(
-            AuthorizationRecord.status.in_(IN_FORCE),
-            AuthorizationRecord.service_end >= today,
-            AuthorizationRecord.service_end <= today + timedelta(days=within_days),
-        )
-        .order_by(AuthorizationRecord.service_end, AuthorizationRecord.id)
+    query = scoped(principal).where(
+        AuthorizationRecord.status.in_(IN_FORCE),
+        AuthorizationRecord.service_end >= today,
+        AuthorizationRecord.service_end <= today + timedelta(days=within_days),
     )
-    return list(await session.scalars(query.offset(offset).limit(limit)))
+    return await read_page(session, query, ENDING_FIRST, window)
 
 
 async def stalled(
@@ -142,23 +140,18 @@ async def stalled(
     principal: Principal,
     now: datetime,
     quiet_for: timedelta,
-    offset: int,
-    limit: int,
-) -> list[AuthorizationRecord]:
+    window: Window,
+) -> Slice[AuthorizationRecord]:
     """Authorizations that look stuck: escalated past their deadline, or still `received`
     with nothing projected for `quiet_for` (no worker picked them up)."""
-    query = (
-        scoped(principal)
-        .where(
-            (AuthorizationRecord.escalated.is_(True))
-            | (
-                (AuthorizationRecord.status == Status.RECEIVED.value)
-                & (AuthorizationRecord.updated_at < now - quiet_for)
-            )
+    query = scoped(principal).where(
+        (AuthorizationRecord.escalated.is_(True))
+        | (
+            (AuthorizationRecord.status == Status.RECEIVED.value)
+            & (AuthorizationRecord.updated_at < now - quiet_for)
         )
-        .order_by(AuthorizationRecord.updated_at, AuthorizationRecord.id)
     )
-    return list(await session.scalars(query.offset(offset).limit(limit)))
+    return await read_page(session, query, QUIET_LONGEST, window)
 
 
 async def timelines(

@@ -29,6 +29,7 @@ from lieu.platform.access.roles import Principal, Role
 from lieu.platform.authorizations.models import AuthorizationRecord
 from lieu.platform.authorizations.status import FINAL
 from lieu.platform.db.base import utcnow
+from lieu.platform.db.keyset import Column, Ordering, Slice, Window, read_page
 from lieu.platform.members.models import Member
 from lieu.platform.plans.settings import plan_settings
 
@@ -149,16 +150,15 @@ async def visible_member(
     raise BirthDateMiss(message)
 
 
+BY_CIN = Ordering((Column(Member.plan), Column(Member.cin)))
+
+
 async def plan_members(
-    *, session: AsyncSession, principal: Principal, offset: int, limit: int
-) -> tuple[list[Member], int]:
-    """A page of the plan's members by CIN, and how many there are."""
-    where = Member.plan == principal.plan
-    total = await session.scalar(select(func.count()).select_from(Member).where(where))
-    rows = await session.scalars(
-        select(Member).where(where).order_by(Member.cin).offset(offset).limit(limit)
-    )
-    return list(rows), int(total or 0)
+    *, session: AsyncSession, principal: Principal, window: Window
+) -> Slice[Member]:
+    """A page of the plan's members by CIN."""
+    query = select(Member).where(Member.plan == principal.plan)
+    return await read_page(session, query, BY_CIN, window)
 
 
 async def members_by_key(

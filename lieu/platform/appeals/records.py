@@ -8,13 +8,14 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lieu.platform.access.roles import Principal, Role
 from lieu.platform.appeals.models import AppealRecord, Grievance
 from lieu.platform.appeals.terms import AppealTerms
+from lieu.platform.db.keyset import Column, Ordering, Slice, Window, read_page
 from lieu.platform.plans.calendar import PlanCalendar
 
 # What a grievance is about (DHCS grievance categories, shortened).
@@ -36,6 +37,10 @@ class GrievanceError(ValueError):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+APPEALS_DUE_FIRST = Ordering((Column(AppealRecord.deadline), Column(AppealRecord.id)))
+GRIEVANCES_DUE_FIRST = Ordering((Column(Grievance.resolve_by), Column(Grievance.id)))
 
 
 def _scoped(statement: Select[AppealRecord], principal: Principal) -> Select[AppealRecord]:
@@ -73,19 +78,13 @@ async def list_appeals(
     session: AsyncSession,
     principal: Principal,
     status: str | None,
-    offset: int,
-    limit: int,
-) -> tuple[list[AppealRecord], int]:
-    """The caller's appeals (those due soonest first) and how many there are."""
-
+    window: Window,
+) -> Slice[AppealRecord]:
+    """The caller's appeals, those due soonest first."""
     statement = _scoped(select(AppealRecord), principal)
     if status is not None:
         statement = statement.where(AppealRecord.status == status)
-    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
-    rows = await session.scalars(
-        statement.order_by(AppealRecord.deadline, AppealRecord.id).offset(offset).limit(limit)
-    )
-    return list(rows), int(total or 0)
+    return await read_page(session, statement, APPEALS_DUE_FIRST, window)
 
 
 # --- grievances ------------------------------------------------------------------------------
@@ -210,9 +209,8 @@ async def list_grievances(
     principal: Principal,
     open_only: bool,
     overdue_at: datetime | None,
-    offset: int,
-    limit: int,
-) -> list[Grievance]:
+    window: Window,
+) -> Slice[Grievance]:
     """The plan's grievances, due soonest first; `overdue_at`: only those past a due date then
     (acknowledgement or resolution) and not done."""
     statement = select(Grievance).where(Grievance.plan == principal.plan)
@@ -224,7 +222,4 @@ async def list_grievances(
             (Grievance.resolve_by < overdue_at)
             | (Grievance.acknowledged_at.is_(None) & (Grievance.acknowledge_by < overdue_at)),
         )
-    rows = await session.scalars(
-        statement.order_by(Grievance.resolve_by, Grievance.id).offset(offset).limit(limit)
-    )
-    return list(rows)
+    return await read_page(session, statement, GRIEVANCES_DUE_FIRST, window)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lieu.platform.db.base import utcnow
+from lieu.platform.db.keyset import Column, Ordering, Slice, Window, read_page
 from lieu.platform.definitions.document import Definition, DefinitionRef, parse_definition
 from lieu.platform.definitions.errors import (
     BaselineNotPublished,
@@ -247,6 +248,32 @@ async def list_versions(
     if status is not None:
         query = query.where(DefinitionVersion.status == status)
     return list((await session.scalars(query)).all())
+
+
+BY_SUPPORT_AND_VERSION = Ordering(
+    (
+        Column(DefinitionVersion.plan),
+        Column(DefinitionVersion.support),
+        Column(DefinitionVersion.version),
+    )
+)
+
+
+async def versions_page(
+    *,
+    session: AsyncSession,
+    window: Window,
+    plan: str,
+    support: str | None = None,
+    status: DefinitionStatus | None = None,
+) -> Slice[DefinitionVersion]:
+    """A page of a plan's stored versions, by support and version."""
+    query = select(DefinitionVersion).where(DefinitionVersion.plan == plan)
+    if support is not None:
+        query = query.where(DefinitionVersion.support == support)
+    if status is not None:
+        query = query.where(DefinitionVersion.status == status)
+    return await read_page(session, query, BY_SUPPORT_AND_VERSION, window)
 
 
 async def version_in_force(

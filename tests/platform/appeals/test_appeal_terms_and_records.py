@@ -24,6 +24,7 @@ from lieu.platform.appeals.lifecycle import (
 from lieu.platform.appeals.reporting import RecordedAppeals
 from lieu.platform.appeals.terms import AppealTerms
 from lieu.platform.db.engine import create_session_factory, for_writes
+from lieu.platform.db.keyset import Window
 from lieu.platform.plans.calendar import CALIFORNIA
 from lieu.platform.plans.settings import (
     PlanSettings,
@@ -193,15 +194,16 @@ async def test_a_grievance_is_due_by_the_plans_dates_and_recorded_once_per_key(
     late = CALIFORNIA.day_ends(date(2026, 12, 10))
     async with writes.begin() as session:
         overdue = await records.list_grievances(
-            session=session, principal=staff, open_only=True, overdue_at=late, offset=0, limit=10
+            session=session, principal=staff, open_only=True, overdue_at=late, window=Window(10)
         )
-        assert [g.id for g in overdue] == [first.id]
+        assert [g.id for g in overdue.rows] == [first.id]
         await records.acknowledge_grievance(
             session=session, principal=staff, number=first.id, at=late
         )
-        assert not await records.list_grievances(
-            session=session, principal=staff, open_only=True, overdue_at=late, offset=0, limit=10
+        left = await records.list_grievances(
+            session=session, principal=staff, open_only=True, overdue_at=late, window=Window(10)
         )
+        assert not left.rows
         other_plan = Principal("t", Role.OPERATIONS, "other-plan")
         with pytest.raises(records.GrievanceError) as hidden:
             await records.resolve_grievance(
