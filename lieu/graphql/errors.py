@@ -13,6 +13,14 @@ import strawberry
 from graphql import GraphQLError
 
 from lieu.platform.definitions.problems import Problem as DefinitionProblem
+from lieu.platform.definitions.problems import Severity
+
+strawberry.enum(
+    Severity,
+    name="ProblemSeverity",
+    description="ERROR blocks (a definition is not published with one); WARNING is for a "
+    "person to review.",
+)
 
 
 @strawberry.interface(description="An expected failure, said in words a user can act on.")
@@ -25,7 +33,7 @@ class Problem:
     pointer: str = strawberry.field(description="JSON pointer into the input, '' for the whole.")
     code: str
     message: str
-    severity: str = "error"
+    severity: Severity = Severity.ERROR
 
     @classmethod
     def of(cls, problem: DefinitionProblem) -> Problem:
@@ -33,7 +41,7 @@ class Problem:
             pointer=problem.pointer,
             code=problem.code,
             message=problem.message,
-            severity=problem.severity.value,
+            severity=problem.severity,
         )
 
 

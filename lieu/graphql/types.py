@@ -6,8 +6,10 @@ from datetime import date
 
 import strawberry
 
-from lieu.platform.access.roles import Principal
+from lieu.platform.access.roles import Principal, Role
 from lieu.platform.catalog import CatalogEntry, PublishedVersion
+
+strawberry.enum(Role, name="Role", description="Who a token speaks for.")
 
 
 @strawberry.type(
@@ -42,7 +44,7 @@ class Service:
 @strawberry.type(description="The caller, as its token scopes it.")
 class Caller:
     token_id: str
-    role: str
+    role: Role
     plan: str
     provider: str | None
     label: str
@@ -51,7 +53,7 @@ class Caller:
     def of(cls, principal: Principal) -> Caller:
         return cls(
             token_id=principal.token_id,
-            role=principal.role.value,
+            role=principal.role,
             plan=principal.plan,
             provider=principal.provider,
             label=principal.label,

@@ -423,7 +423,7 @@ async def test_the_plan_team_adds_a_support_in_the_open_window_and_sees_it_pendi
         assert {
             "county": "kern",
             "support": "asthma-remediation",
-            "kind": "add",
+            "kind": "ADD",
             "status": "pending",
         }.items() <= changes[-1].items()
     finally:

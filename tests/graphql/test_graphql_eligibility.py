@@ -43,7 +43,7 @@ async def test_eligible_where_the_plan_does_not_offer_it_is_not_offered(
         "Meets every criterion for Asthma Remediation, but demo-plan does not offer it in "
         "Alameda County on 2 March 2026, so a request would be refused."
     )
-    assert found["missing"] == [] and {r["status"] for r in found["reasons"]} == {"held"}
+    assert found["missing"] == [] and {r["status"] for r in found["reasons"]} == {"HELD"}
 
 
 async def test_reasons_read_in_words_with_the_facts_and_tests_beside_them_for_machines(

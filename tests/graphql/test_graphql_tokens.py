@@ -74,10 +74,10 @@ async def test_a_token_revoked_elsewhere_is_refused_once_the_cache_bound_has_pas
     bound = api_any.runtime.settings.cache_seconds
     assert bound == DEFAULT_CACHE_SECONDS == 5
     token = seeded_any.tokens.reviewer
-    assert (await api_any.call(token, "{ me { role } }"))["data"]["me"] == {"role": "reviewer"}
+    assert (await api_any.call(token, "{ me { role } }"))["data"]["me"] == {"role": "REVIEWER"}
     await _revoke(seeded_any, token)  # as `lieu tokens revoke` does, from another process
     clock.now += bound - 0.5
-    assert (await api_any.call(token, "{ me { role } }"))["data"]["me"] == {"role": "reviewer"}
+    assert (await api_any.call(token, "{ me { role } }"))["data"]["me"] == {"role": "REVIEWER"}
     clock.now += 0.5
     _refused_as_revoked(await api_any.call(token, ME))
 
@@ -85,7 +85,7 @@ async def test_a_token_revoked_elsewhere_is_refused_once_the_cache_bound_has_pas
 async def test_with_the_cache_off_a_revoked_token_is_refused_at_once(seeded: Any) -> None:
     async with in_process(seeded.settings.with_(cache_seconds=0)) as api:
         token = seeded.tokens.reviewer
-        assert (await api.call(token, "{ me { role } }"))["data"]["me"] == {"role": "reviewer"}
+        assert (await api.call(token, "{ me { role } }"))["data"]["me"] == {"role": "REVIEWER"}
         await _revoke(seeded, token)
         _refused_as_revoked(await api.call(token, ME))
 

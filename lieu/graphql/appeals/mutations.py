@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from lieu.graphql.appeals.types import (
     Appeal,
-    AppealResult,
+    AppealAnswer,
     Grievance,
-    GrievanceResult,
+    GrievanceAnswer,
     record_of,
 )
 from lieu.graphql.authorizations.locate import locate
@@ -104,7 +105,7 @@ class GrievanceResolutionInput:
     resolution: str = ""
 
 
-def _refused(error: AuthorizationRequestError, what: str, id: str) -> AppealResult:
+def _refused(error: AuthorizationRequestError, what: str, id: str) -> AppealAnswer:
     if error.code in POINTERS:
         return ValidationErrors.one(POINTERS[error.code], error.code, error.message)
     if error.code == "not_found":
@@ -120,6 +121,18 @@ async def _appeal(context: Context, appeal_id: str) -> Appeal | None:
     return None if row is None else Appeal.of(row)
 
 
+FileAppealResult = Annotated[AppealAnswer, strawberry.union("FileAppealResult")]
+DecideAppealResult = Annotated[AppealAnswer, strawberry.union("DecideAppealResult")]
+ExtendAppealResult = Annotated[AppealAnswer, strawberry.union("ExtendAppealResult")]
+
+
+FileGrievanceResult = Annotated[GrievanceAnswer, strawberry.union("FileGrievanceResult")]
+AcknowledgeGrievanceResult = Annotated[
+    GrievanceAnswer, strawberry.union("AcknowledgeGrievanceResult")
+]
+ResolveGrievanceResult = Annotated[GrievanceAnswer, strawberry.union("ResolveGrievanceResult")]
+
+
 @strawberry.type
 class AppealMutations:
     @strawberry.mutation(
@@ -128,7 +141,7 @@ class AppealMutations:
         "own workflow, resolved by a reviewer other than the one who decided.",
         extensions=allow(Role.OPERATIONS, Role.PROVIDER),
     )
-    async def file_appeal(self, info: Info[Context, None], input: AppealInput) -> AppealResult:
+    async def file_appeal(self, info: Info[Context, None], input: AppealInput) -> FileAppealResult:
         context, caller = info.context, info.context.caller
         number = str(input.authorization_id)
         target = f"authorization:{number}"
@@ -171,7 +184,7 @@ class AppealMutations:
     )
     async def decide_appeal(
         self, info: Info[Context, None], input: AppealDecisionInput
-    ) -> AppealResult:
+    ) -> DecideAppealResult:
         decision = AppealDecision(
             reviewer=info.context.caller.actor,
             outcome=input.outcome,
@@ -188,7 +201,7 @@ class AppealMutations:
     )
     async def extend_appeal(
         self, info: Info[Context, None], input: AppealExtensionInput
-    ) -> AppealResult:
+    ) -> ExtendAppealResult:
         extension = AppealExtension(
             actor=info.context.caller.actor,
             reason=input.reason,
@@ -204,7 +217,7 @@ class AppealMutations:
     )
     async def file_grievance(
         self, info: Info[Context, None], input: GrievanceInput
-    ) -> GrievanceResult:
+    ) -> FileGrievanceResult:
         context, caller = info.context, info.context.caller
         grievance = NewGrievance(
             plan=caller.plan,
@@ -240,7 +253,7 @@ class AppealMutations:
     )
     async def acknowledge_grievance(
         self, info: Info[Context, None], input: GrievanceResolutionInput
-    ) -> GrievanceResult:
+    ) -> AcknowledgeGrievanceResult:
         return await _on_grievance(info.context, "acknowledgeGrievance", input, resolve=False)
 
     @strawberry.mutation(
@@ -249,13 +262,13 @@ class AppealMutations:
     )
     async def resolve_grievance(
         self, info: Info[Context, None], input: GrievanceResolutionInput
-    ) -> GrievanceResult:
+    ) -> ResolveGrievanceResult:
         return await _on_grievance(info.context, "resolveGrievance", input, resolve=True)
 
 
 async def _on_appeal(
     context: Context, action: str, appeal_id: str, command: AppealDecision | AppealExtension
-) -> AppealResult:
+) -> AppealAnswer:
     target = f"appeal:{appeal_id}"
     if await _appeal(context, appeal_id) is None:
         context.audit(action, target, "not_found")
@@ -278,7 +291,7 @@ async def _on_appeal(
 
 async def _on_grievance(
     context: Context, action: str, input: GrievanceResolutionInput, *, resolve: bool
-) -> GrievanceResult:
+) -> GrievanceAnswer:
     number = str(input.grievance_id)
     now = datetime.now(UTC)
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
 
 import strawberry
 
@@ -128,9 +127,6 @@ def record_of(state: AppealState) -> AppealRecord:
 
 
 AppealConnection = Connection[Appeal]
-AppealResult = Annotated[
-    Appeal | ValidationErrors | NotFound | NotAllowed | Conflict, strawberry.union("AppealResult")
-]
-GrievanceResult = Annotated[
-    Grievance | ValidationErrors | NotFound | Conflict, strawberry.union("GrievanceResult")
-]
+# What appeal and grievance mutations answer; each names its own union of these.
+AppealAnswer = Appeal | ValidationErrors | NotFound | NotAllowed | Conflict
+GrievanceAnswer = Grievance | ValidationErrors | NotFound | Conflict

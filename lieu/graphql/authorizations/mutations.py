@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from lieu.graphql.authorizations.types import (
     Authorization,
-    AuthorizationResult,
+    AuthorizationOutcome,
     ReasonCode,  # noqa: F401  (registers Reason as the ReasonCode enum)
-    ServiceReportOutcome,
+    ReportServiceResult,
     ServiceReportResult,
 )
 from lieu.graphql.authorizations.updates import act, after, on_authorization
@@ -136,6 +137,27 @@ class CloseReferralInput:
     note: str = ""
 
 
+DecideReviewResult = Annotated[AuthorizationOutcome, strawberry.union("DecideReviewResult")]
+RequestInformationResult = Annotated[
+    AuthorizationOutcome, strawberry.union("RequestInformationResult")
+]
+ProvideInformationResult = Annotated[
+    AuthorizationOutcome, strawberry.union("ProvideInformationResult")
+]
+ExtendReviewResult = Annotated[AuthorizationOutcome, strawberry.union("ExtendReviewResult")]
+RespondToReferralResult = Annotated[
+    AuthorizationOutcome, strawberry.union("RespondToReferralResult")
+]
+RequestReauthorizationResult = Annotated[
+    AuthorizationOutcome, strawberry.union("RequestReauthorizationResult")
+]
+CloseReferralResult = Annotated[AuthorizationOutcome, strawberry.union("CloseReferralResult")]
+EndAuthorizationResult = Annotated[AuthorizationOutcome, strawberry.union("EndAuthorizationResult")]
+CancelAuthorizationResult = Annotated[
+    AuthorizationOutcome, strawberry.union("CancelAuthorizationResult")
+]
+
+
 @strawberry.type
 class AuthorizationMutations:
     @strawberry.mutation(
@@ -144,7 +166,7 @@ class AuthorizationMutations:
     )
     async def decide_review(
         self, info: Info[Context, None], input: ReviewDecisionInput
-    ) -> AuthorizationResult:
+    ) -> DecideReviewResult:
         caller = info.context.caller
         decision = ReviewDecision(
             reviewer=caller.actor,
@@ -164,7 +186,7 @@ class AuthorizationMutations:
     )
     async def request_information(
         self, info: Info[Context, None], input: InformationRequestInput
-    ) -> AuthorizationResult:
+    ) -> RequestInformationResult:
         caller = info.context.caller
         asking = RequestInformation(
             reviewer=caller.actor,
@@ -182,7 +204,7 @@ class AuthorizationMutations:
     )
     async def provide_information(
         self, info: Info[Context, None], input: InformationInput
-    ) -> AuthorizationResult:
+    ) -> ProvideInformationResult:
         sent = ProvideInformation(
             provider=info.context.caller.provider or "",
             note=input.note,
@@ -196,7 +218,7 @@ class AuthorizationMutations:
     )
     async def extend_review(
         self, info: Info[Context, None], input: ReasonInput
-    ) -> AuthorizationResult:
+    ) -> ExtendReviewResult:
         extension = ReviewExtension(
             reviewer=info.context.caller.actor, reason=input.reason, key=input.idempotency_key
         )
@@ -208,7 +230,7 @@ class AuthorizationMutations:
     )
     async def respond_to_referral(
         self, info: Info[Context, None], input: ReferralResponseInput
-    ) -> AuthorizationResult:
+    ) -> RespondToReferralResult:
         response = ProviderResponse(
             provider=info.context.caller.provider or "",
             accept=input.accept,
@@ -226,7 +248,7 @@ class AuthorizationMutations:
     )
     async def report_service(
         self, info: Info[Context, None], input: ServiceReportInput
-    ) -> ServiceReportOutcome:
+    ) -> ReportServiceResult:
         context = info.context
         authorization_id = str(input.authorization_id)
         report = ServiceReport(
@@ -268,7 +290,7 @@ class AuthorizationMutations:
     )
     async def request_reauthorization(
         self, info: Info[Context, None], input: ReauthorizationInput
-    ) -> AuthorizationResult:
+    ) -> RequestReauthorizationResult:
         request = ReauthorizationRequest(
             requested_by=info.context.caller.actor,
             quantity=input.quantity,
@@ -285,7 +307,7 @@ class AuthorizationMutations:
     )
     async def close_referral(
         self, info: Info[Context, None], input: CloseReferralInput
-    ) -> AuthorizationResult:
+    ) -> CloseReferralResult:
         closing = CloseLoop(
             actor=info.context.caller.actor,
             reason=input.reason,
@@ -302,7 +324,7 @@ class AuthorizationMutations:
     )
     async def end_authorization(
         self, info: Info[Context, None], input: EndAuthorizationInput
-    ) -> AuthorizationResult:
+    ) -> EndAuthorizationResult:
         ending = EndService(
             actor=info.context.caller.actor,
             reason=input.reason,
@@ -317,7 +339,7 @@ class AuthorizationMutations:
     )
     async def cancel_authorization(
         self, info: Info[Context, None], input: ReasonInput
-    ) -> AuthorizationResult:
+    ) -> CancelAuthorizationResult:
         cancel = Cancel(
             actor=info.context.caller.actor, reason=input.reason, key=input.idempotency_key
         )
@@ -328,7 +350,7 @@ class AuthorizationMutations:
 
 async def _command(
     context: Context, action: str, authorization_id: str, command: Action
-) -> AuthorizationResult:
+) -> AuthorizationOutcome:
     async def call() -> Authorization:
         await act(context, authorization_id, command)
         return await after(context, authorization_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -11,7 +12,7 @@ from strawberry.types import Info
 from lieu.graphql.audit_trail import audit_ahead
 from lieu.graphql.authorizations.locate import locate
 from lieu.graphql.authorizations.refusals import refused
-from lieu.graphql.authorizations.types import Authorization, AuthorizationResult
+from lieu.graphql.authorizations.types import Authorization, AuthorizationOutcome
 from lieu.graphql.context import Context
 from lieu.graphql.errors import Conflict, ValidationErrors
 from lieu.graphql.members.identity import birth_date_check
@@ -89,6 +90,11 @@ def _reused(key: str, found: Authorization) -> Conflict:
     )
 
 
+RequestAuthorizationResult = Annotated[
+    AuthorizationOutcome, strawberry.union("RequestAuthorizationResult")
+]
+
+
 @strawberry.type
 class RequestMutations:
     @strawberry.mutation(
@@ -97,7 +103,7 @@ class RequestMutations:
     )
     async def request_authorization(
         self, info: Info[Context, None], input: AuthorizationRequestInput
-    ) -> AuthorizationResult:
+    ) -> RequestAuthorizationResult:
         context = info.context
         caller = context.caller
         assert caller.provider is not None

@@ -243,11 +243,12 @@ class ServiceReportResult:
 AuthorizationConnection = Connection[Authorization]
 
 AuthorizationLookup = Annotated[Authorization | NotFound, strawberry.union("AuthorizationLookup")]
-AuthorizationResult = Annotated[
-    Authorization | ValidationErrors | NotFound | NotAllowed | LimitExceeded | Conflict,
-    strawberry.union("AuthorizationResult"),
-]
-ServiceReportOutcome = Annotated[
+# What a command on an authorization answers: the authorization as it then is, or why not. Each
+# mutation names its own union of these (`DecideReviewResult`…), so one can grow alone.
+AuthorizationOutcome = (
+    Authorization | ValidationErrors | NotFound | NotAllowed | LimitExceeded | Conflict
+)
+ReportServiceResult = Annotated[
     ServiceReportResult | ValidationErrors | NotFound | NotAllowed | LimitExceeded | Conflict,
-    strawberry.union("ServiceReportOutcome"),
+    strawberry.union("ReportServiceResult"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +13,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from lieu.graphql.context import Context
-from lieu.graphql.definitions.types import Definition, DefinitionResult, DraftWithProblems
+from lieu.graphql.definitions.types import Definition, DefinitionOutcome, DraftWithProblems
 from lieu.graphql.errors import Conflict, NotAllowed, NotFound, Problem, ValidationErrors
 from lieu.graphql.permissions import allow
 from lieu.platform.access.audit import record
@@ -40,7 +40,7 @@ PLAN_TEAM = allow(Role.PLAN_ADMIN)
 Write = Callable[[AsyncSession], Awaitable[DefinitionVersion]]
 
 
-async def _write(context: Context, action: str, target: str, write: Write) -> DefinitionResult:
+async def _write(context: Context, action: str, target: str, write: Write) -> DefinitionOutcome:
     """Run one definitions service call and its audit line in one transaction; a draft saved
     with problems comes back as DraftWithProblems, listing them."""
     try:
@@ -87,10 +87,16 @@ def _target(document: Any) -> str:
     return f"definition:{document.get('plan')}/{document.get('support')}/v{document.get('version')}"
 
 
+CreateDraftResult = Annotated[DefinitionOutcome, strawberry.union("CreateDraftResult")]
+EditDraftResult = Annotated[DefinitionOutcome, strawberry.union("EditDraftResult")]
+PublishDefinitionResult = Annotated[DefinitionOutcome, strawberry.union("PublishDefinitionResult")]
+RetireDefinitionResult = Annotated[DefinitionOutcome, strawberry.union("RetireDefinitionResult")]
+
+
 @strawberry.type
 class DefinitionMutations:
     @strawberry.mutation(description="Store a new draft version.", extensions=PLAN_TEAM)
-    async def create_draft(self, info: Info[Context, None], document: JSON) -> DefinitionResult:
+    async def create_draft(self, info: Info[Context, None], document: JSON) -> CreateDraftResult:
         context = info.context
         refusal = _owned(context, document)
         if refusal is not None:
@@ -105,7 +111,7 @@ class DefinitionMutations:
         )
 
     @strawberry.mutation(description="Replace a draft's document.", extensions=PLAN_TEAM)
-    async def edit_draft(self, info: Info[Context, None], document: JSON) -> DefinitionResult:
+    async def edit_draft(self, info: Info[Context, None], document: JSON) -> EditDraftResult:
         context = info.context
         refusal = _owned(context, document)
         if refusal is not None:
@@ -129,7 +135,7 @@ class DefinitionMutations:
         support: str,
         version: int,
         effective_from: date | None = None,
-    ) -> DefinitionResult:
+    ) -> PublishDefinitionResult:
         context = info.context
         plan, actor = context.caller.plan, context.caller.actor
 
@@ -156,7 +162,7 @@ class DefinitionMutations:
     )
     async def retire_definition(
         self, info: Info[Context, None], support: str, version: int, reason: str = ""
-    ) -> DefinitionResult:
+    ) -> RetireDefinitionResult:
         context = info.context
         plan, actor = context.caller.plan, context.caller.actor
         retired = await _write(

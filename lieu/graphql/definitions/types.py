@@ -143,7 +143,7 @@ DiffResult = Annotated[DefinitionDiff | NotFound, strawberry.union("DiffResult")
 SimulationResult = Annotated[
     DraftSimulation | NotFound | ValidationErrors, strawberry.union("SimulationResult")
 ]
-DefinitionResult = Annotated[
-    Definition | DraftWithProblems | ValidationErrors | NotFound | NotAllowed | Conflict,
-    strawberry.union("DefinitionResult"),
-]
+# What a write of a definition answers; each mutation names its own union of these.
+DefinitionOutcome = (
+    Definition | DraftWithProblems | ValidationErrors | NotFound | NotAllowed | Conflict
+)

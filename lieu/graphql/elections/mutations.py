@@ -28,8 +28,9 @@ class ElectionChangeAccepted:
     takes_effect: date
 
 
-ElectionChangeResult = Annotated[
-    ElectionChangeAccepted | ValidationErrors | Conflict, strawberry.union("ElectionChangeResult")
+SubmitElectionChangeResult = Annotated[
+    ElectionChangeAccepted | ValidationErrors | Conflict,
+    strawberry.union("SubmitElectionChangeResult"),
 ]
 
 
@@ -47,7 +48,7 @@ class ElectionMutations:
         support: str,
         kind: ChangeKind,
         reason: str = "",
-    ) -> ElectionChangeResult:
+    ) -> SubmitElectionChangeResult:
         context = info.context
         change = ElectionChange(
             plan=context.caller.plan,

@@ -10,7 +10,9 @@ from strawberry.types import Info
 from lieu.graphql.context import Context
 from lieu.graphql.permissions import ANYONE, allow
 from lieu.platform.access.roles import Role
+from lieu.platform.authorizations.status import Status
 from lieu.platform.db.base import utcnow
+from lieu.platform.elections.changes import ChangeKind
 from lieu.platform.elections.counties import county_slug
 from lieu.platform.elections.history import ChangeEntry, change_history
 from lieu.platform.elections.impact import Affected, affected_by_removals
@@ -42,7 +44,7 @@ class ElectionChange:
     id: int
     county: str
     support: str
-    kind: str
+    kind: ChangeKind
     actor: str
     reason: str
     cycle_start: date
@@ -55,7 +57,7 @@ class ElectionChange:
             id=entry.id,
             county=entry.county,
             support=entry.support,
-            kind=entry.kind,
+            kind=ChangeKind(entry.kind),
             actor=entry.actor,
             reason=entry.reason,
             cycle_start=entry.cycle_start,
@@ -72,7 +74,7 @@ class AffectedAuthorization:
     authorization_id: str
     county: str
     support: str
-    status: str
+    status: Status
     service_end: date | None
     ends_on: date
 
@@ -82,7 +84,7 @@ class AffectedAuthorization:
             authorization_id=row.authorization_id,
             county=row.county,
             support=row.support,
-            status=row.status,
+            status=Status(row.status),
             service_end=row.service_end,
             ends_on=row.ends_on,
         )

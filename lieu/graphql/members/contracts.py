@@ -41,7 +41,7 @@ class ContractInput:
     support: str
 
 
-ContractResult = Annotated[Contract | ValidationErrors, strawberry.union("ContractResult")]
+AddContractResult = Annotated[Contract | ValidationErrors, strawberry.union("AddContractResult")]
 RemoveContractResult = Annotated[Contract | NotFound, strawberry.union("RemoveContractResult")]
 
 
@@ -76,7 +76,9 @@ class ContractMutations:
         ),
         extensions=allow(Role.PLAN_ADMIN),
     )
-    async def add_contract(self, info: Info[Context, None], input: ContractInput) -> ContractResult:
+    async def add_contract(
+        self, info: Info[Context, None], input: ContractInput
+    ) -> AddContractResult:
         context = info.context
         plan = context.caller.plan
         target = f"contract:{plan}/{input.provider[:64]}/{input.support[:64]}"

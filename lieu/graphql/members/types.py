@@ -26,8 +26,15 @@ from lieu.platform.members.models import Member as MemberRow
 from lieu.platform.notices.records import member_notices
 from lieu.platform.rules.facts import Condition as RuleCondition
 from lieu.platform.rules.reasons import Reason as RuleReason
+from lieu.platform.rules.reasons import Status as CriterionResult
 from lieu.platform.rules.wording import label_of
 
+strawberry.enum(
+    CriterionResult,
+    name="CriterionStatus",
+    description="How one criterion came out: HELD, FAILED, or UNDETERMINED (a fact it needs is "
+    "not known).",
+)
 EligibilityOutcome = strawberry.enum(
     Answer,
     name="EligibilityOutcome",
@@ -117,7 +124,7 @@ class Condition:
 class Reason:
     criterion_id: str
     label: str
-    status: str
+    status: CriterionResult
     text: str = strawberry.field(description="The result in words, facts by their labels.")
     missing: list[str] = strawberry.field(
         description="Paths of the facts, not known, that could change this criterion."
@@ -134,7 +141,7 @@ class Reason:
         return cls(
             criterion_id=reason.criterion_id,
             label=reason.label,
-            status=reason.status.value,
+            status=reason.status,
             text=reason.text,
             missing=list(reason.missing),
             facts=[

@@ -16,7 +16,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from lieu.graphql.audit_trail import audit_ahead
 from lieu.graphql.context import Context
 from lieu.graphql.errors import Conflict, NotFound
-from lieu.graphql.operations.types import WorkflowActed, WorkflowActionResult
+from lieu.graphql.operations.types import RetryWorkflowResult, WorkflowActed
 from lieu.graphql.permissions import allow
 from lieu.platform.access.authorizations import find_authorization
 from lieu.platform.access.roles import Role
@@ -70,7 +70,7 @@ class OperationsMutations:
         workflow_id: str,
         reason: str,
         idempotency_key: str | None = None,
-    ) -> WorkflowActionResult:
+    ) -> RetryWorkflowResult:
         context = info.context
         target = f"workflow:{workflow_id}"
         handle = await _own(context, workflow_id)
@@ -136,7 +136,7 @@ async def _stopped(context: Context, workflow_id: str) -> bool:
 
 async def _retry_step(
     context: Context, workflow_id: str, reason: str, key: str | None
-) -> WorkflowActionResult:
+) -> RetryWorkflowResult:
     target = f"workflow:{workflow_id}"
     await audit_ahead(context, "retryWorkflow", target)
     try:

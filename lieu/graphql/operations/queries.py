@@ -3,7 +3,6 @@ status (from Temporal's visibility), and the audit log."""
 
 from __future__ import annotations
 
-import enum
 from datetime import timedelta
 
 import strawberry
@@ -12,7 +11,7 @@ from strawberry.types import Info
 from lieu.graphql.authorizations.types import Authorization, AuthorizationConnection
 from lieu.graphql.context import Context
 from lieu.graphql.errors import ClientError
-from lieu.graphql.operations.types import AuditLogEntry, WorkflowSummary
+from lieu.graphql.operations.types import AuditLogEntry, WorkflowStatus, WorkflowSummary
 from lieu.graphql.pagination import (
     Connection,
     Edge,
@@ -53,16 +52,6 @@ def bounded(name: str, value: int, lowest: int, highest: int) -> None:
         raise ClientError(
             f"{name} must be between {lowest} and {highest}, got {value}", "BAD_REQUEST"
         )
-
-
-@strawberry.enum(description="Temporal execution statuses operations look for.")
-class WorkflowStatus(enum.Enum):
-    RUNNING = "Running"
-    FAILED = "Failed"
-    TIMED_OUT = "TimedOut"
-    TERMINATED = "Terminated"
-    CANCELED = "Canceled"
-    COMPLETED = "Completed"
 
 
 @strawberry.type

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Annotated
 
@@ -12,12 +13,23 @@ from lieu.graphql.errors import Conflict, NotFound
 from lieu.platform.access.models import AuditEntry
 
 
+@strawberry.enum(description="Temporal execution statuses operations look for.")
+class WorkflowStatus(enum.Enum):
+    RUNNING = "Running"
+    FAILED = "Failed"
+    TIMED_OUT = "TimedOut"
+    TERMINATED = "Terminated"
+    CANCELED = "Canceled"
+    COMPLETED = "Completed"
+    CONTINUED_AS_NEW = "ContinuedAsNew"
+
+
 @strawberry.type(description="A Temporal workflow of your plan.")
 class WorkflowSummary:
     id: str
     run_id: str
     workflow_type: str
-    status: str
+    status: WorkflowStatus | None
     task_queue: str
     started_at: datetime
     closed_at: datetime | None
@@ -28,7 +40,7 @@ class WorkflowSummary:
             id=execution.id,
             run_id=execution.run_id,
             workflow_type=execution.workflow_type,
-            status=execution.status.name if execution.status else "UNKNOWN",
+            status=WorkflowStatus[execution.status.name] if execution.status else None,
             task_queue=execution.task_queue,
             started_at=execution.start_time,
             closed_at=execution.close_time,
@@ -71,6 +83,6 @@ class WorkflowActed:
     run_id: str | None
 
 
-WorkflowActionResult = Annotated[
-    WorkflowActed | NotFound | Conflict, strawberry.union("WorkflowActionResult")
+RetryWorkflowResult = Annotated[
+    WorkflowActed | NotFound | Conflict, strawberry.union("RetryWorkflowResult")
 ]
