@@ -112,7 +112,7 @@ async def test_a_bad_cursor_is_a_clear_client_error(api: Api, seeded: Any) -> No
         seeded.tokens.reviewer, '{ authorizations(after: "bogus") { nodes { id } } }'
     )
     assert answer["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
-    assert "is not a cursor this API gave out" in answer["errors"][0]["message"]
+    assert "is not a cursor of authorizations" in answer["errors"][0]["message"]
 
 
 async def test_an_unexpected_failure_is_masked(
