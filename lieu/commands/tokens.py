@@ -49,6 +49,7 @@ async def _create(
     days: int | None,
     label: str,
     review_roles: tuple[str, ...] = (),
+    approver: bool = False,
 ) -> str:
     async with (
         stack_engine(settings) as engine,
@@ -64,6 +65,7 @@ async def _create(
             label=label,
             actor="cli",
             review_roles=review_roles,
+            approver=approver,
         )
         record_command(
             session,
@@ -71,7 +73,9 @@ async def _create(
             action="cli.tokens_create",
             target=f"token:{issued.token.id}",
             outcome="ok",
-            detail=f"role {role.value}" + (f", organization {provider}" if provider else ""),
+            detail=f"role {role.value}"
+            + (f", organization {provider}" if provider else "")
+            + (", approver" if approver else ""),
         )
     return issued.secret
 
@@ -95,6 +99,14 @@ def create(
             "(repeat for several; default utilization_management).",
         ),
     ] = None,
+    approver: Annotated[
+        bool,
+        typer.Option(
+            "--approver",
+            help="plan_admin tokens: may approve a colleague's definition draft (four eyes: "
+            "never their own).",
+        ),
+    ] = False,
 ) -> None:
     """Create a token and print its secret once (store it now; it cannot be shown again)."""
     if expires_in is not None and expires_in <= 0:
@@ -112,6 +124,7 @@ def create(
                 expires_in,
                 label,
                 tuple(r.strip() for r in review_role or () if r.strip()),
+                approver,
             )
         )
     except ScopeError as wrong:

@@ -17,6 +17,7 @@ from lieu.graphql.authorizations.subscriptions import AuthorizationSubscriptions
 from lieu.graphql.catalog import CatalogQueries
 from lieu.graphql.definitions.mutations import DefinitionMutations
 from lieu.graphql.definitions.queries import DefinitionQueries
+from lieu.graphql.definitions.reviews import ReviewMutations, ReviewQueries
 from lieu.graphql.documents.mutations import DocumentMutations
 from lieu.graphql.elections.mutations import ElectionMutations
 from lieu.graphql.elections.queries import ElectionQueries
@@ -43,6 +44,7 @@ class Query(
     ContractQueries,
     AuthorizationQueries,
     DefinitionQueries,
+    ReviewQueries,
     ElectionQueries,
     OperationsQueries,
     ReportQueries,
@@ -62,6 +64,7 @@ class Mutation(
     ContractMutations,
     LimitMutations,
     DefinitionMutations,
+    ReviewMutations,
     ElectionMutations,
     OperationsMutations,
     AppealMutations,

@@ -47,6 +47,7 @@ class Tokens:
     """One bearer token per role and scope."""
 
     plan_admin: str
+    approver: str  # a plan_admin token that may approve a colleague's definition draft
     reviewer: str
     provider: str
     other_provider: str
@@ -93,6 +94,7 @@ async def issue_tokens(engine: AsyncEngine) -> Tokens:
                 )
         for name, role, plan, provider in [
             ("plan_admin", Role.PLAN_ADMIN, PLAN, None),
+            ("approver", Role.PLAN_ADMIN, PLAN, None),
             ("reviewer", Role.REVIEWER, PLAN, None),
             ("provider", Role.PROVIDER, PLAN, org),
             ("other_provider", Role.PROVIDER, PLAN, other),
@@ -100,7 +102,13 @@ async def issue_tokens(engine: AsyncEngine) -> Tokens:
             ("foreign_reviewer", Role.REVIEWER, OTHER_PLAN, None),
         ]:
             issued = await issue_token(
-                session=session, role=role, plan=plan, provider=provider, label=name, actor="test"
+                session=session,
+                role=role,
+                plan=plan,
+                provider=provider,
+                label=name,
+                actor="test",
+                approver=name == "approver",
             )
             secrets[name] = issued.secret
     return Tokens(**secrets, provider_org=org, other_provider_org=other)

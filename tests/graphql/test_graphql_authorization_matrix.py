@@ -53,6 +53,7 @@ OPERATIONS = [
     Operation("validateDefinition", "query($d: JSON!) { validateDefinition(document: $d) { valid } }", {PA}, {"d": DRAFT}),
     Operation("diffDefinitions", '{ diffDefinitions(support: "respite", fromVersion: 1, toVersion: 2, plan: "dhcs") { __typename } }', {PA}),
     Operation("simulateDraft", '{ simulateDraft(support: "respite", version: 99) { __typename } }', {PA}),
+    Operation("definitionReviews", "{ definitionReviews { id } }", {PA}),
     Operation("electionChanges", "{ electionChanges { id } }", {PA, OP}),
     Operation(
         "affectedByRemovals",
@@ -99,6 +100,10 @@ OPERATIONS = [
     Operation("editDraft", "mutation($d: JSON!) { editDraft(document: $d) { __typename } }", {PA}, {"d": {"plan": "demo-plan"}}),
     Operation("publishDefinition", 'mutation { publishDefinition(support: "respite", version: 99) { __typename } }', {PA}),
     Operation("retireDefinition", 'mutation { retireDefinition(support: "respite", version: 99) { __typename } }', {PA}),
+    Operation("submitDefinition", 'mutation { submitDefinition(support: "respite", version: 99) { __typename } }', {PA}),
+    Operation("approveDefinition", 'mutation { approveDefinition(reviewId: "999999") { __typename } }', {PA}),
+    Operation("returnDefinition", 'mutation { returnDefinition(reviewId: "999999", comment: "x") { __typename } }', {PA}),
+    Operation("withdrawDefinition", 'mutation { withdrawDefinition(reviewId: "999999") { __typename } }', {PA}),
     Operation("submitElectionChange", 'mutation { submitElectionChange(county: "kern", support: "respite", kind: ADD) { __typename } }', {PA}),
     Operation("retryWorkflow", 'mutation { retryWorkflow(workflowId: "A-NONE", reason: "r") { __typename } }', {OP}),
     # appeals and grievances

@@ -19,6 +19,7 @@ from lieu.graphql.permissions import allow
 from lieu.platform.access.audit import record
 from lieu.platform.access.roles import Role
 from lieu.platform.definitions.errors import (
+    DraftUnderReview,
     InvalidDefinition,
     PublishedVersionImmutable,
     VersionExists,
@@ -68,6 +69,8 @@ async def _write(context: Context, action: str, target: str, write: Write) -> De
         outcome = Conflict(message=str(exists), code="version_exists")
     except PublishedVersionImmutable as frozen:
         outcome = Conflict(message=str(frozen), code="published_version_immutable")
+    except DraftUnderReview as waiting:
+        outcome = Conflict(message=str(waiting), code="under_review")
     context.audit(action, target, "refused", outcome.message)
     return outcome
 

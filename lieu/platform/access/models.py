@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lieu.platform.db.base import Base, UTCDateTime, utcnow
@@ -25,6 +25,8 @@ class ApiToken(Base):
     label: Mapped[str] = mapped_column(String(200), default="")
     # reviewers: the review roles a step may ask for, comma-separated (utilization_management,...)
     review_roles: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # plan_admin tokens: may approve a colleague's definition draft (never their own)
+    approver: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -29,6 +29,7 @@ class Principal:
     provider: str | None = None
     label: str = ""
     review_roles: tuple[str, ...] = ()  # reviewers: the review roles a step may ask for
+    approver: bool = False  # plan_admin: may approve a colleague's definition draft
 
     def __post_init__(self) -> None:
         check_scope(self.role, self.plan, self.provider)

@@ -57,11 +57,14 @@ async def issue_token(
     actor: str,
     now: datetime | None = None,
     review_roles: tuple[str, ...] = (),
+    approver: bool = False,
 ) -> IssuedToken:
     """Create a token for a role and scope; ScopeError when the scope does not fit the role."""
     check_scope(role, plan, provider)
     if review_roles and role is not Role.REVIEWER:
         raise ScopeError("review roles are for reviewer tokens; drop --review-role")
+    if approver and role is not Role.PLAN_ADMIN:
+        raise ScopeError("only plan_admin tokens approve definitions; drop --approver")
     if role is Role.REVIEWER and not review_roles:
         review_roles = (DEFAULT_REVIEW_ROLE,)
     if expires_in_days is not None and expires_in_days <= 0:
@@ -77,6 +80,7 @@ async def issue_token(
         provider=provider,
         label=label,
         review_roles=",".join(review_roles),
+        approver=approver,
         created_by=actor,
         created_at=issued_at,
         expires_at=None if expires_in_days is None else issued_at + timedelta(days=expires_in_days),
@@ -172,6 +176,7 @@ def verify_row(row: ApiToken, now: datetime) -> Verified:
             provider=row.provider,
             label=row.label,
             review_roles=review_roles_of(row),
+            approver=bool(row.approver) and row.role == Role.PLAN_ADMIN.value,
         ),
         row.expires_at,
     )

@@ -25,6 +25,11 @@ class PublishedVersionImmutable(DefinitionError):
     """A published or retired version cannot be changed, only superseded by a new version."""
 
 
+class DraftUnderReview(DefinitionError):
+    """A draft submitted for approval is neither edited nor published until it is decided or
+    withdrawn."""
+
+
 class ContentConflict(DefinitionError):
     """A file's content differs from the published version with the same number."""
 

@@ -80,3 +80,48 @@ class DefinitionEvent(Base):
     actor: Mapped[str] = mapped_column(String(200))
     detail: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReviewStatus(enum.StrEnum):
+    """A draft submitted for approval: pending → approved (published) or returned (editable
+    again), or withdrawn by its author."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    WITHDRAWN = "withdrawn"
+
+
+class DefinitionReview(Base):
+    """One submission of a draft for a colleague's approval, and its decision (append-only in
+    spirit: a decided review is never changed; a resubmission is a new row)."""
+
+    __tablename__ = "definition_reviews"
+    __table_args__ = (Index("ix_definition_reviews_plan_status", "plan", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(
+        ForeignKey("definition_versions.id", ondelete="RESTRICT"), index=True
+    )
+    plan: Mapped[str] = mapped_column(String(64))
+    support: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[ReviewStatus] = mapped_column(
+        Enum(
+            ReviewStatus,
+            native_enum=False,
+            length=16,
+            validate_strings=True,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=ReviewStatus.PENDING,
+    )
+    # the SHA-256 of the document as submitted: what the approver saw is what is published
+    submitted_hash: Mapped[str] = mapped_column(String(64))
+    submitted_by: Mapped[str] = mapped_column(String(200))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    effective_from: Mapped[date | None] = mapped_column(Date)

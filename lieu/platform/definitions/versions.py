@@ -17,6 +17,7 @@ from lieu.platform.db.keyset import Column, Ordering, Slice, Window, read_page
 from lieu.platform.definitions.document import Definition, DefinitionRef, parse_definition
 from lieu.platform.definitions.errors import (
     BaselineNotPublished,
+    DraftUnderReview,
     InvalidDefinition,
     PublishedVersionImmutable,
     VersionExists,
@@ -24,7 +25,13 @@ from lieu.platform.definitions.errors import (
 )
 from lieu.platform.definitions.hashing import content_hash
 from lieu.platform.definitions.inheritance import effective
-from lieu.platform.definitions.models import DefinitionEvent, DefinitionStatus, DefinitionVersion
+from lieu.platform.definitions.models import (
+    DefinitionEvent,
+    DefinitionReview,
+    DefinitionStatus,
+    DefinitionVersion,
+    ReviewStatus,
+)
 from lieu.platform.definitions.problems import Problem, errors
 from lieu.platform.definitions.salvage import extends_ref
 from lieu.platform.definitions.schema import schema_problems
@@ -65,6 +72,27 @@ async def readable_definition(*, session: AsyncSession, document: Mapping[str, A
 
 def _event(row: DefinitionVersion, kind: str, actor: str, detail: str = "") -> DefinitionEvent:
     return DefinitionEvent(definition_id=row.id, kind=kind, actor=actor, detail=detail)
+
+
+async def pending_review(*, session: AsyncSession, definition_id: int) -> DefinitionReview | None:
+    """The submission of a version waiting for a decision, if there is one."""
+    found: DefinitionReview | None = await session.scalar(
+        select(DefinitionReview).where(
+            DefinitionReview.definition_id == definition_id,
+            DefinitionReview.status == ReviewStatus.PENDING,
+        )
+    )
+    return found
+
+
+async def _not_under_review(session: AsyncSession, row: DefinitionVersion, doing: str) -> None:
+    review = await pending_review(session=session, definition_id=row.id)
+    if review is not None:
+        raise DraftUnderReview(
+            f"{row.plan}/{row.support}/v{row.version} was submitted for approval by "
+            f"{review.submitted_by} (review {review.id}); it cannot be {doing} until it is "
+            "approved, returned or withdrawn"
+        )
 
 
 def _apply(row: DefinitionVersion, definition: Definition, document: Mapping[str, Any]) -> None:
@@ -115,6 +143,7 @@ async def edit_draft(
             f"{ref} is {row.status.value} and can never change; create version "
             f"{ref.version + 1} to supersede it"
         )
+    await _not_under_review(session, row, "edited")
     _apply(row, definition, document)
     session.add(_event(row, "edited", actor))
     return row
@@ -184,12 +213,21 @@ async def valid_draft(
 
 
 async def publish(
-    *, session: AsyncSession, plan: str, support: str, version: int, actor: str
+    *,
+    session: AsyncSession,
+    plan: str,
+    support: str,
+    version: int,
+    actor: str,
+    approving: bool = False,
 ) -> DefinitionVersion:
-    """Validate and freeze a draft: content hash, published_at; InvalidDefinition on errors."""
+    """Validate and freeze a draft: content hash, published_at; InvalidDefinition on errors.
+    A draft waiting for approval is published only by its approval (`approving`)."""
     row = await get_version(session=session, plan=plan, support=support, version=version)
     if row.status is not DefinitionStatus.DRAFT:
         raise PublishedVersionImmutable(f"{plan}/{support}/v{version} is already {row.status}")
+    if not approving:
+        await _not_under_review(session, row, "published directly")
     await valid_draft(
         session=session, plan=plan, support=support, version=version, doing="published"
     )
