@@ -39,6 +39,7 @@ from lieu.admin.studio import (
     studio_support,
     submit_election,
 )
+from lieu.admin.studio_reviews import decide, review_list, review_page, submit_draft
 from lieu.health import check_all
 from lieu.platform.access.audit import AuditRecord, record
 from lieu.platform.access.authorizations import (
@@ -336,7 +337,21 @@ def routes() -> list[Route | Mount]:
             methods=["POST"],
             name="admin-studio-submit-election",
         ),
+        Route("/studio/reviews", answers_when_busy(review_list), name="admin-studio-reviews"),
+        Route("/studio/reviews/{id}", answers_when_busy(review_page), name="admin-studio-review"),
+        Route(
+            "/studio/reviews/{id}/{step}",
+            answers_when_busy(decide),
+            methods=["POST"],
+            name="admin-studio-decide",
+        ),
         Route("/studio/{support}", answers_when_busy(studio_support), name="admin-studio-support"),
+        Route(
+            "/studio/{support}/submit",
+            answers_when_busy(submit_draft),
+            methods=["POST"],
+            name="admin-studio-submit",
+        ),
         Route(
             "/studio/{support}/simulate",
             answers_when_busy(studio_simulate),

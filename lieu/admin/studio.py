@@ -42,6 +42,7 @@ from lieu.platform.definitions.supports import BASELINE_PLAN, SUPPORT_NAMES, SUP
 from lieu.platform.definitions.versions import (
     draft_problems,
     effective_in_force,
+    pending_review,
     stored_definition,
     with_baseline,
 )
@@ -144,7 +145,7 @@ def version_lines(rows: list[DefinitionVersion], today: dt.date) -> list[Version
     return lines
 
 
-async def _versions(
+async def stored_versions(
     session: AsyncSession, plan: str, support: str | None = None
 ) -> dict[tuple[str, str], list[DefinitionVersion]]:
     query = select(DefinitionVersion).where(DefinitionVersion.plan.in_([plan, BASELINE_PLAN]))
@@ -167,7 +168,7 @@ async def _counties(session: AsyncSession, plan: str, today: dt.date) -> dict[st
     return {support: sorted(set(names)) for support, names in found.items()}
 
 
-async def _signed_in(request: Request) -> Principal | Response:
+async def studio_principal(request: Request) -> Principal | Response:
     """The plan_admin signed in, or the answer to give instead (sign in; a 403 naming who may)."""
     try:
         principal = await principal_of(request)
@@ -181,13 +182,13 @@ async def _signed_in(request: Request) -> Principal | Response:
 
 async def studio(request: Request) -> Response:
     """Every support: the baseline's versions and the plan's, and where it is offered today."""
-    principal = await _signed_in(request)
+    principal = await studio_principal(request)
     if isinstance(principal, Response):
         return principal
     plan = principal.plan
     async with reads(request)() as session:
-        today = await _today(session, plan)
-        versions = await _versions(session, plan)
+        today = await plan_today(session, plan)
+        versions = await stored_versions(session, plan)
         counties = await _counties(session, plan, today)
     supports = [
         {
@@ -210,7 +211,7 @@ def persona_names(folder: Path) -> list[str]:
 async def studio_support(request: Request) -> Response:
     """One support: its versions, where it is offered, and a persona tried under the version in
     force and the newest draft."""
-    principal = await _signed_in(request)
+    principal = await studio_principal(request)
     if isinstance(principal, Response):
         return principal
     plan = principal.plan
@@ -222,7 +223,7 @@ async def studio_support(request: Request) -> Response:
     persona = request.query_params.get("persona", "")
     problems: list[str] = []
     async with reads(request)() as session:
-        today = await _today(session, plan)
+        today = await plan_today(session, plan)
         on = today
         asked_on = request.query_params.get("on", "")
         if asked_on:
@@ -230,9 +231,15 @@ async def studio_support(request: Request) -> Response:
                 on = dt.date.fromisoformat(asked_on)
             except ValueError:
                 problems.append(f"date {asked_on!r} is not a date: write it as YYYY-MM-DD")
-        versions = await _versions(session, plan, support)
+        versions = await stored_versions(session, plan, support)
         counties = (await _counties(session, plan, today)).get(support, [])
         change = await _draft_change(session, plan, versions, support, on, folder.parent)
+        drafts = [
+            r for r in versions.get((plan, support), []) if r.status == DefinitionStatus.DRAFT
+        ]
+        review = (
+            await pending_review(session=session, definition_id=drafts[-1].id) if drafts else None
+        )
         tried: list[Tried] = []
         if persona and persona not in personas:
             problems.append(f"no persona {persona!r}; choose one of {', '.join(personas)}")
@@ -253,6 +260,7 @@ async def studio_support(request: Request) -> Response:
             "tried": tried,
             "problems": problems,
             "change": change,
+            "review": review,
         },
         principal=principal,
     )
@@ -261,15 +269,15 @@ async def studio_support(request: Request) -> Response:
 async def studio_simulate(request: Request) -> Response:
     """The newest draft run over the plan's members (who gains, who loses): members' facts are
     read, so the run is audited, as GraphQL's simulateDraft is."""
-    principal = await _signed_in(request)
+    principal = await studio_principal(request)
     if isinstance(principal, Response):
         return principal
     plan, support = principal.plan, request.path_params["support"]
     if support not in SUPPORTS:
         return _no_such_support(request, support)
     async with writes(request).begin() as session:
-        today = await _today(session, plan)
-        versions = await _versions(session, plan, support)
+        today = await plan_today(session, plan)
+        versions = await stored_versions(session, plan, support)
         root = runtime_of(request).settings.definitions_dir
         change = await _draft_change(session, plan, versions, support, today, root)
         if change is None:
@@ -320,7 +328,20 @@ async def _draft_change(
     drafts = [r for r in versions.get((plan, support), []) if r.status == DefinitionStatus.DRAFT]
     if not drafts:
         return None
-    row = drafts[-1]
+    return await change_of_draft(session, plan, versions, drafts[-1], on, root)
+
+
+async def change_of_draft(
+    session: AsyncSession,
+    plan: str,
+    versions: dict[tuple[str, str], list[DefinitionVersion]],
+    row: DefinitionVersion,
+    on: dt.date,
+    root: Path,
+) -> DraftChange:
+    """One draft's problems, its diffs against the version in force on `on` and its baseline,
+    and the support's cases run with it."""
+    support = row.support
     ref = f"{row.plan}/{row.support}/v{row.version}"
     problems = await draft_problems(session=session, row=row)
     draft = parse_definition(row.document)
@@ -429,7 +450,7 @@ async def _in_force(
     ) or await effective_in_force(session=session, plan=BASELINE_PLAN, support=support, on=on)
 
 
-async def _today(session: AsyncSession, plan: str) -> dt.date:
+async def plan_today(session: AsyncSession, plan: str) -> dt.date:
     """The plan's date now (its time zone)."""
     settings = await plan_settings(plan, session=session)
     return settings.calendar.local_date(dt.datetime.now(dt.UTC))
@@ -452,7 +473,7 @@ async def elections_page(request: Request) -> Response:
     """The plan's elections: county × support (offered today, starting or ending later, pending
     in the open cycle), the cycle and its window, and a form to submit an addition or removal
     to the election workflow (the same checks and refusals as submitElectionChange)."""
-    principal = await _signed_in(request)
+    principal = await studio_principal(request)
     if isinstance(principal, Response):
         return principal
     return await _elections(request, principal)
@@ -470,7 +491,7 @@ async def _elections(
     plan = principal.plan
     runtime = runtime_of(request)
     async with reads(request)() as session:
-        today = await _today(session, plan)
+        today = await plan_today(session, plan)
         rows = list(await session.scalars(select(Election).where(Election.plan == plan)))
         changes = await change_history(session=session, plan=plan)
     try:
@@ -537,7 +558,7 @@ async def _elections(
 
 async def submit_election(request: Request) -> Response:
     """Submit an addition or removal to the open window; the page shows what came of it."""
-    principal = await _signed_in(request)
+    principal = await studio_principal(request)
     if isinstance(principal, Response):
         return principal
     form = await request.form()

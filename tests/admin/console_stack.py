@@ -36,12 +36,24 @@ from tests.workflows.authorizations import PLAN, cin, enroll, prepare_database, 
 
 
 async def token(
-    engine: AsyncEngine, role: Role, provider: str | None = None, label: str = "desk"
+    engine: AsyncEngine,
+    role: Role,
+    provider: str | None = None,
+    label: str = "desk",
+    *,
+    approver: bool = False,
 ) -> str:
-    """A fresh token of `role` for the demo plan."""
+    """A fresh token of `role` for the demo plan (`approver`: a plan_admin who may approve a
+    colleague's definition draft)."""
     async with create_session_factory(for_writes(engine)).begin() as session:
         issued = await issue_token(
-            session=session, role=role, plan=PLAN, provider=provider, label=label, actor="test"
+            session=session,
+            role=role,
+            plan=PLAN,
+            provider=provider,
+            label=label,
+            actor="test",
+            approver=approver,
         )
     return issued.secret
 
@@ -56,12 +68,19 @@ def csrf_of(page: str) -> str:
     return found.group(1)
 
 
+REVIEW_STEPS = ("approve", "return", "withdraw")
+
+
 def post_paths(number: str) -> list[str]:
     """Every POST route of the console, read from its router, path parameters filled in."""
     paths = []
     for route in routes():
         if isinstance(route, Route) and "POST" in (route.methods or set()):
             path = route.path.replace("{number}", number).replace("{support}", "respite")
+            path = path.replace("{id}", "1")
+            if "{step}" in path:
+                paths += ["/admin" + path.replace("{step}", step) for step in REVIEW_STEPS]
+                continue
             actions = ACTIONS if "{action}" in path else ("",)
             paths += ["/admin" + path.replace("{action}", action) for action in actions]
     return paths
@@ -104,10 +123,12 @@ class Console:
     engine: AsyncEngine
     settings: Settings
 
-    async def signed_in(self, role: Role) -> ConsoleClient:
+    async def signed_in(
+        self, role: Role, *, label: str = "desk", approver: bool = False
+    ) -> ConsoleClient:
         """An HTTP client signed in (through the form) with a fresh token of `role` for the
         demo plan."""
-        secret = await token(self.engine, role)
+        secret = await token(self.engine, role, label=label, approver=approver)
         async with httpx.AsyncClient(base_url=self.base, timeout=30) as browser:
             answer = await sign_in(browser, secret)
             assert answer.status_code == 303, answer.text

@@ -54,6 +54,10 @@ def test_every_console_action_is_a_post_route_the_refusals_below_cover() -> None
         "/admin/authorizations/A-1/decide",
         "/admin/authorizations/A-1/exception",
         "/admin/studio/elections",
+        "/admin/studio/reviews/1/approve",
+        "/admin/studio/reviews/1/return",
+        "/admin/studio/reviews/1/withdraw",
+        "/admin/studio/respite/submit",
         "/admin/studio/respite/simulate",
     ]
 
