@@ -39,6 +39,7 @@ from lieu.admin.studio import (
     studio_support,
     submit_election,
 )
+from lieu.admin.studio_export import export_simulation
 from lieu.admin.studio_reviews import decide, review_list, review_page, submit_draft
 from lieu.health import check_all
 from lieu.platform.access.audit import AuditRecord, record
@@ -351,6 +352,12 @@ def routes() -> list[Route | Mount]:
             answers_when_busy(submit_draft),
             methods=["POST"],
             name="admin-studio-submit",
+        ),
+        Route(
+            "/studio/{support}/export",
+            answers_when_busy(export_simulation),
+            methods=["POST"],
+            name="admin-studio-export",
         ),
         Route(
             "/studio/{support}/simulate",

@@ -47,7 +47,8 @@ CREATE = """mutation($d: JSON!) { createDraft(document: $d) { __typename
   ... on ValidationErrors { problems { pointer code message } } } }"""
 SIMULATE = """{ simulateDraft(support: "respite", version: 1, on: "2026-03-02") {
   ... on DraftSimulation { members eligibleBefore eligibleAfter gained lost
-      lostSample { cin after reasons } } } }"""
+      lostSample { cin after reasons } byCounty { county members lost }
+      lostByCriterion { criterion members } } } }"""
 SIMULATE_ANY = """{ simulateDraft(support: "respite", version: 1, on: "2026-03-02") { __typename
   ... on Error { message } ... on ValidationErrors { problems { code } } } }"""
 PUBLISH = """mutation {
@@ -78,6 +79,11 @@ async def test_a_draft_is_validated_simulated_then_published(api: Api, seeded: A
     simulated = (await api.call(token, SIMULATE))["data"]["simulateDraft"]
     assert (simulated["eligibleBefore"], simulated["eligibleAfter"], simulated["lost"]) == (1, 0, 1)
     assert "not met" in " ".join(simulated["lostSample"][0]["reasons"])
+    # Ana lives in Sacramento; the criterion she does not meet is named with its count
+    assert {"county": "Sacramento", "members": 1, "lost": 1} in simulated["byCounty"]
+    assert simulated["lostByCriterion"] == [
+        {"criterion": "At least 5 ADL limitations", "members": 1}
+    ]
 
     published = (await api.call(token, PUBLISH))["data"]["publishDefinition"]
     assert published["status"] == "PUBLISHED" and published["effectiveFrom"] == "2026-02-01"

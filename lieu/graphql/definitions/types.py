@@ -109,6 +109,23 @@ class SimulatedMember:
         )
 
 
+@strawberry.type(description="One county's members and what the draft would do to them.")
+class SimulatedCounty:
+    county: str
+    members: int
+    gained: int
+    lost: int
+    undetermined: int = strawberry.field(
+        description="Members the draft cannot decide: a fact it needs is not known."
+    )
+
+
+@strawberry.type(description="How many members a criterion moves.")
+class CriterionCount:
+    criterion: str = strawberry.field(description="The criterion's label.")
+    members: int
+
+
 @strawberry.type(description="The draft against the plan's current members, before publishing.")
 class DraftSimulation:
     support: str
@@ -121,6 +138,17 @@ class DraftSimulation:
     lost: int
     gained_sample: list[SimulatedMember]
     lost_sample: list[SimulatedMember]
+    undetermined_before: int
+    undetermined_after: int
+    by_county: list[SimulatedCounty]
+    lost_by_criterion: list[CriterionCount] = strawberry.field(
+        description="Members who would lose eligibility, by each draft criterion they do not "
+        "meet (a member may count under several)."
+    )
+    gained_by_criterion: list[CriterionCount] = strawberry.field(
+        description="Members who would gain it, by each criterion of the version in force "
+        "they did not meet."
+    )
 
     @classmethod
     def of(cls, support: str, version: int, on: date, result: Simulation) -> DraftSimulation:
@@ -135,6 +163,26 @@ class DraftSimulation:
             lost=result.lost,
             gained_sample=[SimulatedMember.of(c) for c in result.gained_sample],
             lost_sample=[SimulatedMember.of(c) for c in result.lost_sample],
+            undetermined_before=result.undetermined_before,
+            undetermined_after=result.undetermined_after,
+            by_county=[
+                SimulatedCounty(
+                    county=name,
+                    members=f.members,
+                    gained=f.gained,
+                    lost=f.lost,
+                    undetermined=f.undetermined,
+                )
+                for name, f in result.by_county.items()
+            ],
+            lost_by_criterion=[
+                CriterionCount(criterion=k, members=v)
+                for k, v in sorted(result.lost_by_criterion.items(), key=lambda kv: -kv[1])
+            ],
+            gained_by_criterion=[
+                CriterionCount(criterion=k, members=v)
+                for k, v in sorted(result.gained_by_criterion.items(), key=lambda kv: -kv[1])
+            ],
         )
 
 

@@ -3,6 +3,7 @@ and who would lose eligibility compared with the version in force."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,8 +18,11 @@ from lieu.platform.definitions.versions import (
     valid_draft,
     with_baseline,
 )
+from lieu.platform.elections.counties import county_name
 from lieu.platform.members.models import Member
+from lieu.platform.rules.assessment import Assessment
 from lieu.platform.rules.eligibility import Outcome
+from lieu.platform.rules.reasons import Status
 
 SAMPLE = 5
 
@@ -31,19 +35,39 @@ class Change:
     before: str
     after: str
     reasons: tuple[str, ...]
+    county: str = ""
+
+
+@dataclass(slots=True)
+class CountyFigures:
+    """One county's members and what the draft would do to them."""
+
+    members: int = 0
+    gained: int = 0
+    lost: int = 0
+    undetermined: int = 0  # under the draft: a fact it needs is not known
 
 
 @dataclass(slots=True)
 class Simulation:
-    """Counts over every member of the plan, and a sample of those who gain or lose."""
+    """Counts over every member of the plan, by county and by criterion, and a sample of those
+    who gain or lose."""
 
     members: int = 0
     eligible_before: int = 0
     eligible_after: int = 0
     gained: int = 0
     lost: int = 0
+    undetermined_before: int = 0
+    undetermined_after: int = 0
     gained_sample: list[Change] = field(default_factory=list)
     lost_sample: list[Change] = field(default_factory=list)
+    by_county: dict[str, CountyFigures] = field(default_factory=dict)
+    # members who would lose eligibility, by each draft criterion they do not meet (a member
+    # may count under several); those who would gain, by each criterion of the version in
+    # force they did not meet
+    lost_by_criterion: dict[str, int] = field(default_factory=dict)
+    gained_by_criterion: dict[str, int] = field(default_factory=dict)
 
 
 class SimulationError(LookupError):
@@ -57,10 +81,21 @@ async def _draft_effective(session: AsyncSession, draft: Definition) -> Definiti
     return merged
 
 
-async def simulate_draft(
+@dataclass(frozen=True, slots=True)
+class Compared:
+    """One member under the version in force (None: no version) and under the draft."""
+
+    cin: str
+    county: str
+    was: Assessment | None
+    now: Assessment
+
+
+async def compare_members(
     *, session: AsyncSession, plan: str, support: str, version: int, on: date
-) -> Simulation:
-    """Assess every member of `plan` on `on` under the version in force and under the draft.
+) -> AsyncIterator[Compared]:
+    """Every member of `plan`, by CIN, assessed on `on` under the version in force and under the
+    draft (streamed: members are read as they are assessed).
 
     InvalidDefinition, listing every problem, when the draft has problems: its rules would not
     run, or would not run as the definition says.
@@ -74,32 +109,73 @@ async def simulate_draft(
     ) or await effective_in_force(session=session, plan=BASELINE_PLAN, support=support, on=on)
     new_rules = compile_definition(after)
     old_rules = compile_definition(before) if before is not None else None
-    result = Simulation()
     members = await session.stream_scalars(
         select(Member).where(Member.plan == plan).order_by(Member.cin)
     )
     async for member in members:
-        result.members += 1
-        now = new_rules.assess(member.facts, as_of=on)
-        was = old_rules.assess(member.facts, as_of=on).outcome if old_rules else None
-        is_eligible = now.outcome is Outcome.ELIGIBLE
-        was_eligible = was is Outcome.ELIGIBLE
-        result.eligible_before += was_eligible
-        result.eligible_after += is_eligible
-        if is_eligible == was_eligible:
-            continue
-        change = Change(
+        county = member.facts.get("county")
+        yield Compared(
             cin=member.cin,
-            before=was.value if was else "no_definition",
-            after=now.outcome.value,
-            reasons=tuple(r.text for r in now.reasons),
+            county=county_name(county) if isinstance(county, str) and county else "",
+            was=old_rules.assess(member.facts, as_of=on) if old_rules else None,
+            now=new_rules.assess(member.facts, as_of=on),
         )
+
+
+def change_of(compared: Compared) -> Change | None:
+    """The member's change of eligibility, if the draft changes it."""
+    was = compared.was.outcome if compared.was is not None else None
+    now = compared.now
+    if (now.outcome is Outcome.ELIGIBLE) == (was is Outcome.ELIGIBLE):
+        return None
+    return Change(
+        cin=compared.cin,
+        before=was.value if was else "no_definition",
+        after=now.outcome.value,
+        reasons=tuple(r.text for r in now.reasons),
+        county=compared.county,
+    )
+
+
+def _unmet(assessment: Assessment) -> list[str]:
+    return [r.label for r in assessment.reasons if r.status is not Status.HELD]
+
+
+async def simulate_draft(
+    *, session: AsyncSession, plan: str, support: str, version: int, on: date
+) -> Simulation:
+    """Assess every member of `plan` on `on` under the version in force and under the draft:
+    the counts, by county and by criterion, and a sample of who gains and who loses."""
+    result = Simulation()
+    found = compare_members(session=session, plan=plan, support=support, version=version, on=on)
+    async for compared in found:
+        result.members += 1
+        now, was = compared.now, compared.was
+        is_eligible = now.outcome is Outcome.ELIGIBLE
+        result.eligible_before += was is not None and was.outcome is Outcome.ELIGIBLE
+        result.eligible_after += is_eligible
+        result.undetermined_before += was is not None and was.outcome is Outcome.UNDETERMINED
+        unknown = now.outcome is Outcome.UNDETERMINED
+        result.undetermined_after += unknown
+        county = result.by_county.setdefault(compared.county or "no county", CountyFigures())
+        county.members += 1
+        county.undetermined += unknown
+        change = change_of(compared)
+        if change is None:
+            continue
         if is_eligible:
             result.gained += 1
+            county.gained += 1
+            for label in _unmet(was) if was is not None else ():
+                result.gained_by_criterion[label] = result.gained_by_criterion.get(label, 0) + 1
             if len(result.gained_sample) < SAMPLE:
                 result.gained_sample.append(change)
         else:
             result.lost += 1
+            county.lost += 1
+            for label in _unmet(now):
+                result.lost_by_criterion[label] = result.lost_by_criterion.get(label, 0) + 1
             if len(result.lost_sample) < SAMPLE:
                 result.lost_sample.append(change)
+    result.by_county = dict(sorted(result.by_county.items()))
     return result
