@@ -39,6 +39,7 @@ from lieu.admin.studio import (
     studio_support,
     submit_election,
 )
+from lieu.admin.studio_editor import check, editor, redraw, save
 from lieu.admin.studio_export import export_simulation
 from lieu.admin.studio_reviews import decide, review_list, review_page, submit_draft
 from lieu.health import check_all
@@ -352,6 +353,25 @@ def routes() -> list[Route | Mount]:
             answers_when_busy(submit_draft),
             methods=["POST"],
             name="admin-studio-submit",
+        ),
+        Route("/studio/{support}/edit", answers_when_busy(editor), name="admin-studio-edit"),
+        Route(
+            "/studio/{support}/edit",
+            answers_when_busy(save),
+            methods=["POST"],
+            name="admin-studio-save",
+        ),
+        Route(
+            "/studio/{support}/edit/check",
+            answers_when_busy(check),
+            methods=["POST"],
+            name="admin-studio-check",
+        ),
+        Route(
+            "/studio/{support}/edit/form",
+            answers_when_busy(redraw),
+            methods=["POST"],
+            name="admin-studio-redraw",
         ),
         Route(
             "/studio/{support}/export",

@@ -58,6 +58,9 @@ def test_every_console_action_is_a_post_route_the_refusals_below_cover() -> None
         "/admin/studio/reviews/1/return",
         "/admin/studio/reviews/1/withdraw",
         "/admin/studio/respite/submit",
+        "/admin/studio/respite/edit",
+        "/admin/studio/respite/edit/check",
+        "/admin/studio/respite/edit/form",
         "/admin/studio/respite/export",
         "/admin/studio/respite/simulate",
     ]
