@@ -78,7 +78,7 @@ async def test_graphiql_runs_a_query_with_a_bearer_token_and_the_network_cut_off
         result = page.locator(".graphiql-response")
         await result.get_by_text('"operations"').wait_for(timeout=15_000)
         text = await result.inner_text()
-        assert '"role": "operations"' in text and '"plan": "demo-plan"' in text, text
+        assert '"role": "OPERATIONS"' in text and '"plan": "demo-plan"' in text, text
         await page.screenshot(path=str(tmp_path / "graphiql.png"))
         await page.close()
 
