@@ -14,6 +14,11 @@ MESSAGES: Mapping[str, str] = {
     "approved": "Decision recorded: authorization {number} is approved.",
     "modified": "Decision recorded: authorization {number} is approved for a different quantity.",
     "denied": "Decision recorded: authorization {number} is denied.",
+    "extended": (
+        "Review deadline extended: authorization {number} has its new deadline (see Deadlines) "
+        "and the provider and member are sent the extension notice."
+    ),
+    "retried": "Authorization {number} runs its failed step again (see the timeline).",
     "exception_approved": (
         "Exception approved: the member's cap is raised (see Limits). Authorization {number} "
         "keeps what it holds; a new request for the rest may use the raised cap."
