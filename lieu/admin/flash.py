@@ -19,6 +19,10 @@ MESSAGES: Mapping[str, str] = {
         "and the provider and member are sent the extension notice."
     ),
     "retried": "Authorization {number} runs its failed step again (see the timeline).",
+    "bulk_started": (
+        "The batch runs: each item's outcome shows below as it comes (refresh to follow it)."
+    ),
+    "bulk_stopped": "The batch stops after the item in hand; the items not reached are skipped.",
     "exception_approved": (
         "Exception approved: the member's cap is raised (see Limits). Authorization {number} "
         "keeps what it holds; a new request for the rest may use the raised cap."

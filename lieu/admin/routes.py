@@ -16,8 +16,10 @@ from starlette.staticfiles import StaticFiles
 from lieu.admin.access import ONE, QUEUES, SEARCH, refused
 from lieu.admin.actions import act, authorization_page, origin_of
 from lieu.admin.authorization_view import read_view
+from lieu.admin.bulk import routes as bulk_routes
 from lieu.admin.contracts import routes as contract_routes
 from lieu.admin.database import reads, runtime_of, writes
+from lieu.admin.filters import filter_of
 from lieu.admin.notice_lines import notices_for_member
 from lieu.admin.notices import routes as notice_routes
 from lieu.admin.pages import HERE, answers_when_busy, page
@@ -42,7 +44,6 @@ from lieu.admin.studio import (
 from lieu.health import check_all
 from lieu.platform.access.audit import AuditRecord, record
 from lieu.platform.access.authorizations import (
-    AuthorizationFilter,
     expiring,
     review_queue,
     search_authorizations,
@@ -191,13 +192,7 @@ async def authorizations(request: Request) -> Response:
     if not SEARCH.allows(principal):
         return refused(request, principal, SEARCH)
     params = request.query_params
-    where = AuthorizationFilter(
-        statuses=[s for s in params.getlist("status") if s],
-        support=params.get("support") or None,
-        provider=params.get("provider") or None,
-        member_cin=(params.get("member") or "").strip() or None,
-        escalated=True if params.get("escalated") == "1" else None,
-    )
+    where = filter_of(params)
     raw_page = params.get("page", "1")
     if not (raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page) <= LAST_PAGE):
         return page(
@@ -331,6 +326,7 @@ def routes() -> list[Route | Mount]:
             name="admin-studio-simulate",
         ),
         *notice_routes(),
+        *bulk_routes(),
         *contract_routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="admin-static"),
     ]

@@ -61,7 +61,11 @@ def post_paths(number: str) -> list[str]:
     paths = []
     for route in routes():
         if isinstance(route, Route) and "POST" in (route.methods or set()):
-            path = route.path.replace("{number}", number).replace("{support}", "respite")
+            path = (
+                route.path.replace("{number}", number)
+                .replace("{support}", "respite")
+                .replace("{batch}", "B-1")
+            )
             actions = ACTIONS if "{action}" in path else ("",)
             paths += ["/admin" + path.replace("{action}", action) for action in actions]
     return paths
