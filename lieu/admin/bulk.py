@@ -60,21 +60,25 @@ async def choose(request: Request) -> Response:
     principal = await _signed_in(request)
     if isinstance(principal, Response):
         return principal
-    params = request.query_params
-    where = filter_of(params)
-    query = filter_query(params)
-    action = _action(params.get("action", "")) or BulkAction.CANCEL
+    return await _choose_page(request, principal, request.query_params)
+
+
+async def _choose_page(
+    request: Request,
+    principal: Principal,
+    params: QueryParams,
+    *,
+    error: str = "",
+    reason: str = "",
+    status_code: int = 200,
+) -> Response:
+    where, query = filter_of(params), filter_query(params)
     rows: Sequence[AuthorizationRecord] = []
-    if query:
-        async with reads(request)() as session:
-            rows = await search_authorizations(
-                session=session,
-                principal=principal,
-                where=where,
-                offset=0,
-                limit=LARGEST_BATCH + 1,
-            )
     async with reads(request)() as session:
+        if query:  # no filter: no set (a bulk action on every authorization is not offered)
+            rows = await search_authorizations(
+                session=session, principal=principal, where=where, offset=0, limit=LARGEST_BATCH + 1
+            )
         recent = await batches.recent_batches(session=session, plan=principal.plan)
     return page(
         request,
@@ -84,15 +88,16 @@ async def choose(request: Request) -> Response:
             "query": query,
             "statuses": [s.value for s in Status],
             "choices": CHOICES,
-            "action": action,
+            "action": _action(params.get("action", "")) or BulkAction.CANCEL,
             "rows": rows[:LARGEST_BATCH],
             "too_many": len(rows) > LARGEST_BATCH,
             "largest": LARGEST_BATCH,
             "recent": recent,
-            "error": "",
-            "reason": "",
+            "error": error,
+            "reason": reason,
         },
         principal=principal,
+        status_code=status_code,
     )
 
 
@@ -102,7 +107,9 @@ async def freeze(request: Request) -> Response:
     if isinstance(principal, Response):
         return principal
     form = await request.form()
-    params = QueryParams(str(form.get("query", "")))
+    # the filter as shown, and the action chosen (kept on the page after a refusal)
+    chosen = urlencode({"action": str(form.get("action", ""))})
+    params = QueryParams(f"{form.get('query', '')}&{chosen}")
     action = _action(str(form.get("action", "")))
     reason = str(form.get("reason", "")).strip()
     expected = str(form.get("expected", ""))
@@ -135,30 +142,8 @@ async def freeze(request: Request) -> Response:
 async def _refused_freeze(
     request: Request, principal: Principal, params: QueryParams, error: str, reason: str
 ) -> Response:
-    where = filter_of(params)
-    async with reads(request)() as session:
-        rows = await search_authorizations(
-            session=session, principal=principal, where=where, offset=0, limit=LARGEST_BATCH + 1
-        )
-        recent = await batches.recent_batches(session=session, plan=principal.plan)
-    return page(
-        request,
-        "bulk.html",
-        {
-            "where": where,
-            "query": filter_query(params),
-            "statuses": [s.value for s in Status],
-            "choices": CHOICES,
-            "action": _action(params.get("action", "")) or BulkAction.CANCEL,
-            "rows": rows[:LARGEST_BATCH],
-            "too_many": len(rows) > LARGEST_BATCH,
-            "largest": LARGEST_BATCH,
-            "recent": recent,
-            "error": error,
-            "reason": reason,
-        },
-        principal=principal,
-        status_code=409,
+    return await _choose_page(
+        request, principal, params, error=error, reason=reason, status_code=409
     )
 
 
@@ -236,9 +221,9 @@ async def _control(request: Request, verb: str) -> Response:
     async with writes(request).begin() as session:
         record(session, [_audit(request, principal, audited, batch, "sent")])
     try:
+        # Temporal refuses a second open run of the batch's workflow id: the database's status
+        # is not asked, so a run whose workflow was terminated does not block the next one
         if verb == "run":
-            if batch.status == BatchStatus.RUNNING.value:
-                raise BatchNotRunnable(f"batch {batch.id} is running; wait for it or stop it")
             await start_run(
                 runtime.temporal, batch.id, batch.runs + 1, task_queue=runtime.settings.task_queue
             )
@@ -247,6 +232,11 @@ async def _control(request: Request, verb: str) -> Response:
     except BatchNotRunnable as not_now:
         async with writes(request).begin() as session:
             record(session, [_audit(request, principal, audited, batch, "refused", str(not_now))])
+            if verb == "stop" and batch.status == BatchStatus.RUNNING.value:
+                # its workflow ended without saying so (terminated): say it stopped, so that it
+                # can be run again for the items it did not reach
+                await batches.skip_pending(session=session, batch_id=batch.id, run=batch.runs)
+                await batches.end_run(session=session, batch_id=batch.id, stopped=True)
         async with reads(request)() as session:
             fresh = await batches.find_batch(
                 session=session, plan=principal.plan, batch_id=batch_id

@@ -13,7 +13,7 @@ from lieu.platform.access.audit import audit_trail
 from lieu.platform.access.roles import Role
 from lieu.platform.batches import service as batches
 from lieu.platform.batches.models import BulkBatch
-from lieu.platform.db.engine import create_session_factory
+from lieu.platform.db.engine import create_session_factory, for_writes
 from tests.admin.console_stack import Console
 
 pytestmark = pytest.mark.temporal
@@ -117,3 +117,27 @@ async def test_a_batch_that_is_not_the_plans_is_not_found(console: Console) -> N
     for answer in (missing, run):
         assert answer.status_code == 404
         assert "There is no bulk action <code>B-000000000000</code> in your plan" in answer.text
+
+
+async def test_stopping_a_batch_whose_workflow_is_gone_marks_it_stopped_so_it_can_run_again(
+    console: Console,
+) -> None:
+    await console.project()
+    async with await console.signed_in(Role.OPERATIONS) as http:
+        frozen = await http.submit(
+            "/admin/bulk",
+            {
+                "query": "status=pending_review",
+                "action": "cancel",
+                "reason": "moved",
+                "expected": "1",
+            },
+        )
+        batch_id = frozen.headers["location"].rsplit("/", 1)[-1]
+        async with create_session_factory(for_writes(console.engine)).begin() as session:
+            await batches.begin_run(session=session, batch_id=batch_id, run=1)  # then terminated
+        answer = await http.submit(f"/admin/bulk/{batch_id}/stop", {})
+    assert answer.status_code == 409
+    assert f"batch {batch_id} is not running: nothing to stop" in answer.text
+    assert '<span class="status stopped" id="batch-status">stopped</span>' in answer.text
+    assert "Run the batch again" in answer.text

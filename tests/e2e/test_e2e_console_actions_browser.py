@@ -207,7 +207,7 @@ async def test_a_bulk_cancel_changes_exactly_the_filtered_set_and_a_second_run_c
 
     await page.get_by_role("button", name="Yes, cancel these 3").click()
     await page.wait_for_url("**/admin/bulk/B-*?flash=bulk_started")
-    assert "The batch runs" in await page.get_by_role("status").inner_text()
+    assert "runs: each item" in await page.get_by_role("status").inner_text()
     assert await reload_until_ended(page) == "finished"
     outcomes = {
         number: await page.locator(f'tr[data-item="{number}"] .outcome .status').inner_text()
