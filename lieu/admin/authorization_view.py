@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +25,7 @@ from lieu.platform.documents.models import AuthorizationDocument
 from lieu.platform.documents.records import list_documents
 from lieu.platform.limits.models import LimitEntry
 from lieu.platform.notices.facts import NoticeKind
+from lieu.platform.plans.calendar import PlanCalendar
 from lieu.platform.plans.settings import plan_settings
 
 BASELINE_PLAN = "dhcs"
@@ -72,17 +73,17 @@ async def extras(
         .where(LimitEntry.authorization_id == row.id)
         .order_by(LimitEntry.recorded_at, LimitEntry.id)
     )
+    calendar = (await plan_settings(row.plan, session=session)).calendar
     return Extras(
-        pinned=await _pinned(session, row, now),
+        pinned=await _pinned(session, row, calendar.local_date(now)),
         ledger=list(ledger),
-        clocks=await _clocks(session, row, notices),
+        clocks=_clocks(row, notices, calendar),
         documents=await list_documents(session=session, authorization_id=row.id),
     )
 
 
-async def _pinned(session: AsyncSession, row: AuthorizationRecord, now: datetime) -> Pinned:
+async def _pinned(session: AsyncSession, row: AuthorizationRecord, today: date) -> Pinned:
     ref = f"{row.definition_plan}/{row.support}/v{row.definition_version}"
-    today = (await plan_settings(row.plan, session=session)).calendar.local_date(now)
     current = await effective_in_force(
         session=session, plan=row.plan, support=row.support, on=today
     ) or await effective_in_force(
@@ -106,8 +107,8 @@ async def _pinned(session: AsyncSession, row: AuthorizationRecord, now: datetime
     return Pinned(ref, row.content_hash, in_force, changes)
 
 
-async def _clocks(
-    session: AsyncSession, row: AuthorizationRecord, notices: Sequence[NoticeLine]
+def _clocks(
+    row: AuthorizationRecord, notices: Sequence[NoticeLine], calendar: PlanCalendar
 ) -> list[Clock]:
     clocks = []
     deadline = row.review_deadline
@@ -133,7 +134,6 @@ async def _clocks(
             )
         )
     if row.service_end is not None:
-        calendar = (await plan_settings(row.plan, session=session)).calendar
         clocks.append(
             Clock(
                 "Period ends",

@@ -5,6 +5,7 @@ link; and which commands it offers (retry only where a step failed; extend with 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import update
@@ -96,3 +97,25 @@ async def test_an_extension_without_a_reason_is_refused_beside_its_form(console:
     assert answer.status_code == 400
     section = _text(answer.text.split('aria-labelledby="extend"')[1].split("</section>")[0])
     assert "Not done: an extension needs a reason; the provider and member read it" in section
+
+
+async def test_an_authorization_in_force_shows_when_its_period_ends_in_the_plans_time(
+    console: Console,
+) -> None:
+    number = await console.project(status="approved")
+    async with create_session_factory(for_writes(console.engine)).begin() as session:
+        await session.execute(
+            update(AuthorizationRecord)
+            .where(AuthorizationRecord.id == number)
+            .values(service_end=date(2026, 12, 31))
+        )
+    async with await console.signed_in(Role.OPERATIONS) as http:
+        shown = await http.get(f"/admin/authorizations/{number}")
+    clocks = re.findall(
+        r'<tr data-clock="([^"]+)"><th scope="row">[^<]+</th><td><time datetime="([^"]+)"',
+        shown.text,
+    )
+    # demo-plan keeps California's clock: the last day ends at the next local midnight
+    assert clocks == [("Period ends", "2027-01-01T08:00:00+00:00")]
+    assert "the authorized period ends on 2026-12-31" in shown.text
+    assert 'id="extend"' not in shown.text, "an approved authorization has no review to extend"
