@@ -217,7 +217,7 @@ async def _control(request: Request, verb: str) -> Response:
         return refused(request, principal, ACTIONS[batch.action])
     audited = f"console.bulk_{verb}"
     runtime = runtime_of(request)
-    # stored before the workflow is started or signalled, as every console command is
+    # stored before the workflow is started or stopped, as every console command is
     async with writes(request).begin() as session:
         record(session, [_audit(request, principal, audited, batch, "sent")])
     try:

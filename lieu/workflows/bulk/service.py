@@ -43,7 +43,7 @@ async def stop_run(client: Client, batch_id: str, actor: str, reason: str = "") 
     """Stop the open run after the item in hand."""
     handle: Handle = client.get_workflow_handle_for(BulkWorkflow.run, workflow_id(batch_id))
     try:
-        await handle.signal(BulkWorkflow.stop, StopBatch(actor, reason))
+        await handle.execute_update(BulkWorkflow.stop, StopBatch(actor, reason))
     except RPCError as error:
         if error.status is RPCStatusCode.NOT_FOUND:
             raise BatchNotRunnable(f"batch {batch_id} is not running: nothing to stop") from None

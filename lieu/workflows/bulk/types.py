@@ -1,4 +1,4 @@
-"""The frozen dataclasses in and out of `BulkWorkflow`, its signal, query and activities."""
+"""The frozen dataclasses in and out of `BulkWorkflow`, its update, query and activities."""
 
 # No `from __future__ import annotations`: pydantic builds these types inside the workflow
 # sandbox, where string annotations cannot be resolved.

@@ -37,7 +37,7 @@ RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=time
 
 @workflow.defn(name="BulkAction")
 class BulkWorkflow:
-    """One run of a batch. Signal: `stop` (items not reached are skipped). Query: `progress`."""
+    """One run of a batch. Update: `stop` (items not reached are skipped). Query: `progress`."""
 
     def __init__(self) -> None:
         self._report = BulkReport()
@@ -89,10 +89,12 @@ class BulkWorkflow:
             left=r.left - 1,
         )
 
-    @workflow.signal
-    def stop(self, stop: StopBatch) -> None:
-        """Stop after the item in hand; the rest are reported skipped."""
+    @workflow.update
+    async def stop(self, stop: StopBatch) -> BulkReport:
+        """Stop after the item in hand (the rest are reported skipped); answers how far the
+        run has come. An update, not a signal: the console learns that the run took it."""
         self._stop = stop
+        return self._report
 
     @workflow.query
     def progress(self) -> BulkReport:
