@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -104,6 +105,8 @@ class Settings:
     payload_keys: str = field(default="", repr=False)  # "": the data dir's payload.keys
     payload_key_id: str = ""  # the key that seals new payloads; "": the first one listed
     temporal_ui_origin: str = ""  # the codec endpoint's CORS origin; "": the local UI's
+    # Where the console links a workflow's history (LIEU_TEMPORAL_UI_URL); "": the local UI's.
+    temporal_ui_url: str = ""
     graphql_max_cost: int = DEFAULT_GRAPHQL_MAX_COST
     rate_limit_per_minute: int = DEFAULT_RATE_LIMIT_PER_MINUTE
     rate_limit_anonymous_per_minute: int = DEFAULT_RATE_LIMIT_ANONYMOUS_PER_MINUTE
@@ -154,6 +157,16 @@ class Settings:
             return (self.temporal_ui_origin,)
         port = self.temporal_ui_port
         return (f"http://127.0.0.1:{port}", f"http://localhost:{port}")
+
+    @property
+    def temporal_ui(self) -> str:
+        """The Temporal UI's base URL: LIEU_TEMPORAL_UI_URL, else the dev server's own UI."""
+        return self.temporal_ui_url or f"http://127.0.0.1:{self.temporal_ui_port}"
+
+    def workflow_history_url(self, workflow_id: str) -> str:
+        """The Temporal UI's page of a workflow's history in lieu's namespace."""
+        namespace, workflow = quote(self.temporal_namespace, safe=""), quote(workflow_id, safe="")
+        return f"{self.temporal_ui}/namespaces/{namespace}/workflows/{workflow}"
 
     @property
     def temporal_db_file(self) -> Path:
@@ -361,7 +374,20 @@ def _payload_settings(env: Mapping[str, str]) -> dict[str, str]:
             f"LIEU_TEMPORAL_UI_ORIGIN={origin!r} is not an origin; give the Temporal UI's "
             "scheme, host and port, e.g. 'https://temporal-ui.plan.example' (no path)"
         )
-    return {"payload_keys": raw, "payload_key_id": active, "temporal_ui_origin": origin}
+    ui_url = env.get("LIEU_TEMPORAL_UI_URL", "").strip().rstrip("/")
+    scheme, sep, rest = ui_url.partition("://")
+    if ui_url and (not sep or scheme not in ("http", "https") or not rest or rest[0] == "/"):
+        raise SettingsError(
+            f"LIEU_TEMPORAL_UI_URL={ui_url!r} is not a web address; give the Temporal UI's "
+            "base URL, e.g. 'https://temporal-ui.plan.example' (the console links workflow "
+            "histories under it)"
+        )
+    return {
+        "payload_keys": raw,
+        "payload_key_id": active,
+        "temporal_ui_origin": origin,
+        "temporal_ui_url": ui_url,
+    }
 
 
 def _make_secret(path: Path, make: Callable[[], str] | None = None) -> None:

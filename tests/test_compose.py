@@ -171,3 +171,11 @@ def test_every_long_running_service_has_a_health_check() -> None:
         if name == "temporal-ui":
             continue  # the UI image ships no shell tools to probe with
         assert "healthcheck" in service, f"{name} has no healthcheck"
+
+
+def test_the_console_links_workflow_histories_to_the_stacks_temporal_ui() -> None:
+    api = _services()["api"]
+    settings = Settings.from_env(_without_interpolation(api["environment"]))
+    assert settings.workflow_history_url("A-1") == (
+        "http://127.0.0.1:8080/namespaces/default/workflows/A-1"
+    )

@@ -209,3 +209,26 @@ def _checkout() -> Path:
     root = checkout_root()
     assert root is not None, "the tests run from a checkout"
     return root
+
+
+def test_the_console_links_workflow_histories_to_the_dev_ui_unless_told_where_the_ui_is(
+    tmp_path: Path,
+) -> None:
+    local = Settings.from_env({"LIEU_DATA_DIR": str(tmp_path)})
+    assert local.workflow_history_url("A-1 2") == (
+        "http://127.0.0.1:8233/namespaces/default/workflows/A-1%202"
+    )
+    told = Settings.from_env(
+        {
+            "LIEU_DATA_DIR": str(tmp_path),
+            "LIEU_TEMPORAL_UI_URL": "https://temporal-ui.plan.example/",
+            "LIEU_TEMPORAL_NAMESPACE": "lieu-prod",
+        }
+    )
+    assert told.workflow_history_url("A-1") == (
+        "https://temporal-ui.plan.example/namespaces/lieu-prod/workflows/A-1"
+    )
+    with pytest.raises(SettingsError, match="LIEU_TEMPORAL_UI_URL='temporal-ui:8080' is not a web"):
+        Settings.from_env(
+            {"LIEU_DATA_DIR": str(tmp_path), "LIEU_TEMPORAL_UI_URL": "temporal-ui:8080"}
+        )

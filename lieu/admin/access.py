@@ -41,7 +41,12 @@ ACTIONS = {
     "exception": Shown(
         "approveLimitException", frozenset({Role.REVIEWER}), "approve a limit exception"
     ),
+    "extend": Shown("extendReview", _STAFF, "extend a review deadline"),
+    "retry": Shown("retryWorkflow", frozenset({Role.OPERATIONS}), "retry a failed step"),
 }
+# Bulk actions are operations' work: a batch cancels as `cancelAuthorization` does (and each
+# action in it is checked against its own field: ACTIONS[action]).
+BULK = Shown("cancelAuthorization", frozenset({Role.OPERATIONS}), "run bulk actions")
 CONTRACTS = Shown(
     "contracts",
     frozenset({Role.PLAN_ADMIN, Role.REVIEWER, Role.OPERATIONS}),
@@ -49,7 +54,7 @@ CONTRACTS = Shown(
 )
 # The studio lists and tries the plan's definitions, as the `definitions` query answers them.
 STUDIO = Shown("definitions", frozenset({Role.PLAN_ADMIN}), "use the studio")
-EVERY = (SEARCH, ONE, CONTRACTS, *QUEUES.values(), *ACTIONS.values(), STUDIO)
+EVERY = (SEARCH, ONE, CONTRACTS, *QUEUES.values(), *ACTIONS.values(), BULK, STUDIO)
 
 
 def refused(request: Request, principal: Principal, shown: Shown) -> Response:

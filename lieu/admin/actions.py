@@ -5,8 +5,9 @@ with what was chosen kept; a success redirects to the page with a catalogued mes
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
@@ -16,31 +17,21 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from lieu.admin.access import ACTIONS, refused
+from lieu.admin.authorization_view import AuthorizationView, read_view
 from lieu.admin.database import is_busy, reads, runtime_of, writes
 from lieu.admin.display import amount
-from lieu.admin.limits import (
-    LimitLine,
-    approve_from_console,
-    exception_values,
-    held_by_a_limit,
-    limit_lines,
-)
-from lieu.admin.notice_lines import NoticeLine, authorization_notices
+from lieu.admin.limits import approve_from_console, exception_values, held_by_a_limit
 from lieu.admin.pages import busy_page, page
 from lieu.admin.session import NotSignedIn, principal_of
 from lieu.platform.access.audit import AuditRecord, Origin, record
-from lieu.platform.access.authorizations import (
-    DEEMED,
-    IN_REVIEW,
-    find_authorization,
-    timelines,
-)
+from lieu.platform.access.authorizations import DEEMED, IN_REVIEW, find_authorization
 from lieu.platform.access.roles import Principal
-from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
+from lieu.platform.authorizations.lifecycle.actions import Action
+from lieu.platform.authorizations.models import AuthorizationRecord
 from lieu.platform.authorizations.status import Decision, Status
 from lieu.workflows.authorizations import service
 from lieu.workflows.authorizations.service import AuthorizationRequestError
-from lieu.workflows.authorizations.types import Cancel, ReviewDecision
+from lieu.workflows.authorizations.types import Cancel, Retry, ReviewDecision, ReviewExtension
 
 FLASH_OF_DECISION = {
     Decision.APPROVE: "approved",
@@ -58,7 +49,7 @@ class BadInput(ValueError):
 class Sent:
     """What a form carried, to show again after a refusal, and why it was refused."""
 
-    form: str  # "decide", "cancel" or "exception"
+    form: str  # "decide", "cancel", "exception", "extend" or "retry"
     values: Mapping[str, str] = field(default_factory=dict)
     error: str = ""
 
@@ -74,32 +65,37 @@ def origin_of(request: Request) -> Origin:
 def authorization_page(
     request: Request,
     principal: Principal,
-    row: AuthorizationRecord | None,
-    events: Sequence[AuthorizationEvent],
+    view: AuthorizationView | None,
     *,
     number: str,
-    notices: Sequence[NoticeLine] = (),
-    limits: Sequence[LimitLine] = (),
     sent: Sent | None = None,
     status_code: int = 200,
 ) -> Response:
     """The authorization's page; after a refused form, that form with its values and the reason."""
-    if row is None:
+    if view is None:
         return page(
             request, "not_found.html", {"number": number}, principal=principal, status_code=404
         )
+    row, limits = view.row, view.limits
+    reviewing = row.review_deadline is not None and row.status in IN_REVIEW
     return page(
         request,
         "authorization.html",
         {
             "row": row,
-            "events": events,
-            "notices": notices,
+            "events": view.events,
+            "notices": view.notices,
+            "extras": view.extras,
+            "now": datetime.now(UTC),
+            "history_url": runtime_of(request).settings.workflow_history_url(row.id),
             "held": _held(row),
             "can_cancel": ACTIONS["cancel"].allows(principal) and not Status(row.status).is_final,
             "can_decide": ACTIONS["decide"].allows(principal)
             and row.review_deadline is not None
             and (row.status in IN_REVIEW or row.phase == DEEMED),
+            "can_extend": ACTIONS["extend"].allows(principal)
+            and (reviewing or row.phase == DEEMED),
+            "can_retry": ACTIONS["retry"].allows(principal) and bool(row.problem),
             "limits": limits,
             "can_except": ACTIONS["exception"].allows(principal)
             and any(line.exception_allowed for line in limits)
@@ -112,7 +108,8 @@ def authorization_page(
 
 
 async def act(request: Request) -> Response:
-    """Cancel (operations) or decide (reviewers) from the console."""
+    """Cancel, extend a review deadline or retry a failed step (operations), decide or approve
+    a limit exception (reviewers) from the console."""
     number = request.path_params["number"]
     action = request.path_params["action"]
     try:
@@ -136,12 +133,14 @@ async def act(request: Request) -> Response:
             session=session, principal=principal, authorization_id=number
         )
     if row is None:
-        return authorization_page(request, principal, None, [], number=number)
+        return authorization_page(request, principal, None, number=number)
     form = await request.form()
     if action == "cancel":
         return await _cancel(request, principal, row, form)
     if action == "exception":
         return await _except(request, principal, row, form)
+    if action in COMMANDS:
+        return await _command(request, principal, row, form, action)
     return await _decide(request, principal, row, form)
 
 
@@ -184,6 +183,44 @@ async def _cancel(
         await _audit(request, principal, "console.cancel", row.id, "refused", refused, reason)
         return await _again(request, principal, row.id, Sent("cancel", values, refused.message))
     return await _done(request, principal, "console.cancel", row.id, "cancelled", reason)
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A console command that takes only a reason: what it is called, the flash on success."""
+
+    words: str  # "an extension", in "… needs a reason"
+    flash: str
+    make: Callable[[str, str, str], Action]  # (actor, reason, key) -> the command
+
+
+COMMANDS = {
+    # the review's extension of its deadline: once, counted from receipt (42 CFR 438.210(d));
+    # the workflow refuses what the definition does not allow and the refusal is shown in words
+    "extend": Command("an extension", "extended", ReviewExtension),
+    # run again the step the authorization stopped at (as the `retryWorkflow` mutation does)
+    "retry": Command("a retry", "retried", Retry),
+}
+
+
+async def _command(
+    request: Request, principal: Principal, row: AuthorizationRecord, form: FormData, action: str
+) -> Response:
+    known = COMMANDS[action]
+    audited = f"console.{action}"
+    values = {"reason": str(form.get("reason", "")).strip(), "key": _key(form)}
+    try:
+        reason = _reason(values["reason"], known.words)
+    except BadInput as bad:
+        return await _again(request, principal, row.id, Sent(action, values, str(bad)), 400)
+    await _audit(request, principal, audited, row.id, "sent", None, reason)
+    command = known.make(principal.actor, reason, values["key"])
+    try:
+        await service.act(runtime_of(request).temporal, row.id, command)
+    except AuthorizationRequestError as refused:
+        await _audit(request, principal, audited, row.id, "refused", refused, reason)
+        return await _again(request, principal, row.id, Sent(action, values, refused.message))
+    return await _done(request, principal, audited, row.id, known.flash, reason)
 
 
 async def _decide(
@@ -242,22 +279,9 @@ async def _again(
 ) -> Response:
     """The authorization's page as it stands now, with the refused form as it was sent."""
     async with reads(request)() as session:
-        row = await find_authorization(
-            session=session, principal=principal, authorization_id=number
-        )
-        events = (await timelines(session=session, authorization_ids=[number]))[number]
-        notices = await authorization_notices(session=session, authorization_id=number)
-        limits = await limit_lines(session, row) if row is not None else []
+        view = await read_view(session, principal, number, datetime.now(UTC))
     return authorization_page(
-        request,
-        principal,
-        row,
-        events,
-        number=number,
-        notices=notices if row is not None else (),
-        limits=limits,
-        sent=sent,
-        status_code=status_code,
+        request, principal, view, number=number, sent=sent, status_code=status_code
     )
 
 

@@ -25,23 +25,42 @@ def machine_moment(at: datetime | None) -> str:
 
 
 def actor_name(actor: str, provider: str = "") -> str:
-    """Who did something, in one form: `name (role, plan)`.
+    """Who did something, in one form: `role · who` (`operations · night desk`).
 
     Timelines carry three kinds of actor: a caller as `role:plan[/provider]:label`, lieu itself
-    (`lieu`), and a provider organization by its code (answering a referral)."""
+    (`lieu`), and a provider organization by its code (answering a referral). The plan is not
+    repeated: the console shows only its own plan's."""
     if actor == SYSTEM_ACTOR:
-        return "lieu (automatic)"
+        return "lieu · automatic"
     if provider and actor == provider:
-        return f"{provider} (provider)"
+        return f"provider · {provider}"
     role, _, rest = actor.partition(":")
     scope, _, who = rest.rpartition(":")
     if role not in _ROLES or not scope or not who:
         return actor  # written by something else: show it as it is rather than guess
-    plan, _, organization = scope.partition("/")
+    _plan, _, organization = scope.partition("/")
     role_words = role.replace("_", " ")
     if organization:
-        return f"{who} ({role_words} {organization}, {plan})"
-    return f"{who} ({role_words}, {plan})"
+        return f"{role_words} {organization} · {who}"
+    return f"{role_words} · {who}"
+
+
+def time_left(at: datetime | None, now: datetime) -> str:
+    """`in 3 days 4 hours`, `2 hours ago`: how far a moment is from now, to the minute."""
+    if at is None:
+        return ""
+    seconds = int((at - now).total_seconds())
+    past, seconds = seconds < 0, abs(seconds)
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes = rest // 60
+    parts = [
+        f"{n} {unit}{'s' if n != 1 else ''}"
+        for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"))
+        if n
+    ][:2] or ["less than a minute"]
+    words = " ".join(parts)
+    return f"{words} ago" if past else f"in {words}"
 
 
 def amount(quantity: Decimal | None) -> str:
@@ -60,6 +79,7 @@ FILTERS = {
     "moment": moment,
     "machine_moment": machine_moment,
     "actor": actor_name,
+    "time_left": time_left,
     "amount": amount,
     "county": county,
 }

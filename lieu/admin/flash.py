@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-# `{number}` is the authorization number of the page's own route, never text from the query.
+# `{number}` is the authorization (or batch) number of the page's own route, never text from
+# the query.
 MESSAGES: Mapping[str, str] = {
     "cancelled": (
         "Authorization {number} is cancelled: what it held is released and the provider and "
@@ -14,6 +15,17 @@ MESSAGES: Mapping[str, str] = {
     "approved": "Decision recorded: authorization {number} is approved.",
     "modified": "Decision recorded: authorization {number} is approved for a different quantity.",
     "denied": "Decision recorded: authorization {number} is denied.",
+    "extended": (
+        "Review deadline extended: authorization {number} has its new deadline (see Deadlines) "
+        "and the provider and member are sent the extension notice."
+    ),
+    "retried": "Authorization {number} runs its failed step again (see the timeline).",
+    "bulk_started": (
+        "Batch {number} runs: each item's outcome shows below as it comes (refresh to follow it)."
+    ),
+    "bulk_stopped": (
+        "Batch {number} stops after the item in hand; the items not reached are skipped."
+    ),
     "exception_approved": (
         "Exception approved: the member's cap is raised (see Limits). Authorization {number} "
         "keeps what it holds; a new request for the rest may use the raised cap."

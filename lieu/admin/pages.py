@@ -42,8 +42,8 @@ def page(
 ) -> Response:
     """Render a console page with the common header values and the session's CSRF token (its
     forms carry it). The success banner is the catalogue's text for `?flash=<code>`, about the
-    authorization the route names."""
-    number = request.path_params.get("number")
+    authorization (or bulk batch) the route names."""
+    number = request.path_params.get("number") or request.path_params.get("batch")
     return templates.TemplateResponse(
         request,
         template,

@@ -15,10 +15,12 @@ from starlette.staticfiles import StaticFiles
 
 from lieu.admin.access import ONE, QUEUES, SEARCH, refused
 from lieu.admin.actions import act, authorization_page, origin_of
+from lieu.admin.authorization_view import read_view
+from lieu.admin.bulk import routes as bulk_routes
 from lieu.admin.contracts import routes as contract_routes
 from lieu.admin.database import reads, runtime_of, writes
-from lieu.admin.limits import limit_lines
-from lieu.admin.notice_lines import authorization_notices, notices_for_member
+from lieu.admin.filters import filter_of
+from lieu.admin.notice_lines import notices_for_member
 from lieu.admin.notices import routes as notice_routes
 from lieu.admin.pages import HERE, answers_when_busy, page
 from lieu.admin.session import (
@@ -45,13 +47,10 @@ from lieu.admin.studio_reviews import decide, review_list, review_page, submit_d
 from lieu.health import check_all
 from lieu.platform.access.audit import AuditRecord, record
 from lieu.platform.access.authorizations import (
-    AuthorizationFilter,
     expiring,
-    find_authorization,
     review_queue,
     search_authorizations,
     stalled,
-    timelines,
 )
 from lieu.platform.access.roles import Principal
 from lieu.platform.authorizations.models import AuthorizationRecord
@@ -200,13 +199,7 @@ async def authorizations(request: Request) -> Response:
     if not SEARCH.allows(principal):
         return refused(request, principal, SEARCH)
     params = request.query_params
-    where = AuthorizationFilter(
-        statuses=[s for s in params.getlist("status") if s],
-        support=params.get("support") or None,
-        provider=params.get("provider") or None,
-        member_cin=(params.get("member") or "").strip() or None,
-        escalated=True if params.get("escalated") == "1" else None,
-    )
+    where = filter_of(params)
     raw_page = params.get("page", "1")
     if not (raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page) <= LAST_PAGE):
         return page(
@@ -264,15 +257,8 @@ async def authorization(request: Request) -> Response:
     if not ONE.allows(principal):
         return refused(request, principal, ONE)
     async with writes(request).begin() as session:
-        row = await find_authorization(
-            session=session, principal=principal, authorization_id=number
-        )
-        events = (await timelines(session=session, authorization_ids=[number]))[number]
-        notices = (
-            await authorization_notices(session=session, authorization_id=number) if row else []
-        )
-        limits = await limit_lines(session, row) if row else []
-        outcome = "ok" if row else "not_found"
+        view = await read_view(session, principal, number, datetime.now(UTC))
+        outcome = "ok" if view else "not_found"
         audit = AuditRecord(
             principal,
             "console.view_authorization",
@@ -281,9 +267,7 @@ async def authorization(request: Request) -> Response:
             origin_of(request),
         )
         record(session, [audit])
-    return authorization_page(
-        request, principal, row, events, number=number, notices=notices, limits=limits
-    )
+    return authorization_page(request, principal, view, number=number)
 
 
 def _list_audit(
@@ -386,6 +370,7 @@ def routes() -> list[Route | Mount]:
             name="admin-studio-simulate",
         ),
         *notice_routes(),
+        *bulk_routes(),
         *contract_routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="admin-static"),
     ]

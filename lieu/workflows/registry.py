@@ -47,9 +47,10 @@ def workflows() -> Sequence[type]:
     """Every workflow class lieu runs."""
     from lieu.workflows.appeals.workflow import AppealWorkflow
     from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
+    from lieu.workflows.bulk.workflow import BulkWorkflow
     from lieu.workflows.elections.workflow import ElectionCycleWorkflow
 
-    return [AuthorizationWorkflow, AppealWorkflow, ElectionCycleWorkflow]
+    return [AuthorizationWorkflow, AppealWorkflow, ElectionCycleWorkflow, BulkWorkflow]
 
 
 def activities(deps: Dependencies) -> Sequence[Callable[..., Any]]:
@@ -57,6 +58,7 @@ def activities(deps: Dependencies) -> Sequence[Callable[..., Any]]:
     from lieu.platform.notices.templates import NoticeTemplates
     from lieu.workflows.appeals.activities import AppealActivities
     from lieu.workflows.authorizations.activities import AuthorizationActivities
+    from lieu.workflows.bulk.activities import BulkActivities
     from lieu.workflows.elections.activities import ElectionActivities
     from lieu.workflows.notices.activities import NoticeActivities
 
@@ -65,4 +67,11 @@ def activities(deps: Dependencies) -> Sequence[Callable[..., Any]]:
     templates = NoticeTemplates(deps.settings.definitions_dir / NOTICES_FOLDER)
     notices = NoticeActivities(deps.sessions, deps.writes, templates)
     appeals = AppealActivities(deps.writes)
-    return [*authorizations.all(), *elections.all(), *notices.all(), *appeals.all()]
+    bulk = BulkActivities(deps.writes)
+    return [
+        *authorizations.all(),
+        *elections.all(),
+        *notices.all(),
+        *appeals.all(),
+        *bulk.all(),
+    ]

@@ -76,8 +76,12 @@ def post_paths(number: str) -> list[str]:
     paths = []
     for route in routes():
         if isinstance(route, Route) and "POST" in (route.methods or set()):
-            path = route.path.replace("{number}", number).replace("{support}", "respite")
-            path = path.replace("{id}", "1")
+            path = (
+                route.path.replace("{number}", number)
+                .replace("{support}", "respite")
+                .replace("{batch}", "B-1")
+                .replace("{id}", "1")
+            )
             if "{step}" in path:
                 paths += ["/admin" + path.replace("{step}", step) for step in REVIEW_STEPS]
                 continue

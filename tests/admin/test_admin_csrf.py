@@ -53,6 +53,8 @@ def test_every_console_action_is_a_post_route_the_refusals_below_cover() -> None
         "/admin/authorizations/A-1/cancel",
         "/admin/authorizations/A-1/decide",
         "/admin/authorizations/A-1/exception",
+        "/admin/authorizations/A-1/extend",
+        "/admin/authorizations/A-1/retry",
         "/admin/studio/elections",
         "/admin/studio/reviews/1/approve",
         "/admin/studio/reviews/1/return",
@@ -63,6 +65,9 @@ def test_every_console_action_is_a_post_route_the_refusals_below_cover() -> None
         "/admin/studio/respite/edit/form",
         "/admin/studio/respite/export",
         "/admin/studio/respite/simulate",
+        "/admin/bulk",
+        "/admin/bulk/B-1/run",
+        "/admin/bulk/B-1/stop",
     ]
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from lieu.admin.display import actor_name, amount, moment
+from lieu.admin.display import actor_name, amount, moment, time_left
 from lieu.admin.flash import MESSAGES, flash_message
 
 
@@ -20,16 +20,16 @@ def test_a_moment_is_written_to_the_second_in_utc() -> None:
 @pytest.mark.parametrize(
     ("actor", "shown"),
     [
-        ("operations:demo-plan:night desk", "night desk (operations, demo-plan)"),
-        ("reviewer:demo-plan:tok_9f2c", "tok_9f2c (reviewer, demo-plan)"),
-        ("plan_admin:demo-plan:product", "product (plan admin, demo-plan)"),
-        ("provider:demo-plan/org-a:intake", "intake (provider org-a, demo-plan)"),
-        ("lieu", "lieu (automatic)"),
-        ("org-a", "org-a (provider)"),
+        ("operations:demo-plan:night desk", "operations · night desk"),
+        ("reviewer:demo-plan:tok_9f2c", "reviewer · tok_9f2c"),
+        ("plan_admin:demo-plan:product", "plan admin · product"),
+        ("provider:demo-plan/org-a:intake", "provider org-a · intake"),
+        ("lieu", "lieu · automatic"),
+        ("org-a", "provider · org-a"),
         ("discharge-planner@hospital", "discharge-planner@hospital"),
     ],
 )
-def test_every_kind_of_actor_is_named_as_who_then_role_and_scope(actor: str, shown: str) -> None:
+def test_every_kind_of_actor_is_named_as_role_then_who(actor: str, shown: str) -> None:
     assert actor_name(actor, provider="org-a") == shown
 
 
@@ -56,3 +56,11 @@ def test_an_unknown_flash_code_shows_nothing(code: str) -> None:
 @pytest.mark.parametrize("code", sorted(MESSAGES))
 def test_a_code_about_an_authorization_shows_nothing_on_a_page_without_one(code: str) -> None:
     assert flash_message(code, number=None) == ""
+
+
+def test_time_left_says_how_far_a_moment_is_in_at_most_two_units() -> None:
+    now = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+    assert time_left(now + timedelta(days=3, hours=4, minutes=5), now) == "in 3 days 4 hours"
+    assert time_left(now - timedelta(hours=2), now) == "2 hours ago"
+    assert time_left(now + timedelta(seconds=20), now) == "in less than a minute"
+    assert time_left(None, now) == ""

@@ -121,6 +121,8 @@ async def test_timeline_times_show_seconds_and_every_actor_reads_the_same_way(
     times = re.findall(r'<time datetime="[^"]+">([^<]+)</time>', shown.text)
     assert times == [
         "2026-12-09 17:30:05 UTC",  # the review deadline
+        "2026-12-09 17:30:05 UTC",  # its clock: review due
+        "2026-12-09 17:30:05 UTC",  # and the moment a missed review is a denial
         "2026-12-02 10:00:01 UTC",
         "2026-12-02 10:00:02 UTC",
         "2026-12-02 10:00:42 UTC",
@@ -128,10 +130,10 @@ async def test_timeline_times_show_seconds_and_every_actor_reads_the_same_way(
     ]
     actors = [_text(a) for a in re.findall(r'<span class="muted actor">(.*?)</span>', shown.text)]
     assert actors == [
-        "by intake (provider org-a, demo-plan)",
-        "by lieu (automatic)",
-        "by org-a (provider)",
-        "by desk (operations, demo-plan)",
+        "by provider org-a · intake",
+        "by lieu · automatic",
+        "by provider · org-a",
+        "by operations · desk",
     ]
 
 

@@ -90,8 +90,9 @@ async def test_operations_staff_find_a_pending_request_and_cancel_it_once_they_c
     assert "pending review" in await page.locator("#status").inner_text()
     assert await page.locator('.timeline [data-kind="review_requested"]').count() == 1
     await page.screenshot(path=str(tmp_path / "authorization.png"), full_page=True)
+    cancel = page.locator('section[aria-labelledby="cancel"]')
 
-    await page.get_by_label("Reason").fill("member moved out of county")
+    await cancel.get_by_label("Reason").fill("member moved out of county")
     await page.get_by_role("button", name="Cancel authorization").click()
     effect = await page.locator("#effect").inner_text()
     assert effect == (
@@ -104,7 +105,7 @@ async def test_operations_staff_find_a_pending_request_and_cancel_it_once_they_c
     state = await handle.query(AuthorizationWorkflow.state)
     assert state.status is Status.PENDING_REVIEW, "nothing happens before the confirmation"
 
-    await page.get_by_label("Reason").fill("member moved out of county")
+    await cancel.get_by_label("Reason").fill("member moved out of county")
     await page.get_by_role("button", name="Cancel authorization").click()
     await page.get_by_role("button", name=f"Yes, cancel {handle.id}").click()
     await page.wait_for_url(f"**/admin/authorizations/{handle.id}?flash=cancelled")

@@ -77,7 +77,7 @@ OPERATIONS = [
         {"i": {"cin": ANA, "support": "respite", "serviceStart": "2026-12-01", "quantity": "0", "unit": "hours", "idempotencyKey": "k"}},
     ),
     Operation("decideReview", 'mutation { decideReview(input: {authorizationId: "A-NONE", idempotencyKey: "k", decision: APPROVE, reason: "ok"}) { __typename } }', {RV}),
-    Operation("extendReview", 'mutation { extendReview(input: {authorizationId: "A-NONE", idempotencyKey: "k", reason: "records"}) { __typename } }', {RV}),
+    Operation("extendReview", 'mutation { extendReview(input: {authorizationId: "A-NONE", idempotencyKey: "k", reason: "records"}) { __typename } }', {RV, OP}),
     Operation("respondToReferral", 'mutation { respondToReferral(input: {authorizationId: "A-NONE", idempotencyKey: "k", accept: true}) { __typename } }', {PR}),
     Operation("requestInformation", 'mutation { requestInformation(input: {authorizationId: "A-NONE", idempotencyKey: "k", needed: ["order"]}) { __typename } }', {RV}),
     Operation("provideInformation", 'mutation { provideInformation(input: {authorizationId: "A-NONE", idempotencyKey: "k", note: "sent"}) { __typename } }', {PR}),

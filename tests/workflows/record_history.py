@@ -22,20 +22,27 @@ from temporalio.client import WorkflowExecutionStatus, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from lieu.platform.access.authorizations import AuthorizationFilter
+from lieu.platform.access.roles import Principal, Role
 from lieu.platform.appeals.lifecycle import AppealDecision, AppealExtension, Outcome
 from lieu.platform.authorizations.status import Decision, LoopReason
+from lieu.platform.batches import service as batches
+from lieu.platform.batches.service import BulkAction
 from lieu.platform.db import migrate
 from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
 from lieu.platform.elections.changes import ChangeKind, ElectionChange
 from lieu.settings import Settings
 from lieu.workflows.appeals import service as appeals
 from lieu.workflows.authorizations.types import (
+    Cancel,
     CloseLoop,
     FileAppeal,
     ProviderResponse,
     ReauthorizationRequest,
     ReviewExtension,
 )
+from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
+from lieu.workflows.bulk.service import start_run
 from lieu.workflows.converter import data_converter
 from lieu.workflows.elections.activities import ElectionActivities
 from lieu.workflows.elections.client import ensure_election_workflow, submit_change
@@ -209,7 +216,39 @@ async def _respite_extended(w: World) -> WorkflowHistory:
     return await handle.fetch_history()
 
 
+async def _bulk_cancel_with_a_refusal(w: World) -> WorkflowHistory:
+    """A bulk cancel of two respite requests, one cancelled before the run (refused)."""
+    numbers = []
+    for _ in range(2):
+        member = cin()
+        await enroll(w.engine, member, "ana", county="Los Angeles")
+        handle = await w.request(member, "respite", "20", measure="hours", provider="org-bulk")
+        await settle(handle, lambda s: s.review_deadline is not None)
+        numbers.append(handle.id)
+    await send(
+        w.client.get_workflow_handle_for(AuthorizationWorkflow.run, numbers[1]),
+        Cancel("operations:demo-plan:desk", "duplicate", "before"),
+    )
+    await asyncio.sleep(0.5)  # the cancellation's projection
+    principal = Principal(token_id="tok-ops", role=Role.OPERATIONS, plan="demo-plan")
+    async with create_session_factory(for_writes(w.engine)).begin() as session:
+        batch = await batches.freeze(
+            session=session,
+            principal=principal,
+            action=BulkAction.CANCEL,
+            reason="provider closed",
+            where=AuthorizationFilter(provider="org-bulk"),
+            query="provider=org-bulk",
+            expected=2,
+        )
+        batch_id = batch.id
+    bulk = await start_run(w.client, batch_id, 1, task_queue=w.task_queue)
+    await bulk.result()
+    return await bulk.fetch_history()
+
+
 AUTHORIZATIONS: dict[str, Callable[[World], Awaitable[WorkflowHistory]]] = {
+    "bulk_cancel_with_a_refusal": _bulk_cancel_with_a_refusal,
     "respite_extended_unprojected": _respite_extended,
     "respite_extended_and_projected": _respite_extended,
     "appeal_extended_then_overturned": _appeal_extended_then_overturned,

@@ -22,6 +22,7 @@ from lieu.workflows.authorizations.workflow import (
     REVIEW_OPENS_AT_ONCE,
     AuthorizationWorkflow,
 )
+from lieu.workflows.bulk.workflow import BulkWorkflow
 from lieu.workflows.elections.workflow import ElectionCycleWorkflow
 from tests.payload_keys import sealed_converter
 from tests.workflows.record_history import HISTORIES, HISTORY
@@ -46,11 +47,13 @@ ENDINGS = {
     "respite_extended_unprojected": (COMPLETED, 4),
     "respite_extended_and_projected": (COMPLETED, 4),
     "elections_cycle_continued": (CONTINUED, 1),
+    "bulk_cancel_with_a_refusal": (COMPLETED, 0),
 }
 WORKFLOWS = {
     "Authorization": AuthorizationWorkflow,
     "Appeal": AppealWorkflow,
     "ElectionCycle": ElectionCycleWorkflow,
+    "BulkAction": BulkWorkflow,
 }
 
 

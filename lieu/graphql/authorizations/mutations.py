@@ -213,8 +213,9 @@ class AuthorizationMutations:
         return await _command(info.context, "provideInformation", str(input.authorization_id), sent)
 
     @strawberry.mutation(
-        description="Take the review's extension of its deadline, with a reason.",
-        extensions=allow(Role.REVIEWER),
+        description="Take the review's extension of its deadline, with a reason (reviewers, "
+        "and operations for a plan that needs more information; 42 CFR 438.210(d)).",
+        extensions=allow(Role.REVIEWER, Role.OPERATIONS),
     )
     async def extend_review(
         self, info: Info[Context, None], input: ReasonInput

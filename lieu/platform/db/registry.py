@@ -7,6 +7,7 @@ from sqlalchemy import MetaData
 from lieu.platform.access import models as _access  # noqa: F401
 from lieu.platform.appeals import models as _appeals  # noqa: F401
 from lieu.platform.authorizations import models as _authorizations  # noqa: F401
+from lieu.platform.batches import models as _batches  # noqa: F401
 from lieu.platform.db.base import Base
 from lieu.platform.definitions import models as _definitions  # noqa: F401
 from lieu.platform.documents import models as _documents  # noqa: F401

@@ -6,7 +6,7 @@ date, or returned with a comment, or withdrawn). `api_tokens.approver` marks the
 tokens that may approve a colleague's draft.
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0016
 Create Date: 2026-12-04 18:20:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import lieu.platform.db.base
 
 revision: str = "0018"
-down_revision: str | None = "0014"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
