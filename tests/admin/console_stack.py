@@ -62,6 +62,7 @@ def post_paths(number: str) -> list[str]:
     for route in routes():
         if isinstance(route, Route) and "POST" in (route.methods or set()):
             path = route.path.replace("{number}", number).replace("{support}", "respite")
+            path = path.replace("{workflow_id}", number)
             actions = ACTIONS if "{action}" in path else ("",)
             paths += ["/admin" + path.replace("{action}", action) for action in actions]
     return paths
@@ -126,6 +127,14 @@ class Console:
         steps: Sequence[Step] = (),
         held: Decimal = Decimal(24),
         content_hash: str = "0" * 64,
+        support: str = "respite",
+        member: str = "91000001A",
+        provider: str = "org-a",
+        review_deadline: datetime | None = datetime(2026, 12, 9, 17, 30, 5, tzinfo=UTC),
+        service_end: date | None = None,
+        created_at: datetime | None = None,
+        phase: str = "",
+        problem: str = "",
     ) -> str:
         """An authorization as its workflow would have projected it; returns its number."""
         number = f"A-{uuid.uuid4().hex[:10].upper()}"
@@ -135,12 +144,12 @@ class Console:
                     id=number,
                     seq=len(steps),
                     plan=PLAN,
-                    support="respite",
+                    support=support,
                     definition_plan="dhcs",
                     definition_version=1,
                     content_hash=content_hash,
-                    member_cin="91000001A",
-                    provider="org-a",
+                    member_cin=member,
+                    provider=provider,
                     county=county,
                     status=status,
                     urgency="standard",
@@ -148,8 +157,12 @@ class Console:
                     quantity_requested=Decimal(24),
                     quantity_reserved=held,
                     service_start=date(2026, 12, 1),
-                    review_deadline=datetime(2026, 12, 9, 17, 30, 5, tzinfo=UTC),
+                    service_end=service_end,
+                    review_deadline=review_deadline,
                     requested_by="provider:demo-plan/org-a:intake",
+                    phase=phase,
+                    problem=problem,
+                    **({"created_at": created_at} if created_at else {}),
                 )
             )
             await session.flush()

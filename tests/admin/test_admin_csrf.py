@@ -55,6 +55,7 @@ def test_every_console_action_is_a_post_route_the_refusals_below_cover() -> None
         "/admin/authorizations/A-1/exception",
         "/admin/studio/elections",
         "/admin/studio/respite/simulate",
+        "/admin/failures/A-1/retry",
     ]
 
 

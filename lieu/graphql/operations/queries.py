@@ -19,6 +19,7 @@ from lieu.platform.access.audit import audit_trail
 from lieu.platform.access.authorizations import expiring, review_queue, stalled
 from lieu.platform.access.roles import Role
 from lieu.platform.db.base import utcnow
+from lieu.workflows.repair import plan_workflows
 
 OPERATIONS = allow(Role.OPERATIONS)
 
@@ -131,13 +132,9 @@ class OperationsQueries:
     ) -> Connection[WorkflowSummary]:
         context = info.context
         at = page(first, after)
-        plan = context.caller.plan.replace("'", "")
-        query = f"LieuPlan = '{plan}' AND ExecutionStatus = '{status.value}'"
-        found = []
-        async for execution in context.runtime.temporal.list_workflows(
-            query, limit=at.offset + at.limit
-        ):
-            found.append(execution)
+        found = await plan_workflows(
+            context.runtime.temporal, context.caller.plan, status.value, limit=at.offset + at.limit
+        )
         return connection(found[at.offset :], at, WorkflowSummary.of)
 
     @strawberry.field(
