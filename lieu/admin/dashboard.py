@@ -14,6 +14,7 @@ from temporalio.service import RPCError
 
 from lieu.admin.access import DASHBOARD
 from lieu.admin.charts import Chart, bar_chart
+from lieu.admin.failures import ENDED_BADLY
 from lieu.platform.access.authorizations import QUEUES
 from lieu.platform.access.roles import Principal
 from lieu.platform.elections.calendar import Cycle, ElectionCalendar
@@ -58,14 +59,19 @@ def election_windows(definitions_dir: Path, today: date) -> Windows:
 
 
 async def failed_workflows(client: Client | None, plan: str) -> tuple[int | None, str]:
-    """How many of the plan's workflows failed (up to FAILED_SHOWN), or why it is not known."""
+    """How many of the plan's workflows failed or timed out (up to FAILED_SHOWN), or why it is
+    not known."""
     if client is None:
         return None, "Temporal is down (see Health)"
     try:
-        found = await plan_workflows(client, plan, "Failed", limit=FAILED_SHOWN)
+        found = [
+            execution
+            for status in ENDED_BADLY
+            for execution in await plan_workflows(client, plan, status, limit=FAILED_SHOWN)
+        ]
     except RPCError as down:
         return None, f"Temporal did not answer ({down.message})"
-    return len(found), ""
+    return min(len(found), FAILED_SHOWN), ""
 
 
 def charts_of(figures: Dashboard) -> list[Chart]:

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
-from temporalio.client import WorkflowExecution
+from temporalio.client import WorkflowExecution, WorkflowExecutionStatus
 from temporalio.service import RPCError
 
 from lieu.admin.access import FAILURES, RETRY, refused
@@ -28,6 +28,9 @@ from lieu.platform.db.base import utcnow
 from lieu.workflows.repair import plan_workflows, retry_workflow, what_a_retry_runs
 
 SHOWN = 100
+# Temporal's execution statuses of a run that ended without completing (Terminated is not:
+# someone ended it on purpose).
+ENDED_BADLY = {"Failed": "failed", "TimedOut": "timed out"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +55,16 @@ async def _signed_in(request: Request) -> Principal | Response:
 
 def _failed(execution: WorkflowExecution) -> Failure:
     kind = execution.workflow_type
+    timed_out = execution.status is WorkflowExecutionStatus.TIMED_OUT
     return Failure(
         workflow_id=execution.id,
         workflow_type=kind,
         since=execution.close_time,
         error=(
-            f"{kind} ended as failed: its run stopped on an error it did not handle (the "
-            "Temporal history names the exception)"
+            f"{kind} timed out: it did not finish within its execution timeout"
+            if timed_out
+            else f"{kind} failed: its run stopped on an error it did not handle (its Temporal "
+            "history names the exception)"
         ),
         retry_runs=what_a_retry_runs(kind, stopped_step=False),
         authorization=kind == "AuthorizationWorkflow",
@@ -92,12 +98,12 @@ async def failures_page(request: Request, *, outcome: str = "", status_code: int
         )
         stopped = [_stopped(row) for row in rows]
     temporal_problem = ""
+    client = runtime_of(request).temporal
     try:
         failed = [
             _failed(e)
-            for e in await plan_workflows(
-                runtime_of(request).temporal, principal.plan, "Failed", limit=SHOWN
-            )
+            for status in ENDED_BADLY
+            for e in await plan_workflows(client, principal.plan, status, limit=SHOWN)
         ]
     except RPCError as down:
         failed, temporal_problem = [], f"Temporal did not answer ({down.message}); try again"
@@ -154,9 +160,8 @@ async def retry(request: Request) -> Response:
             )
             record(session, [line])
     words = done.message if done.outcome == "ok" else f"Not retried: {done.message}"
-    return await failures_page(
-        request, outcome=words, status_code=200 if done.outcome == "ok" else 409
-    )
+    status_code = {"ok": 200, "not_found": 404, "": 400}.get(done.outcome, 409)
+    return await failures_page(request, outcome=words, status_code=status_code)
 
 
 def routes() -> list[Route]:

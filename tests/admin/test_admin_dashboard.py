@@ -111,8 +111,10 @@ async def test_the_product_team_sees_charts_and_the_election_window_but_no_count
 async def test_operations_see_how_many_workflows_failed_with_a_link_to_the_failures_page(
     console: Console,
 ) -> None:
+    # (the Temporal dev server is shared by the session's tests: the count is theirs too)
     async with await console.signed_in(Role.OPERATIONS) as http:
         overview = (await http.get("/admin/")).text
     assert re.search(
-        r'id="failed-count">Failed workflows:\s*<a href="[^"]*/admin/failures">0</a>', overview
+        r'id="failed-count">Workflows failed or timed out:\s*<a href="[^"]*/admin/failures">\d+( or more)?</a>',
+        overview,
     )
