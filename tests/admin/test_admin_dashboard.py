@@ -115,6 +115,7 @@ async def test_operations_see_how_many_workflows_failed_with_a_link_to_the_failu
     async with await console.signed_in(Role.OPERATIONS) as http:
         overview = (await http.get("/admin/")).text
     assert re.search(
-        r'id="failed-count">Workflows failed or timed out:\s*<a href="[^"]*/admin/failures">\d+( or more)?</a>',
+        r'id="failed-count">Workflows failed or timed out:\s*'
+        r'<a href="[^"]*/admin/failures">\d+( or more)?</a>',
         overview,
     )
