@@ -4,9 +4,11 @@ only for the roles its GraphQL field answers."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
@@ -18,10 +20,11 @@ from lieu.admin.failures import ENDED_BADLY
 from lieu.platform.access.authorizations import QUEUES
 from lieu.platform.access.roles import Principal
 from lieu.platform.elections.calendar import Cycle, ElectionCalendar
-from lieu.platform.reports.dashboard import Dashboard, dashboard
+from lieu.platform.reports.dashboard import Dashboard, Week, dashboard, weekly
 from lieu.workflows.repair import plan_workflows
 
 WEEKS = 12
+CHARTS_FRESH_SECONDS = 60.0
 FAILED_SHOWN = 100  # the dashboard counts failed workflows up to this many ("100 or more")
 
 
@@ -74,29 +77,59 @@ async def failed_workflows(client: Client | None, plan: str) -> tuple[int | None
     return min(len(found), FAILED_SHOWN), ""
 
 
-def charts_of(figures: Dashboard) -> list[Chart]:
+class WeeksCache:
+    """The charts' weekly figures per plan, kept CHARTS_FRESH_SECONDS: they are the slowest
+    figures (decisions are worked out from every timeline of the weeks) and a week's bars do not
+    need to be fresher than a minute. One per app (`app.state`), so tests' apps share nothing."""
+
+    def __init__(self, fresh_seconds: float = CHARTS_FRESH_SECONDS) -> None:
+        self.fresh_seconds = fresh_seconds
+        self._kept: dict[tuple[str, date], tuple[float, list[Week]]] = {}
+
+    async def get(self, session: AsyncSession, plan: str, today: date) -> list[Week]:
+        """The plan's weeks ending with `today`'s, from the cache while fresh."""
+        key = (plan, today)
+        kept = self._kept.get(key)
+        if kept is not None and time.monotonic() - kept[0] < self.fresh_seconds:
+            return kept[1]
+        weeks = await weekly(session=session, plan=plan, today=today, weeks=WEEKS)
+        self._kept = {k: v for k, v in self._kept.items() if k[1] == today}  # drop other days'
+        self._kept[key] = (time.monotonic(), weeks)
+        return weeks
+
+
+def charts_of(weeks: list[Week]) -> list[Chart]:
     """The three charts of the weeks: requests, decisions, median hours to decide."""
-    labels = [week.starts.strftime("%m-%d") for week in figures.weeks]
+    labels = [week.starts.strftime("%m-%d") for week in weeks]
     return [
         bar_chart(
             "requests",
             "Requests received per week",
             "requests",
-            list(zip(labels, [float(w.requests) for w in figures.weeks], strict=True)),
+            list(zip(labels, [float(w.requests) for w in weeks], strict=True)),
         ),
         bar_chart(
             "decisions",
             "Decisions per week",
             "decisions",
-            list(zip(labels, [float(w.decisions) for w in figures.weeks], strict=True)),
+            list(zip(labels, [float(w.decisions) for w in weeks], strict=True)),
         ),
         bar_chart(
             "median",
             "Median time from receipt to decision, by week decided",
             "hours",
-            list(zip(labels, [w.median_hours for w in figures.weeks], strict=True)),
+            list(zip(labels, [w.median_hours for w in weeks], strict=True)),
         ),
     ]
+
+
+def weeks_cache(state: Any) -> WeeksCache:
+    """The app's cache of the charts' weeks (made on first use)."""
+    cache: WeeksCache | None = getattr(state, "dashboard_weeks", None)
+    if cache is None:
+        cache = WeeksCache()
+        state.dashboard_weeks = cache
+    return cache
 
 
 async def board(
@@ -106,14 +139,12 @@ async def board(
     principal: Principal,
     now: datetime,
     definitions_dir: Path,
+    cache: WeeksCache,
 ) -> Board:
-    """The dashboard for the caller's role."""
+    """The dashboard for the caller's role (the charts' weeks from `cache`)."""
     counts, charts = DASHBOARD["counts"].allows(principal), DASHBOARD["charts"].allows(principal)
-    figures = (
-        await dashboard(session=session, principal=principal, now=now, weeks=WEEKS)
-        if counts or charts
-        else None
-    )
+    figures = await dashboard(session=session, principal=principal, now=now) if counts else None
+    weeks = await cache.get(session, principal.plan, now.date()) if charts else []
     failed, failed_problem = (
         await failed_workflows(client, principal.plan)
         if DASHBOARD["failures"].allows(principal)
@@ -123,7 +154,7 @@ async def board(
         counts=counts,
         figures=figures,
         queue_words=QUEUES,
-        charts=charts_of(figures) if figures is not None and charts else [],
+        charts=charts_of(weeks) if charts else [],
         windows=(
             election_windows(definitions_dir, now.date())
             if DASHBOARD["elections"].allows(principal)

@@ -15,7 +15,7 @@ from starlette.staticfiles import StaticFiles
 from lieu.admin.access import ONE, QUEUES, refused
 from lieu.admin.actions import act, authorization_page, origin_of
 from lieu.admin.contracts import routes as contract_routes
-from lieu.admin.dashboard import board
+from lieu.admin.dashboard import board, weeks_cache
 from lieu.admin.database import reads, runtime_of, writes
 from lieu.admin.failures import routes as failure_routes
 from lieu.admin.limits import limit_lines
@@ -84,6 +84,7 @@ async def overview(request: Request) -> Response:
                     principal=principal,
                     now=now,
                     definitions_dir=runtime.settings.definitions_dir,
+                    cache=weeks_cache(request.app.state),
                 )
         listed = [row for rows in queues.values() for row in rows]
         if principal is not None and listed:  # the queues show members' CINs

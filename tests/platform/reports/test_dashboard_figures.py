@@ -70,7 +70,7 @@ async def test_each_queue_counts_what_its_search_lists_at_the_instant(engine: As
             ]
         )
     async with create_session_factory(engine)() as session:
-        figures = await dashboard(session=session, principal=OPERATIONS, now=NOW, weeks=4)
+        figures = await dashboard(session=session, principal=OPERATIONS, now=NOW)
     assert figures.total == 9
     assert figures.by_status == {
         "pending_review": 4, "presumptive": 1, "denied": 1, "active": 2, "expired": 1,
@@ -141,4 +141,4 @@ async def test_an_even_number_of_decisions_has_the_mean_of_the_middle_two_as_med
 async def test_more_weeks_than_a_year_are_refused_saying_the_range(engine: AsyncEngine) -> None:
     async with create_session_factory(engine)() as session:
         with pytest.raises(ValueError, match="weeks must be between 1 and 52, got 53"):
-            await dashboard(session=session, principal=OPERATIONS, now=NOW, weeks=53)
+            await weekly(session=session, plan="demo-plan", today=TODAY, weeks=53)
