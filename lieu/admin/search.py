@@ -27,6 +27,7 @@ from lieu.platform.access.authorizations import (
     search_authorizations,
 )
 from lieu.platform.access.roles import Principal
+from lieu.platform.authorizations.lifecycle.reports import npi_valid
 from lieu.platform.authorizations.models import AuthorizationRecord
 from lieu.platform.authorizations.status import Status
 from lieu.platform.elections.counties import COUNTY_NAMES, county_slug
@@ -78,11 +79,15 @@ def search_filter(params: QueryParams) -> AuthorizationFilter:
     if queue is not None and queue not in QUEUES:
         raise BadSearch("queue", queue[:40], f"one of {', '.join(QUEUES)}")
     county = (params.get("county") or "").strip()
+    npi = (params.get("npi") or "").strip()
+    if npi and not npi_valid(npi):
+        raise BadSearch("npi", npi[:40], "an NPI: 10 digits whose last is their check digit (Luhn over 80840 and the digits)")
     return AuthorizationFilter(
         statuses=statuses,
         number=(params.get("number") or "").strip() or None,
         support=(params.get("support") or "").strip() or None,
         provider=(params.get("provider") or "").strip() or None,
+        npi=npi or None,
         member_cin=(params.get("member") or "").strip() or None,
         county=county_slug(county) if county else None,
         escalated=True if params.get("escalated") == "1" else None,

@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from lieu.platform.access.roles import Role
+from lieu.platform.authorizations.models import AuthorizationEvent
+from lieu.platform.db.engine import create_session_factory, for_writes
 from tests.admin.console_stack import Console, Step
 
 pytestmark = pytest.mark.temporal
@@ -111,3 +113,31 @@ async def test_a_filter_the_search_cannot_use_is_refused_saying_what_would_do(
     assert answer.status_code == 400
     assert says in html.unescape(answer.text)
     assert "data-authorization" not in answer.text
+
+
+async def test_a_rendering_npi_finds_the_authorizations_whose_service_reports_name_it(
+    console_any: Console,
+) -> None:
+    served = await console_any.project(status="active")
+    other = await console_any.project(status="active")
+    async with create_session_factory(for_writes(console_any.engine)).begin() as session:
+        for number, npi in ((served, "1234567893"), (other, "1245319599")):
+            session.add(
+                AuthorizationEvent(
+                    authorization_id=number,
+                    seq=1,
+                    at=datetime.now(UTC),
+                    kind="service_reported",
+                    actor="provider:demo-plan/org-a:intake",
+                    text="service reported",
+                    data={"report_id": "r1", "rendering_npi": npi},
+                )
+            )
+    async with await console_any.signed_in(Role.OPERATIONS) as http:
+        found = (await http.get("/admin/authorizations", params={"npi": "1234567893"})).text
+        bad = await http.get("/admin/authorizations", params={"npi": "1234567890"})
+    assert _listed(found) == {served}
+    assert bad.status_code == 400
+    assert "npi='1234567890' is not an NPI: 10 digits whose last is their check digit" in (
+        html.unescape(bad.text)
+    )

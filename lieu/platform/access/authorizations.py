@@ -40,6 +40,7 @@ class AuthorizationFilter:
     decided: DateRange | None = None  # the day a decision was recorded on its timeline
     deadline: DateRange | None = None  # the day its review is due
     queue: str | None = None  # one of QUEUES: the dashboard's counts, as a filter
+    npi: str | None = None  # a rendering provider's NPI, as its service reports name it
     at: datetime | None = None  # the instant a queue is judged at (default: now)
 
 
@@ -113,6 +114,8 @@ def _in_range(column: Any, days: DateRange) -> list[ColumnElement[bool]]:
     return found
 
 
+SERVICE_REPORTED = "service_reported"  # its data names the rendering provider's NPI, if given
+
 # The dashboard's queues, each a condition on the projection at an instant (UTC days).
 QUEUES = {
     "due_today": "reviews due today",
@@ -179,6 +182,15 @@ def _filtered(principal: Principal, where: AuthorizationFilter) -> Select[Author
         query = query.where(*_in_range(record.created_at, where.requested))
     if where.deadline:
         query = query.where(*_in_range(record.review_deadline, where.deadline))
+    if where.npi:
+        event = AuthorizationEvent
+        query = query.where(
+            exists().where(
+                event.authorization_id == record.id,
+                event.kind == SERVICE_REPORTED,
+                event.data["rendering_npi"].as_string() == where.npi,
+            )
+        )
     if where.decided:
         event = AuthorizationEvent
         query = query.where(
