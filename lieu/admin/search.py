@@ -81,7 +81,8 @@ def search_filter(params: QueryParams) -> AuthorizationFilter:
     county = (params.get("county") or "").strip()
     npi = (params.get("npi") or "").strip()
     if npi and not npi_valid(npi):
-        raise BadSearch("npi", npi[:40], "an NPI: 10 digits whose last is their check digit (Luhn over 80840 and the digits)")
+        expected = "an NPI: 10 digits whose last is their check digit (Luhn over 80840 and them)"
+        raise BadSearch("npi", npi[:40], expected)
     return AuthorizationFilter(
         statuses=statuses,
         number=(params.get("number") or "").strip() or None,
