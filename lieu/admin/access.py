@@ -54,7 +54,36 @@ CONTRACTS = Shown(
 )
 # The studio lists and tries the plan's definitions, as the `definitions` query answers them.
 STUDIO = Shown("definitions", frozenset({Role.PLAN_ADMIN}), "use the studio")
-EVERY = (SEARCH, ONE, CONTRACTS, *QUEUES.values(), *ACTIONS.values(), BULK, STUDIO)
+_OPERATIONS = frozenset({Role.OPERATIONS})
+_PLAN_OFFICE = frozenset({Role.PLAN_ADMIN, Role.OPERATIONS})
+# The dashboard: counts as `authorizations` answers them, charts as the prior authorization
+# metrics do, election windows as `electionChanges`, failed workflows as `workflows`.
+DASHBOARD = {
+    "counts": Shown("authorizations", _STAFF, "see the dashboard's counts"),
+    "charts": Shown("priorAuthorizationMetrics", _PLAN_OFFICE, "see requests and decisions"),
+    "elections": Shown("electionChanges", _PLAN_OFFICE, "see election windows"),
+    "failures": Shown("workflows", _OPERATIONS, "see failed workflows"),
+}
+FAILURES = Shown("workflows", _OPERATIONS, "see failed workflows")
+RETRY = Shown("retryWorkflow", _OPERATIONS, "retry a workflow")
+AUDIT_LOG = Shown("auditLog", _OPERATIONS, "read the audit log")
+MEMBER = Shown("member", frozenset({Role.PLAN_ADMIN, *_STAFF}), "see a member")
+BALANCES = Shown("balances", _STAFF, "see a member's balances")
+EVERY = (
+    SEARCH,
+    ONE,
+    CONTRACTS,
+    *QUEUES.values(),
+    *ACTIONS.values(),
+    BULK,
+    STUDIO,
+    *DASHBOARD.values(),
+    FAILURES,
+    RETRY,
+    AUDIT_LOG,
+    MEMBER,
+    BALANCES,
+)
 
 
 def refused(request: Request, principal: Principal, shown: Shown) -> Response:

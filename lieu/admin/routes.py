@@ -7,22 +7,23 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from lieu.admin.access import ONE, QUEUES, SEARCH, refused
+from lieu.admin.access import ONE, QUEUES, refused
 from lieu.admin.actions import act, authorization_page, origin_of
 from lieu.admin.authorization_view import read_view
 from lieu.admin.bulk import routes as bulk_routes
 from lieu.admin.contracts import routes as contract_routes
+from lieu.admin.dashboard import board, weeks_cache
 from lieu.admin.database import reads, runtime_of, writes
-from lieu.admin.filters import filter_of
-from lieu.admin.notice_lines import notices_for_member
+from lieu.admin.failures import routes as failure_routes
 from lieu.admin.notices import routes as notice_routes
 from lieu.admin.pages import HERE, answers_when_busy, page
+from lieu.admin.records import routes as record_routes
+from lieu.admin.search import authorizations
 from lieu.admin.session import (
     COOKIE,
     NotSignedIn,
@@ -49,19 +50,15 @@ from lieu.platform.access.audit import AuditRecord, record
 from lieu.platform.access.authorizations import (
     expiring,
     review_queue,
-    search_authorizations,
     stalled,
 )
 from lieu.platform.access.roles import Principal
 from lieu.platform.authorizations.models import AuthorizationRecord
-from lieu.platform.authorizations.status import Status
 from lieu.platform.catalog import published_supports
 from lieu.platform.db.keyset import Window
 
-PAGE_SIZE = 50
 QUEUE_SIZE = 10
 FIRST_PAGE = Window.first(QUEUE_SIZE)
-LAST_PAGE = 10_000  # 500,000 rows in: past it, narrow the search
 
 
 def _to_login(back: str = "/admin/") -> Response:
@@ -77,13 +74,21 @@ async def overview(request: Request) -> Response:
         principal: Principal | None = await principal_of(request) if checks[0].ok else None
     except NotSignedIn:
         principal = None
-    supports, queues = [], {}
+    supports, queues, shown = [], {}, None
     now = datetime.now(UTC)
     if checks[0].ok:
         async with reads(request)() as session:
             supports = await published_supports(session=session, on=now.date())
             if principal is not None:
                 queues = await _queues(session, principal, now)
+                shown = await board(
+                    session=session,
+                    client=runtime.temporal if checks[1].ok else None,
+                    principal=principal,
+                    now=now,
+                    definitions_dir=runtime.settings.definitions_dir,
+                    cache=weeks_cache(request.app.state),
+                )
         listed = [row for rows in queues.values() for row in rows]
         if principal is not None and listed:  # the queues show members' CINs
             async with writes(request).begin() as session:
@@ -98,6 +103,7 @@ async def overview(request: Request) -> Response:
             "today": now.date(),
             "settings": runtime.settings,
             "queues": queues,
+            "board": shown,
         },
         principal=principal,
     )
@@ -190,63 +196,6 @@ async def logout(request: Request) -> Response:
     return response
 
 
-async def authorizations(request: Request) -> Response:
-    """Search authorizations by status, support, provider and member."""
-    try:
-        principal = await principal_of(request)
-    except NotSignedIn:
-        return _to_login(str(request.url.path))
-    if not SEARCH.allows(principal):
-        return refused(request, principal, SEARCH)
-    params = request.query_params
-    where = filter_of(params)
-    raw_page = params.get("page", "1")
-    if not (raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page) <= LAST_PAGE):
-        return page(
-            request,
-            "bad_page.html",
-            {"given": raw_page[:40], "last": LAST_PAGE, "query": _without_page(params)},
-            principal=principal,
-            status_code=400,
-        )
-    page_number = int(raw_page)
-    # The page shows members' CINs: a read of member data, so its audit line makes it a write.
-    async with writes(request).begin() as session:
-        found = await search_authorizations(
-            session=session,
-            principal=principal,
-            where=where,
-            window=Window.first(PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE),
-        )
-        member_notices = []
-        if where.member_cin:
-            member_notices = await notices_for_member(
-                session=session, principal=principal, cin=where.member_cin
-            )
-            target = f"member:{principal.plan}/{where.member_cin}"
-            audit = AuditRecord(
-                principal, "console.search_member", target, "ok", origin_of(request)
-            )
-            record(session, [audit])
-        shown = found.rows
-        if shown:
-            record(session, [_list_audit(request, principal, "console.list_authorizations", shown)])
-    return page(
-        request,
-        "authorizations.html",
-        {
-            "rows": shown,
-            "member_notices": member_notices,
-            "where": where,
-            "statuses": [s.value for s in Status],
-            "page_number": page_number,
-            "more": found.has_next,
-            "query": _without_page(params),
-        },
-        principal=principal,
-    )
-
-
 async def authorization(request: Request) -> Response:
     """One authorization: its status, quantities, dates, timeline, and the actions allowed."""
     number = request.path_params["number"]
@@ -283,10 +232,6 @@ def _list_audit(
         origin_of(request),
         detail=" ".join(row.id for row in rows),
     )
-
-
-def _without_page(params: QueryParams) -> list[tuple[str, str]]:
-    return [(k, v) for k, v in params.multi_items() if k != "page"]
 
 
 def _safe_next(request: Request, given: str | None = None) -> str:
@@ -372,5 +317,7 @@ def routes() -> list[Route | Mount]:
         *notice_routes(),
         *bulk_routes(),
         *contract_routes(),
+        *failure_routes(),
+        *record_routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="admin-static"),
     ]

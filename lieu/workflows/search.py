@@ -9,7 +9,10 @@ PLAN = SearchAttributeKey.for_keyword("LieuPlan")
 SUPPORT = SearchAttributeKey.for_keyword("LieuSupport")
 STATUS = SearchAttributeKey.for_keyword("LieuStatus")
 DEADLINE = SearchAttributeKey.for_datetime("LieuDeadline")
-KEYS = (PLAN, SUPPORT, STATUS, DEADLINE)
+# The provider organization's code (an identifier of the organization, not of a person). The
+# member's CIN is not one: it identifies a person, and nothing Temporal stores may hold it.
+PROVIDER = SearchAttributeKey.for_keyword("LieuProvider")
+KEYS = (PLAN, SUPPORT, STATUS, DEADLINE, PROVIDER)
 
 # name → type, as `temporal server start-dev --search-attribute NAME=TYPE` takes them.
 DECLARED: dict[str, str] = {

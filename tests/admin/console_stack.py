@@ -81,6 +81,7 @@ def post_paths(number: str) -> list[str]:
                 .replace("{support}", "respite")
                 .replace("{batch}", "B-1")
                 .replace("{id}", "1")
+                .replace("{workflow_id}", number)
             )
             if "{step}" in path:
                 paths += ["/admin" + path.replace("{step}", step) for step in REVIEW_STEPS]
@@ -151,6 +152,14 @@ class Console:
         steps: Sequence[Step] = (),
         held: Decimal = Decimal(24),
         content_hash: str = "0" * 64,
+        support: str = "respite",
+        member: str = "91000001A",
+        provider: str = "org-a",
+        review_deadline: datetime | None = datetime(2026, 12, 9, 17, 30, 5, tzinfo=UTC),
+        service_end: date | None = None,
+        created_at: datetime | None = None,
+        phase: str = "",
+        problem: str = "",
     ) -> str:
         """An authorization as its workflow would have projected it; returns its number."""
         number = f"A-{uuid.uuid4().hex[:10].upper()}"
@@ -160,12 +169,12 @@ class Console:
                     id=number,
                     seq=len(steps),
                     plan=PLAN,
-                    support="respite",
+                    support=support,
                     definition_plan="dhcs",
                     definition_version=1,
                     content_hash=content_hash,
-                    member_cin="91000001A",
-                    provider="org-a",
+                    member_cin=member,
+                    provider=provider,
                     county=county,
                     status=status,
                     urgency="standard",
@@ -173,8 +182,12 @@ class Console:
                     quantity_requested=Decimal(24),
                     quantity_reserved=held,
                     service_start=date(2026, 12, 1),
-                    review_deadline=datetime(2026, 12, 9, 17, 30, 5, tzinfo=UTC),
+                    service_end=service_end,
+                    review_deadline=review_deadline,
                     requested_by="provider:demo-plan/org-a:intake",
+                    phase=phase,
+                    problem=problem,
+                    **({"created_at": created_at} if created_at else {}),
                 )
             )
             await session.flush()

@@ -68,6 +68,7 @@ def test_every_console_action_is_a_post_route_the_refusals_below_cover() -> None
         "/admin/bulk",
         "/admin/bulk/B-1/run",
         "/admin/bulk/B-1/stop",
+        "/admin/failures/A-1/retry",
     ]
 
 

@@ -154,7 +154,8 @@ async def test_operations_can_filter_authorizations_by_search_attributes(
         await settle(handle, lambda s: s.review_deadline is not None, seconds=60)
         query = (
             f'WorkflowId = "{handle.id}" AND LieuPlan = "{PLAN}" AND LieuSupport = "respite" '
-            'AND LieuStatus = "pending_review" AND LieuDeadline > "2000-01-01T00:00:00Z"'
+            'AND LieuStatus = "pending_review" AND LieuDeadline > "2000-01-01T00:00:00Z" '
+            'AND LieuProvider = "org-a"'
         )
         found: list[str] = []
         for _ in range(100):
@@ -165,6 +166,12 @@ async def test_operations_can_filter_authorizations_by_search_attributes(
         assert found == [handle.id]
         described = await handle.describe()
         attributes = {key.name for key, _ in described.typed_search_attributes}  # type: ignore[attr-defined]
-        assert {"LieuPlan", "LieuSupport", "LieuStatus", "LieuDeadline"} <= attributes
+        assert {
+            "LieuPlan",
+            "LieuSupport",
+            "LieuStatus",
+            "LieuDeadline",
+            "LieuProvider",
+        } <= attributes
         assert not any(ana in str(value) for _, value in described.typed_search_attributes)  # type: ignore[attr-defined]
         await handle.terminate("test over")

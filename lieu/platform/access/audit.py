@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lieu.platform.access.models import AuditEntry
@@ -69,6 +69,31 @@ def record(session: AsyncSession, records: Sequence[AuditRecord]) -> None:
     session.add_all([r.row() for r in records])
 
 
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """Which lines of a plan's audit log to read; empty means any. `starts`/`ends`: [from, to)."""
+
+    target: str | None = None
+    token_id: str | None = None
+    action: str | None = None
+    starts: datetime | None = None
+    ends: datetime | None = None
+
+    def conditions(self, plan: str) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = [AuditEntry.plan == plan]
+        if self.target is not None:
+            found.append(AuditEntry.target == self.target)
+        if self.token_id is not None:
+            found.append(AuditEntry.token_id == self.token_id)
+        if self.action is not None:
+            found.append(AuditEntry.action == self.action)
+        if self.starts is not None:
+            found.append(AuditEntry.at >= self.starts)
+        if self.ends is not None:
+            found.append(AuditEntry.at < self.ends)
+        return found
+
+
 async def audit_trail(
     *,
     session: AsyncSession,
@@ -76,14 +101,20 @@ async def audit_trail(
     window: Window,
     target: str | None = None,
     token_id: str | None = None,
+    where: AuditFilter | None = None,
 ) -> Slice[AuditEntry]:
-    """A plan's audit log, newest first, optionally for one target or one token."""
-    query = select(AuditEntry).where(AuditEntry.plan == plan)
-    if target is not None:
-        query = query.where(AuditEntry.target == target)
-    if token_id is not None:
-        query = query.where(AuditEntry.token_id == token_id)
+    """A plan's audit log, newest first, optionally for one target or one token (or `where`)."""
+    chosen = where or AuditFilter(target=target, token_id=token_id)
+    query = select(AuditEntry).where(*chosen.conditions(plan))
     return await read_page(session, query, NEWEST_FIRST, window)
+
+
+async def count_audit(*, session: AsyncSession, plan: str, where: AuditFilter) -> int:
+    """How many lines of the plan's audit log match (one COUNT)."""
+    found = await session.scalar(
+        select(func.count()).select_from(AuditEntry).where(*where.conditions(plan))
+    )
+    return int(found or 0)
 
 
 def command_line_actor() -> str:

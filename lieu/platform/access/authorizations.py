@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from typing import Any
 
-from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lieu.platform.access.roles import Principal, Role
@@ -40,6 +41,28 @@ class AuthorizationFilter:
     member_cin: str | None = None
     deadline_before: datetime | None = None
     escalated: bool | None = None
+    number: str | None = None  # the authorization number, exactly
+    county: str | None = None
+    requested: DateRange | None = None  # the day the request was received (UTC)
+    decided: DateRange | None = None  # the day a decision was recorded on its timeline
+    deadline: DateRange | None = None  # the day its review is due
+    queue: str | None = None  # one of QUEUES: the dashboard's counts, as a filter
+    npi: str | None = None  # a rendering provider's NPI, as its service reports name it
+    at: datetime | None = None  # the instant a queue is judged at (default: now)
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """Days from `first` to `last`, both included; either may be open."""
+
+    first: date | None = None
+    last: date | None = None
+
+    def instants(self) -> tuple[datetime | None, datetime | None]:
+        """The range as UTC instants `[starts, ends)`."""
+        starts = datetime.combine(self.first, time(), UTC) if self.first else None
+        ends = datetime.combine(self.last + timedelta(days=1), time(), UTC) if self.last else None
+        return starts, ends
 
 
 def scoped(principal: Principal) -> Select[AuthorizationRecord]:
@@ -74,6 +97,119 @@ async def find_authorization(
     return found
 
 
+# The timeline entries that record a decision (as the reports read them).
+DECISION_KINDS = (
+    "approved",
+    "reversed",
+    "denied",
+    "deemed_denied",
+    "refused",
+    "reauthorization_approved",
+    "reauthorization_denied",
+    "reauthorization_refused",
+    "renewed",
+)
+
+
+def _in_range(column: Any, days: DateRange) -> list[ColumnElement[bool]]:
+    starts, ends = days.instants()
+    found = []
+    if starts is not None:
+        found.append(column >= starts)
+    if ends is not None:
+        found.append(column < ends)
+    return found
+
+
+SERVICE_REPORTED = "service_reported"  # its data names the rendering provider's NPI, if given
+
+# The dashboard's queues, each a condition on the projection at an instant (UTC days).
+QUEUES = {
+    "due_today": "reviews due today",
+    "overdue": "reviews past their deadline",
+    "deemed": "deemed denied, a late decision still possible",
+    "ending_7": "in force, ending within 7 days",
+    "ending_30": "in force, ending within 30 days",
+    "stalled": "escalated, or received and not moved for 10 minutes",
+    "problem": "stopped at a step that failed",
+}
+QUIET_FOR = timedelta(minutes=10)
+
+
+def queue_condition(name: str, at: datetime) -> ColumnElement[bool]:
+    """The condition of the queue `name` (a key of QUEUES) at the instant `at`."""
+    record = AuthorizationRecord
+    today = at.astimezone(UTC).date()
+    reviewing = record.status.in_(IN_REVIEW)
+    in_force = record.status.in_(IN_FORCE)
+    day_ends = datetime.combine(today + timedelta(days=1), time(), UTC)
+    conditions: dict[str, ColumnElement[bool]] = {
+        "due_today": reviewing
+        & (record.review_deadline >= at)
+        & (record.review_deadline < day_ends),
+        "overdue": reviewing & (record.review_deadline < at),
+        "deemed": record.phase == DEEMED,
+        "ending_7": in_force
+        & (record.service_end >= today)
+        & (record.service_end <= today + timedelta(days=7)),
+        "ending_30": in_force
+        & (record.service_end >= today)
+        & (record.service_end <= today + timedelta(days=30)),
+        "stalled": record.escalated.is_(True)
+        | ((record.status == Status.RECEIVED.value) & (record.updated_at < at - QUIET_FOR)),
+        "problem": record.problem != "",
+    }
+    if name not in conditions:
+        raise ValueError(f"no queue {name!r}: use one of {', '.join(QUEUES)}")
+    return conditions[name]
+
+
+def _filtered(principal: Principal, where: AuthorizationFilter) -> Select[AuthorizationRecord]:
+    record = AuthorizationRecord
+    query = scoped(principal)
+    if where.queue:
+        query = query.where(queue_condition(where.queue, where.at or datetime.now(UTC)))
+    if where.number:
+        query = query.where(record.id == where.number)
+    if where.statuses:
+        query = query.where(record.status.in_(list(where.statuses)))
+    if where.support:
+        query = query.where(record.support == where.support)
+    if where.provider:
+        query = query.where(record.provider == where.provider)
+    if where.member_cin:
+        query = query.where(record.member_cin == where.member_cin)
+    if where.county:
+        query = query.where(record.county == where.county)
+    if where.deadline_before:
+        query = query.where(record.review_deadline < where.deadline_before)
+    if where.escalated is not None:
+        query = query.where(record.escalated == where.escalated)
+    if where.requested:
+        query = query.where(*_in_range(record.created_at, where.requested))
+    if where.deadline:
+        query = query.where(*_in_range(record.review_deadline, where.deadline))
+    if where.npi:
+        event = AuthorizationEvent
+        query = query.where(
+            exists().where(
+                event.authorization_id == record.id,
+                event.kind == SERVICE_REPORTED,
+                event.data["rendering_npi"].as_string() == where.npi,
+            )
+        )
+    if where.decided:
+        event = AuthorizationEvent
+        query = query.where(
+            exists().where(
+                event.authorization_id == record.id,
+                event.kind.in_(DECISION_KINDS),
+                *_in_range(event.at, where.decided),
+            )
+        )
+    return query
+
+
 async def search_authorizations(
     *,
     session: AsyncSession,
@@ -82,20 +218,17 @@ async def search_authorizations(
     window: Window,
 ) -> Slice[AuthorizationRecord]:
     """Matching authorizations, newest first."""
-    query = scoped(principal)
-    if where.statuses:
-        query = query.where(AuthorizationRecord.status.in_(list(where.statuses)))
-    if where.support:
-        query = query.where(AuthorizationRecord.support == where.support)
-    if where.provider:
-        query = query.where(AuthorizationRecord.provider == where.provider)
-    if where.member_cin:
-        query = query.where(AuthorizationRecord.member_cin == where.member_cin)
-    if where.deadline_before:
-        query = query.where(AuthorizationRecord.review_deadline < where.deadline_before)
-    if where.escalated is not None:
-        query = query.where(AuthorizationRecord.escalated == where.escalated)
+    query = _filtered(principal, where)
     return await read_page(session, query, NEWEST_FIRST, window)
+
+
+async def count_authorizations(
+    *, session: AsyncSession, principal: Principal, where: AuthorizationFilter
+) -> int:
+    """How many authorizations match (one COUNT in the database)."""
+    matching = _filtered(principal, where).with_only_columns(AuthorizationRecord.id).subquery()
+    found = await session.scalar(select(func.count()).select_from(matching))
+    return int(found or 0)
 
 
 async def review_queue(

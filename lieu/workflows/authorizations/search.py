@@ -13,18 +13,19 @@ from temporalio.common import (
 )
 
 from lieu.platform.authorizations.status import Status
-from lieu.workflows.search import DEADLINE, PLAN, STATUS, SUPPORT
+from lieu.workflows.search import DEADLINE, PLAN, PROVIDER, STATUS, SUPPORT
 
 
-def initial_attributes(plan: str, support: str) -> TypedSearchAttributes:
-    """Set when the workflow starts."""
-    return TypedSearchAttributes(
-        [
-            SearchAttributePair(PLAN, plan),
-            SearchAttributePair(SUPPORT, support),
-            SearchAttributePair(STATUS, Status.RECEIVED.value),
-        ]
-    )
+def initial_attributes(plan: str, support: str, provider: str = "") -> TypedSearchAttributes:
+    """Set when the workflow starts (the provider organization's code when there is one)."""
+    pairs: list[SearchAttributePair[Any]] = [
+        SearchAttributePair(PLAN, plan),
+        SearchAttributePair(SUPPORT, support),
+        SearchAttributePair(STATUS, Status.RECEIVED.value),
+    ]
+    if provider:
+        pairs.append(SearchAttributePair(PROVIDER, provider))
+    return TypedSearchAttributes(pairs)
 
 
 def status_attributes(

@@ -329,7 +329,7 @@ async def request_authorization(
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             search_attributes=(
-                initial_attributes(start.plan, start.definition.support)
+                initial_attributes(start.plan, start.definition.support, start.provider)
                 if search_attributes
                 else None
             ),
