@@ -80,9 +80,9 @@ async def simulate_draft(
     )
     async for member in members:
         result.members += 1
-        now = new_rules.assess(member.facts, as_of=on)
-        was = old_rules.assess(member.facts, as_of=on).outcome if old_rules else None
-        is_eligible = now.outcome is Outcome.ELIGIBLE
+        now = new_rules.outcome(member.facts, as_of=on)  # the reasons only for a change
+        was = old_rules.outcome(member.facts, as_of=on) if old_rules else None
+        is_eligible = now is Outcome.ELIGIBLE
         was_eligible = was is Outcome.ELIGIBLE
         result.eligible_before += was_eligible
         result.eligible_after += is_eligible
@@ -91,8 +91,8 @@ async def simulate_draft(
         change = Change(
             cin=member.cin,
             before=was.value if was else "no_definition",
-            after=now.outcome.value,
-            reasons=tuple(r.text for r in now.reasons),
+            after=now.value,
+            reasons=tuple(r.text for r in new_rules.assess(member.facts, as_of=on).reasons),
         )
         if is_eligible:
             result.gained += 1

@@ -116,6 +116,8 @@ class Assessment:
             if status is HELD or (status is FAILED and not plan.absence[index]):
                 found = frozenset()  # settled whatever the missing facts say: nothing to ask
             else:
+                found = plan.relevance.opened(index, packed)
+            if found is None:  # atoms that need the whole facts: rebuild them from the snapshot
                 if worked.data is None:
                     snapshot = {path: packed[at] for reads in plan.reads for path, at in reads}
                     worked.data = plan.relevance.facts(snapshot)
@@ -174,9 +176,13 @@ class Assessment:
                     seen[path] = value
             if status is HELD or eligible or not missing:
                 gaps: tuple[str, ...] = ()
+            elif status is FAILED and not plan.absence[index]:
+                gaps = ()  # it fails whatever the missing facts say
             else:  # only the facts that could still change it (for a failed one: absence tests)
                 could_change = self._open(index)
-                gaps = tuple(path for path in missing if path in could_change)
+                gaps = (
+                    tuple(path for path in missing if path in could_change) if could_change else ()
+                )
             reason = Reason(
                 plan.ids[index],
                 plan.labels[index],
