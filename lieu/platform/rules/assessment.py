@@ -106,7 +106,7 @@ class Assessment:
 
     def _open(self, index: int) -> frozenset[str]:
         """The missing facts that could change criterion ``index`` (worked out once each)."""
-        worked = self._work()
+        worked = self._worked or self._work()
         if worked.open is None:
             worked.open = {}
         found = worked.open.get(index)
@@ -153,7 +153,7 @@ class Assessment:
     @property
     def unmet(self) -> tuple[Reason, ...]:
         """The reasons of the criteria that failed or were undetermined (cheaper than all)."""
-        worked = self._work()
+        worked = self._worked or self._work()
         if worked.unmet is None:
             eligible = self._outcome is Outcome.ELIGIBLE
             worked.unmet = () if eligible else self._explain(unmet_only=True)
@@ -162,13 +162,13 @@ class Assessment:
     def _explain(self, *, unmet_only: bool) -> tuple[Reason, ...]:
         plan, packed, found = self._plan, self._packed, []
         eligible = self._outcome is Outcome.ELIGIBLE
-        for index in range(len(plan.ids)):
+        for index, reads in enumerate(plan.reads):
             status = packed[index]
             if status is HELD and unmet_only:
                 continue
             seen: dict[str, object] = {}
             missing: list[str] = []
-            for path, at in plan.reads[index]:
+            for path, at in reads:
                 value = packed[at]
                 if value is None:
                     missing.append(path)
@@ -180,9 +180,7 @@ class Assessment:
                 gaps = ()  # it fails whatever the missing facts say
             else:  # only the facts that could still change it (for a failed one: absence tests)
                 could_change = self._open(index)
-                gaps = (
-                    tuple(path for path in missing if path in could_change) if could_change else ()
-                )
+                gaps = tuple([path for path in missing if path in could_change])
             reason = Reason(
                 plan.ids[index],
                 plan.labels[index],

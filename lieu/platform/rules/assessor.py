@@ -113,6 +113,14 @@ def checked_as_of(as_of: object, seen: list[str]) -> str:
     return as_of
 
 
+def dated_as_of(as_of: object, seen: list[tuple[str, object]]) -> tuple[str, object]:
+    """``as_of`` as an ISO date string and its date (remembered in ``seen``, as one pair so
+    that threads never see one's string with another's date); ValueError when not a date."""
+    iso = checked_as_of(as_of, [""])
+    pair = seen[0] = (iso, parse_date(iso))
+    return pair
+
+
 def compile_assessor(trees: Sequence[Node], paths: Sequence[str], plan: Plan) -> Compiled:
     """Functions assessing every tree, with a snapshot of the facts at ``paths``: ``assess``
     checks ``as_of`` (once per new value) and ``unchecked`` takes it as it is; ``outcome``
@@ -135,7 +143,7 @@ def compile_assessor(trees: Sequence[Node], paths: Sequence[str], plan: Plan) ->
         "        as_of = _checked_as_of(as_of, _seen)\n",
         "    data = facts if type(facts) is dict else dict(facts)\n",
     ]
-    decide = OutcomeWriter(function.source).function(list(trees), checked[1:])
+    decide = OutcomeWriter(function.source).function(list(trees))
     defs = "".join(function.source.defs)
     text = defs + "".join(checked + body) + "def _unchecked(data, as_of):\n" + "".join(body)
     text += decide
@@ -143,6 +151,7 @@ def compile_assessor(trees: Sequence[Node], paths: Sequence[str], plan: Plan) ->
     scope |= {"str": str, "float": float, "bool": bool, "list": list}
     scope |= NAMESPACE
     scope |= {"_plan": plan, "_seen": [""], "_checked_as_of": checked_as_of}
+    scope |= {"_seen_day": [("", None)], "_dated_as_of": dated_as_of}
     scope |= function.source.constants
     try:
         exec(compile(text, "<lieu criteria>", "exec"), scope)

@@ -33,7 +33,7 @@ from lieu.platform.rules.runtime import contains
 from lieu.platform.rules.syntax import Literal, Node, Operation
 
 _NESTING = 60  # indentation levels of statements; deeper ``and``/``or`` stay one expression
-_DAY = "_as_of_day"  # the local holding as_of's date, parsed where first needed
+_DAY = "_as_of_day"  # the local holding as_of's date
 _GROUP = 3  # texts looked for in one fact from which one set test is quicker than each in turn
 Tests = tuple[str, str, str]  # is it true, is it false (either evaluated first), is it unknown
 
@@ -102,15 +102,26 @@ class OutcomeWriter:
         self.gen = Generator(self.fn)
         self.lines: list[str] = []
 
-    def function(self, trees: list[Node], header: list[str]) -> str:
-        """The source of the outcome function; ``header`` checks ``as_of`` and sets ``data``."""
+    def function(self, trees: list[Node]) -> str:
+        """The source of the outcome function."""
         done: set[tuple[str, ...]] = set()  # the facts read on every path to this point
         for tree in trees:
             for part in conjuncts(tree):
                 self.conjunct(part, done)
+        if any(_DAY in line for line in self.lines + self.fn.closures):
+            header = [  # as_of checked, and its date, once per new value (one pair: threads)
+                "    _k = _seen_day[0]\n",
+                "    if as_of is not _k[0]:\n",
+                "        _k = _dated_as_of(as_of, _seen_day)\n",
+                f"    as_of, {_DAY} = _k\n",
+            ]
+        else:
+            header = [
+                "    if as_of is not _seen[0]:\n",
+                "        as_of = _checked_as_of(as_of, _seen)\n",
+            ]
+        header.append("    data = facts if type(facts) is dict else dict(facts)\n")
         body = ['    data = {**data, "as_of": as_of}\n'] if self.fn.whole else []
-        if any(_DAY in line for line in self.fn.closures):
-            body.append(f"    {_DAY} = _parse_iso(as_of)\n")  # checked already: a cache hit
         body += ["    _u = False\n", *self.fn.closures, *self.lines]
         body.append("    return _UND if _u else _YES\n")
         return "def _outcome(facts, *, as_of):\n" + "".join(header + body)
@@ -154,9 +165,6 @@ class OutcomeWriter:
             tests = self.expr_tests(self.gen.expr(node, 1))
         for keys in list(used):
             self.read(keys, indent, done)
-        if (_DAY,) not in done and any(_DAY in test for test in tests):
-            done.add((_DAY,))
-            self.lines.append(f"{indent}{_DAY} = _parse_iso(as_of)\n")
         return tests
 
     def any_of(self, node: AnyOf, indent: str, done: set[tuple[str, ...]]) -> Tests:
