@@ -28,7 +28,7 @@ from lieu.platform.rules.dates import (
 from lieu.platform.rules.errors import RuleError
 from lieu.platform.rules.kleene import Generator
 from lieu.platform.rules.kleene_code import Function
-from lieu.platform.rules.outcome import OutcomeWriter, any_in
+from lieu.platform.rules.outcome import EMPTY, OutcomeWriter, Steps, any_in
 from lieu.platform.rules.reasons import Status
 from lieu.platform.rules.syntax import Node
 from lieu.platform.rules.tristate import KLEENE_NAMESPACE, STANDARD_HELPERS, UNKNOWN
@@ -89,6 +89,8 @@ NAMESPACE: dict[str, object] = {
     "_age_on": age_at_on,
     "_parse_iso": parse_iso,
     "_any_in": any_in,
+    "_Steps": Steps,
+    "_EMPTY": EMPTY,
     "_A": Assessment,
     "_H": Status.HELD,
     "_F": Status.FAILED,
@@ -143,7 +145,7 @@ def compile_assessor(trees: Sequence[Node], paths: Sequence[str], plan: Plan) ->
         "        as_of = _checked_as_of(as_of, _seen)\n",
         "    data = facts if type(facts) is dict else dict(facts)\n",
     ]
-    decide = OutcomeWriter(function.source).function(list(trees))
+    decide = OutcomeWriter(function.source, paths).function(list(trees))
     defs = "".join(function.source.defs)
     text = defs + "".join(checked + body) + "def _unchecked(data, as_of):\n" + "".join(body)
     text += decide

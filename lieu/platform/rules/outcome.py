@@ -29,13 +29,14 @@ from lieu.platform.rules.codegen import Source
 from lieu.platform.rules.facts import var_path
 from lieu.platform.rules.kleene import Generator
 from lieu.platform.rules.kleene_code import BOOL, LIT, READ, Expr, Function, boolish
-from lieu.platform.rules.runtime import contains
+from lieu.platform.rules.runtime import ABSENT, contains, lookup
 from lieu.platform.rules.syntax import Literal, Node, Operation
 
 _NESTING = 60  # indentation levels of statements; deeper ``and``/``or`` stay one expression
 _DAY = "_as_of_day"  # the local holding as_of's date
 _GROUP = 3  # texts looked for in one fact from which one set test is quicker than each in turn
 Tests = tuple[str, str, str]  # is it true, is it false (either evaluated first), is it unknown
+Done = set[tuple[str | None, ...]]  # the paths read (and, after None, the objects read into)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,23 @@ def _text_in(node: Node) -> tuple[str, str] | None:
     return None
 
 
+class Steps:
+    """A fact that is neither an object nor null, read into as JavaScript does (arrays and
+    strings by index), for code that reads every object with ``.get``."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def get(self, key: str) -> object:
+        found = lookup(self.value, key)
+        return None if found is ABSENT else found
+
+
+EMPTY: dict[str, object] = {}  # what a null object holds; never written to
+
+
 def grouped(items: Sequence[Node]) -> list[Node | AnyOf]:
     """The alternatives of an ``or``, runs of texts looked for in one fact made one ``AnyOf``."""
     found: list[Node | AnyOf] = []
@@ -97,14 +115,21 @@ def conjuncts(tree: Node) -> list[Node]:
 class OutcomeWriter:
     """Writes ``_outcome(facts, *, as_of)`` for a criteria set, sharing ``source``'s helpers."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, paths: Sequence[str]) -> None:
+        """``paths``: every fact path the criteria read."""
         self.fn = Function(source, used=[], on=_DAY)
         self.gen = Generator(self.fn)
         self.lines: list[str] = []
+        self.containers: dict[tuple[str, ...], str] = {}  # objects read into, as dicts
+        self.children: dict[tuple[str, ...], int] = {}  # how many paths are read from each
+        for path in paths:
+            keys = tuple(path.split("."))
+            for cut in range(1, len(keys)):
+                self.children[keys[:cut]] = self.children.get(keys[:cut], 0) + 1
 
     def function(self, trees: list[Node]) -> str:
         """The source of the outcome function."""
-        done: set[tuple[str, ...]] = set()  # the facts read on every path to this point
+        done: Done = set()  # the facts read on every path to this point
         for tree in trees:
             for part in conjuncts(tree):
                 self.conjunct(part, done)
@@ -126,7 +151,7 @@ class OutcomeWriter:
         body.append("    return _UND if _u else _YES\n")
         return "def _outcome(facts, *, as_of):\n" + "".join(header + body)
 
-    def conjunct(self, node: Node, done: set[tuple[str, ...]]) -> None:
+    def conjunct(self, node: Node, done: Done) -> None:
         """A part that must hold: return not eligible when it fails, note it when unknown."""
         if self.is_junction(node, "    "):
             assert isinstance(node, Operation)
@@ -144,7 +169,7 @@ class OutcomeWriter:
             return False
         return len(indent) // 4 + len(node.args) <= _NESTING
 
-    def part(self, node: Node | AnyOf, indent: str, done: set[tuple[str, ...]]) -> Tests:
+    def part(self, node: Node | AnyOf, indent: str, done: Done) -> Tests:
         """Statements (at ``indent``) after which the tests tell how ``node`` came out: each
         ``and``/``or`` part tried only when the previous did not settle it, each fact read
         just before the first part that needs it (``done``: those read on every path here)."""
@@ -167,7 +192,7 @@ class OutcomeWriter:
             self.read(keys, indent, done)
         return tests
 
-    def any_of(self, node: AnyOf, indent: str, done: set[tuple[str, ...]]) -> Tests:
+    def any_of(self, node: AnyOf, indent: str, done: Done) -> Tests:
         keys = tuple(node.path.split("."))
         x = self.fn.read(keys)
         self.read(keys, indent, done)
@@ -176,9 +201,7 @@ class OutcomeWriter:
         body = f"_any_in({x}, {texts}, {each})"
         return f"({x} is not None and {body})", f"({x} is not None and not {body})", f"{x} is None"
 
-    def junction(
-        self, node: Operation, indent: str, done: set[tuple[str, ...]], *, top: bool = False
-    ) -> Tests:
+    def junction(self, node: Operation, indent: str, done: Done, *, top: bool = False) -> Tests:
         """Kleene ``and``/``or``: the first part that settles it (false, true) decides; else
         unknown if a part was unknown. At the ``top`` of the outcome, a failed ``or`` returns."""
         conjunction = node.op == "and"
@@ -206,7 +229,7 @@ class OutcomeWriter:
         self.lines.append(f"{indent}{status} = {rest}\n")
         return f"({status} is _H)", f"({status} is _F)", f"{status} is _Q"
 
-    def read(self, keys: tuple[str, ...], indent: str, done: set[tuple[str, ...]]) -> None:
+    def read(self, keys: tuple[str, ...], indent: str, done: Done) -> None:
         """Read the fact at ``keys`` into its local (None when absent or null), parents first."""
         if keys in done or keys == ("as_of",):
             return
@@ -217,10 +240,20 @@ class OutcomeWriter:
             return
         self.read(keys[:-1], indent, done)
         parent, key = self.fn.reads[keys[:-1]], repr(keys[-1])
-        self.lines.append(
-            f"{indent}{name} = {parent}.get({key}) if type({parent}) is dict "
-            f"else None if {parent} is None else _step({parent}, {key})\n"
-        )
+        if self.children.get(keys[:-1], 0) < 2:
+            self.lines.append(
+                f"{indent}{name} = {parent}.get({key}) if type({parent}) is dict "
+                f"else None if {parent} is None else _step({parent}, {key})\n"
+            )
+            return
+        container = self.containers.setdefault(keys[:-1], self.fn.source.name("_p"))
+        if (None, *keys[:-1]) not in done:  # one type test for all the children read from it
+            done.add((None, *keys[:-1]))
+            self.lines.append(
+                f"{indent}{container} = {parent} if type({parent}) is dict "
+                f"else _EMPTY if {parent} is None else _Steps({parent})\n"
+            )
+        self.lines.append(f"{indent}{name} = {container}.get({key})\n")
 
     def status_tests(self, status: str) -> Tests:
         t = self.fn.source.name("_t")

@@ -106,6 +106,21 @@ def test_texts_looked_for_in_one_fact_are_found_as_in_keeps_them(
     assert criteria.assess({"codes": value}, as_of=AS_OF).outcome is outcome
 
 
+@pytest.mark.parametrize(
+    "value",
+    [["a", "b"], ["b", "a"], "ab", "ba", ["a"], "a", [], "", {"0": "a", "1": "b"}, None, 3, True],
+)
+def test_facts_read_inside_an_array_or_a_text_are_read_by_index(value: object) -> None:
+    rules = [
+        {"or": [{"==": [{"var": "items.0"}, "a"]}, {"==": [{"var": "items.1"}, "a"]}]},
+        {"!=": [{"var": "items.1"}, "c"]},
+    ]
+    criteria = _criteria(rules)
+    facts = {"items": value}
+    assert criteria.outcome(facts, as_of=AS_OF) is criteria.assess(facts, as_of=AS_OF).outcome
+    assert criteria.outcome(facts, as_of=AS_OF) is reference(rules)(facts)[0]
+
+
 def test_the_outcome_path_stops_at_the_first_failed_criterion() -> None:
     criteria = _criteria(
         [{"==": [{"var": "a"}, 1]}, {"within_days": [{"var": "d"}, 30, {"var": "as_of"}]}]
