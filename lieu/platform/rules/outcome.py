@@ -34,6 +34,7 @@ from lieu.platform.rules.syntax import Literal, Node, Operation
 
 _NESTING = 60  # indentation levels of statements; deeper ``and``/``or`` stay one expression
 _DAY = "_as_of_day"  # the local holding as_of's date
+_IF, _UNKNOWN = "    if ", ":\n        _u = True\n"  # a top-level part noting an unknown
 _GROUP = 3  # texts looked for in one fact from which one set test is quicker than each in turn
 Tests = tuple[str, str, str]  # is it true, is it false (either evaluated first), is it unknown
 Done = set[tuple[str | None, ...]]  # the paths read (and, after None, the objects read into)
@@ -133,6 +134,13 @@ class OutcomeWriter:
         for tree in trees:
             for part in conjuncts(tree):
                 self.conjunct(part, done)
+        final = "_u"  # what tells, at the end, that something was unknown
+        last = self.lines[-1] if self.lines else ""
+        if last.startswith(_IF) and last.endswith(_UNKNOWN):
+            self.lines.pop()  # the last part's unknown test goes into the return
+            final = f"_u or {last[len(_IF) : -len(_UNKNOWN)]}"
+        if not any("_u = True" in line for line in self.lines):  # nothing else notes one
+            final = final.removeprefix("_u or ") if final != "_u" else "False"
         if any(_DAY in line for line in self.lines + self.fn.closures):
             header = [  # as_of checked, and its date, once per new value (one pair: threads)
                 "    _k = _seen_day[0]\n",
@@ -147,8 +155,12 @@ class OutcomeWriter:
             ]
         header.append("    data = facts if type(facts) is dict else dict(facts)\n")
         body = ['    data = {**data, "as_of": as_of}\n'] if self.fn.whole else []
-        body += ["    _u = False\n", *self.fn.closures, *self.lines]
-        body.append("    return _UND if _u else _YES\n")
+        if final.startswith("_u"):
+            body.append("    _u = False\n")
+        body += [*self.fn.closures, *self.lines]
+        body.append(
+            "    return _YES\n" if final == "False" else f"    return _UND if {final} else _YES\n"
+        )
         return "def _outcome(facts, *, as_of):\n" + "".join(header + body)
 
     def conjunct(self, node: Node, done: Done) -> None:
