@@ -3,9 +3,10 @@ and who would lose eligibility compared with the version in force."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,7 +22,7 @@ from lieu.platform.definitions.versions import (
 from lieu.platform.elections.counties import county_name
 from lieu.platform.members.models import Member
 from lieu.platform.rules.assessment import Assessment
-from lieu.platform.rules.eligibility import Outcome
+from lieu.platform.rules.eligibility import CompiledCriteria, Outcome
 from lieu.platform.rules.reasons import Status
 
 SAMPLE = 5
@@ -83,19 +84,31 @@ async def _draft_effective(session: AsyncSession, draft: Definition) -> Definiti
 
 @dataclass(frozen=True, slots=True)
 class Compared:
-    """One member under the version in force (None: no version) and under the draft."""
+    """One member's outcome under the version in force (None: no version) and under the draft;
+    the full assessments (reasons, each criterion's status) are worked out only when asked,
+    for a member whose eligibility changes."""
 
     cin: str
     county: str
-    was: Assessment | None
-    now: Assessment
+    was: Outcome | None
+    now: Outcome
+    facts: Mapping[str, Any]
+    on: date
+    old_rules: CompiledCriteria | None
+    new_rules: CompiledCriteria
+
+    def assessed_now(self) -> Assessment:
+        return self.new_rules.assess(self.facts, as_of=self.on)
+
+    def assessed_before(self) -> Assessment | None:
+        return self.old_rules.assess(self.facts, as_of=self.on) if self.old_rules else None
 
 
 async def compare_members(
     *, session: AsyncSession, plan: str, support: str, version: int, on: date
 ) -> AsyncIterator[Compared]:
-    """Every member of `plan`, by CIN, assessed on `on` under the version in force and under the
-    draft (streamed: members are read as they are assessed).
+    """Every member of `plan`, by CIN, on `on` under the version in force and under the draft
+    (streamed: members are read as they are assessed; the short-circuiting outcome path).
 
     InvalidDefinition, listing every problem, when the draft has problems: its rules would not
     run, or would not run as the definition says.
@@ -117,22 +130,25 @@ async def compare_members(
         yield Compared(
             cin=member.cin,
             county=county_name(county) if isinstance(county, str) and county else "",
-            was=old_rules.assess(member.facts, as_of=on) if old_rules else None,
-            now=new_rules.assess(member.facts, as_of=on),
+            was=old_rules.outcome(member.facts, as_of=on) if old_rules else None,
+            now=new_rules.outcome(member.facts, as_of=on),
+            facts=member.facts,
+            on=on,
+            old_rules=old_rules,
+            new_rules=new_rules,
         )
 
 
 def change_of(compared: Compared) -> Change | None:
-    """The member's change of eligibility, if the draft changes it."""
-    was = compared.was.outcome if compared.was is not None else None
-    now = compared.now
-    if (now.outcome is Outcome.ELIGIBLE) == (was is Outcome.ELIGIBLE):
+    """The member's change of eligibility, if the draft changes it (with the draft's reasons)."""
+    was, now = compared.was, compared.now
+    if (now is Outcome.ELIGIBLE) == (was is Outcome.ELIGIBLE):
         return None
     return Change(
         cin=compared.cin,
         before=was.value if was else "no_definition",
-        after=now.outcome.value,
-        reasons=tuple(r.text for r in now.reasons),
+        after=now.value,
+        reasons=tuple(r.text for r in compared.assessed_now().reasons),
         county=compared.county,
     )
 
@@ -151,11 +167,11 @@ async def simulate_draft(
     async for compared in found:
         result.members += 1
         now, was = compared.now, compared.was
-        is_eligible = now.outcome is Outcome.ELIGIBLE
-        result.eligible_before += was is not None and was.outcome is Outcome.ELIGIBLE
+        is_eligible = now is Outcome.ELIGIBLE
+        result.eligible_before += was is Outcome.ELIGIBLE
         result.eligible_after += is_eligible
-        result.undetermined_before += was is not None and was.outcome is Outcome.UNDETERMINED
-        unknown = now.outcome is Outcome.UNDETERMINED
+        result.undetermined_before += was is Outcome.UNDETERMINED
+        unknown = now is Outcome.UNDETERMINED
         result.undetermined_after += unknown
         county = result.by_county.setdefault(compared.county or "no county", CountyFigures())
         county.members += 1
@@ -166,14 +182,15 @@ async def simulate_draft(
         if is_eligible:
             result.gained += 1
             county.gained += 1
-            for label in _unmet(was) if was is not None else ():
+            before = compared.assessed_before()
+            for label in _unmet(before) if before is not None else ():
                 result.gained_by_criterion[label] = result.gained_by_criterion.get(label, 0) + 1
             if len(result.gained_sample) < SAMPLE:
                 result.gained_sample.append(change)
         else:
             result.lost += 1
             county.lost += 1
-            for label in _unmet(now):
+            for label in _unmet(compared.assessed_now()):
                 result.lost_by_criterion[label] = result.lost_by_criterion.get(label, 0) + 1
             if len(result.lost_sample) < SAMPLE:
                 result.lost_sample.append(change)

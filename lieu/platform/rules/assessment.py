@@ -106,7 +106,7 @@ class Assessment:
 
     def _open(self, index: int) -> frozenset[str]:
         """The missing facts that could change criterion ``index`` (worked out once each)."""
-        worked = self._work()
+        worked = self._worked or self._work()
         if worked.open is None:
             worked.open = {}
         found = worked.open.get(index)
@@ -116,6 +116,8 @@ class Assessment:
             if status is HELD or (status is FAILED and not plan.absence[index]):
                 found = frozenset()  # settled whatever the missing facts say: nothing to ask
             else:
+                found = plan.relevance.opened(index, packed)
+            if found is None:  # atoms that need the whole facts: rebuild them from the snapshot
                 if worked.data is None:
                     snapshot = {path: packed[at] for reads in plan.reads for path, at in reads}
                     worked.data = plan.relevance.facts(snapshot)
@@ -151,7 +153,7 @@ class Assessment:
     @property
     def unmet(self) -> tuple[Reason, ...]:
         """The reasons of the criteria that failed or were undetermined (cheaper than all)."""
-        worked = self._work()
+        worked = self._worked or self._work()
         if worked.unmet is None:
             eligible = self._outcome is Outcome.ELIGIBLE
             worked.unmet = () if eligible else self._explain(unmet_only=True)
@@ -160,13 +162,13 @@ class Assessment:
     def _explain(self, *, unmet_only: bool) -> tuple[Reason, ...]:
         plan, packed, found = self._plan, self._packed, []
         eligible = self._outcome is Outcome.ELIGIBLE
-        for index in range(len(plan.ids)):
+        for index, reads in enumerate(plan.reads):
             status = packed[index]
             if status is HELD and unmet_only:
                 continue
             seen: dict[str, object] = {}
             missing: list[str] = []
-            for path, at in plan.reads[index]:
+            for path, at in reads:
                 value = packed[at]
                 if value is None:
                     missing.append(path)
@@ -174,9 +176,11 @@ class Assessment:
                     seen[path] = value
             if status is HELD or eligible or not missing:
                 gaps: tuple[str, ...] = ()
+            elif status is FAILED and not plan.absence[index]:
+                gaps = ()  # it fails whatever the missing facts say
             else:  # only the facts that could still change it (for a failed one: absence tests)
                 could_change = self._open(index)
-                gaps = tuple(path for path in missing if path in could_change)
+                gaps = tuple([path for path in missing if path in could_change])
             reason = Reason(
                 plan.ids[index],
                 plan.labels[index],

@@ -1,25 +1,34 @@
-"""Assemble a criteria set's generated function: fact reads, statuses, outcome, ``Assessment``.
+"""Assemble a criteria set's generated functions: fact reads, statuses, outcome, ``Assessment``.
 
 ``assess(facts, as_of=...)`` reads every fact path once, evaluates each criterion with the
 specialized Kleene code of ``kleene``, and returns the ``Assessment`` directly, so one call does
-the whole member. ``as_of`` is read as the fact ``as_of`` (over any such fact); the facts are
-copied with it merged in only when a criterion reads the whole data or a computed path.
+the whole member. ``outcome(facts, as_of=...)`` (``outcome.py``) gives the outcome alone, reading
+only the facts that decide it. ``as_of`` is read as the fact ``as_of`` (over any such fact); the
+facts are copied with it merged in only when a criterion reads the whole data or a computed path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol, cast
 
 from lieu.platform.rules import runtime
 from lieu.platform.rules.assessment import Assessment, Outcome, Plan
 from lieu.platform.rules.codegen import Source
 from lieu.platform.rules.coercion import truthy
-from lieu.platform.rules.dates import age_at_iso, parse_date, within_days_iso
+from lieu.platform.rules.dates import (
+    age_at_iso,
+    age_at_on,
+    parse_date,
+    parse_iso,
+    within_days_iso,
+)
 from lieu.platform.rules.errors import RuleError
 from lieu.platform.rules.kleene import Generator
 from lieu.platform.rules.kleene_code import Function
+from lieu.platform.rules.outcome import EMPTY, OutcomeWriter, Steps, any_in
 from lieu.platform.rules.reasons import Status
 from lieu.platform.rules.syntax import Node
 from lieu.platform.rules.tristate import KLEENE_NAMESPACE, STANDARD_HELPERS, UNKNOWN
@@ -31,7 +40,24 @@ class Assess(Protocol):
     def __call__(self, facts: Mapping[str, object], *, as_of: dt.date | str) -> Assessment: ...
 
 
+class Decide(Protocol):
+    """The outcome alone of one member's facts on ``as_of`` (``outcome``: only the facts that
+    decide it are read, nothing is kept)."""
+
+    def __call__(self, facts: Mapping[str, object], *, as_of: dt.date | str) -> Outcome: ...
+
+
 Unchecked = Callable[[dict[str, object], object], Assessment]
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """A criteria set's generated functions and their source."""
+
+    assess: Assess
+    unchecked: Unchecked
+    outcome: Decide
+    source: str
 
 
 def step(value: object, key: str) -> object:
@@ -60,6 +86,11 @@ NAMESPACE: dict[str, object] = {
     "_status": status,
     "_age_iso": age_at_iso,
     "_within_iso": within_days_iso,
+    "_age_on": age_at_on,
+    "_parse_iso": parse_iso,
+    "_any_in": any_in,
+    "_Steps": Steps,
+    "_EMPTY": EMPTY,
     "_A": Assessment,
     "_H": Status.HELD,
     "_F": Status.FAILED,
@@ -84,11 +115,18 @@ def checked_as_of(as_of: object, seen: list[str]) -> str:
     return as_of
 
 
-def compile_assessor(
-    trees: Sequence[Node], paths: Sequence[str], plan: Plan
-) -> tuple[Assess, Unchecked, str]:
+def dated_as_of(as_of: object, seen: list[tuple[str, object]]) -> tuple[str, object]:
+    """``as_of`` as an ISO date string and its date (remembered in ``seen``, as one pair so
+    that threads never see one's string with another's date); ValueError when not a date."""
+    iso = checked_as_of(as_of, [""])
+    pair = seen[0] = (iso, parse_date(iso))
+    return pair
+
+
+def compile_assessor(trees: Sequence[Node], paths: Sequence[str], plan: Plan) -> Compiled:
     """Functions assessing every tree, with a snapshot of the facts at ``paths``: ``assess``
-    checks ``as_of`` (once per new value) and ``unchecked`` takes it as it is."""
+    checks ``as_of`` (once per new value) and ``unchecked`` takes it as it is; ``outcome``
+    checks it too and gives the outcome alone (``outcome.py``)."""
     function = Function(Source(kleene=True))
     generator = Generator(function)
     checks = [f"    _s{i} = {generator.status(tree)}\n" for i, tree in enumerate(trees)]
@@ -107,12 +145,15 @@ def compile_assessor(
         "        as_of = _checked_as_of(as_of, _seen)\n",
         "    data = facts if type(facts) is dict else dict(facts)\n",
     ]
+    decide = OutcomeWriter(function.source, paths).function(list(trees))
     defs = "".join(function.source.defs)
     text = defs + "".join(checked + body) + "def _unchecked(data, as_of):\n" + "".join(body)
+    text += decide
     scope: dict[str, object] = {"__builtins__": {"type": type, "dict": dict, "int": int}}
     scope |= {"str": str, "float": float, "bool": bool, "list": list}
     scope |= NAMESPACE
     scope |= {"_plan": plan, "_seen": [""], "_checked_as_of": checked_as_of}
+    scope |= {"_seen_day": [("", None)], "_dated_as_of": dated_as_of}
     scope |= function.source.constants
     try:
         exec(compile(text, "<lieu criteria>", "exec"), scope)
@@ -120,4 +161,9 @@ def compile_assessor(
         raise RuleError(
             "too_deep", "", f"the criteria are too large to compile ({error}); split them up"
         ) from None
-    return cast(Assess, scope["_assess"]), cast(Unchecked, scope["_unchecked"]), text
+    return Compiled(
+        cast(Assess, scope["_assess"]),
+        cast(Unchecked, scope["_unchecked"]),
+        cast(Decide, scope["_outcome"]),
+        text,
+    )

@@ -145,3 +145,18 @@ def age_at_iso(birth_date: object, as_of: object, pointer: str = "") -> int | No
             return age_at(birth_date, as_of, pointer)
         return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
     return age_at(birth_date, as_of, pointer)
+
+
+def age_at_on(birth_date: object, on: dt.date, as_of: str, pointer: str = "") -> int | None:
+    """``age_at_iso`` with the as-of date already parsed (``on``, the date ``as_of`` names)."""
+    written = type(birth_date) is str and len(birth_date) == 10
+    if written and birth_date[4] == "-" and birth_date[7] == "-":  # type: ignore[index]
+        try:
+            born = _from_iso(birth_date)  # type: ignore[arg-type]
+        except ValueError:
+            return age_at(birth_date, as_of, pointer)
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return age_at(birth_date, as_of, pointer)
+
+
+parse_iso = _parse_iso  # the cached ISO parser, for generated code

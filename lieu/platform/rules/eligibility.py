@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lieu.platform.rules.assessment import Assessment, Outcome, Plan
-from lieu.platform.rules.assessor import Assess, compile_assessor
+from lieu.platform.rules.assessor import Assess, Decide, compile_assessor
 from lieu.platform.rules.errors import RuleError
 from lieu.platform.rules.facts import absence_reads, conditions, tree_reads
 from lieu.platform.rules.relevance import Relevance
@@ -44,12 +44,16 @@ def _parse(criterion: Criterion) -> Node:
 
 
 class CompiledCriteria:
-    """Criteria compiled once into one function; ``assess(facts, as_of=...)`` applies them to a
-    member's facts, reading ``as_of`` as the fact ``as_of`` (over any such fact). ``wording``
-    gives the facts' labels and values' words for the reasons' text."""
+    """Criteria compiled once into generated functions; ``assess(facts, as_of=...)`` applies
+    them to a member's facts, reading ``as_of`` as the fact ``as_of`` (over any such fact), and
+    gives an ``Assessment`` (statuses and a snapshot of the facts read, for missing facts and
+    reasons); ``outcome(facts, as_of=...)`` gives the same outcome alone, reading only the facts
+    that decide it and stopping at the first failed criterion. ``wording`` gives the facts'
+    labels and values' words for the reasons' text."""
 
-    # ``assess`` is the generated function itself, not a method calling it: one call per member.
-    __slots__ = ("_plan", "_unchecked", "assess", "criteria", "source")
+    # ``assess`` and ``outcome`` are the generated functions themselves, not methods calling
+    # them: one call per member.
+    __slots__ = ("_plan", "_unchecked", "assess", "criteria", "outcome", "source")
 
     def __init__(self, criteria: Sequence[Criterion], wording: Wording = NO_WORDING) -> None:
         self.criteria = tuple(criteria)
@@ -65,20 +69,21 @@ class CompiledCriteria:
         reads = [tree_reads(tree) for tree in trees]
         first = len(trees)  # the statuses come first in an assessment's packed tuple
         paths = {path: first + i for i, path in enumerate(dict.fromkeys(sum(reads, ())))}
+        packed = tuple(tuple((path, paths[path]) for path in each) for each in reads)
         self._plan = Plan(
             ids,
             tuple(criterion.label for criterion in self.criteria),
-            tuple(tuple((path, paths[path]) for path in each) for each in reads),
+            packed,
             tuple(absence_reads(tree) for tree in trees),
             tuple(conditions(tree) for tree in trees),
             dict(wording),  # a dict's lookups are the quickest, and reasons make many
             tuple(reads),
-            Relevance(trees, [criterion.rule for criterion in self.criteria]),
+            Relevance(trees, [criterion.rule for criterion in self.criteria], packed),
         )
-        self.assess: Assess
-        self.assess, self._unchecked, self.source = compile_assessor(
-            trees, tuple(paths), self._plan
-        )
+        compiled = compile_assessor(trees, tuple(paths), self._plan)
+        self.assess: Assess = compiled.assess
+        self.outcome: Decide = compiled.outcome
+        self._unchecked, self.source = compiled.unchecked, compiled.source
 
     def assess_data(self, data: Mapping[str, object]) -> Assessment:
         """Assess data that carries its own ``as_of`` (or none: rules reading it are unknown)."""

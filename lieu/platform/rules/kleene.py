@@ -68,13 +68,23 @@ class Generator(Logic):
             return Expr(f"_{op}(data, {', '.join(tri(v) for v in values)})", ANY)
         kind = BOOL if op == "within_days" else ANY
         pointer = f", {node.pointer!r}" if OPERATORS[op].date else ""
+        dated = OPERATORS[op].date and values and values[-1].kind == READ
+        on = self.fn.on if dated and values[-1].code == "as_of" else None  # as_of, parsed
         if op == "age_at":
+            if on is not None:
+                extra = f", {on}, as_of{pointer}"
+                return Expr(self.strict("_age_on", values[:1], extra), kind)
             return Expr(self.strict("_age_iso", values, pointer), kind)
         if op == "within_days" and values[1].kind == LIT and type(values[1].value) is int:
             if all(value.kind in (READ, LIT) for value in values):
-                reads = list(dict.fromkeys(v.code for v in values if v.kind == READ))
+                checked = {"as_of"} if on is not None else set()
+                reads = [v.code for v in values if v.kind == READ and v.code not in checked]
                 call = f"_within_iso({', '.join(v.code for v in values)}{pointer})"
-                return fused(call, reads)
+                if on is not None and values[0].kind == READ:  # as _within_iso's short path
+                    x, day, days = values[0].code, self.temp(), values[1].code
+                    test = f"type({x}) is str and ({day} := _parse_iso({x})) is not None"
+                    call = f"(0 <= ({on} - {day}).days <= {days} if {test} else {call})"
+                return fused(call, list(dict.fromkeys(reads)))
             return Expr(self.strict("_within_iso", values, pointer), kind)
         return Expr(f"{CALLS[op]}({', '.join(tri(v) for v in values)}{pointer})", kind)
 

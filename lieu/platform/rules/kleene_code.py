@@ -48,9 +48,13 @@ class Function:
     reads: dict[tuple[str, ...], str] = field(default_factory=dict)
     closures: list[str] = field(default_factory=list)
     whole: bool = False
+    used: list[tuple[str, ...]] | None = None  # when a list: every path read, as it is read
+    on: str | None = None  # the local holding as_of's date, when as_of is a checked ISO date
 
     def read(self, keys: tuple[str, ...]) -> str:
         """The local holding the fact at ``keys`` (None when absent or null), read once."""
+        if self.used is not None:
+            self.used.append(keys)
         name = self.reads.get(keys)
         if name is None:
             if len(keys) > 1:

@@ -97,6 +97,10 @@ class Logic(Emitter):
             expr = self.join(node.op, items)
         else:
             expr = self.expr(node)
+        return self.status_of(expr)
+
+    def status_of(self, expr: Expr) -> str:
+        """Code giving the ``Status`` of a generated expression's value."""
         if expr.tests is not None:
             return f"(_H if {expr.tests[0]} else _Q if {expr.tests[2]} else _F)"
         if boolish(expr):

@@ -86,16 +86,21 @@ def reason_text(
 ) -> str:
     """E.g. ``Member is 18 or older: not met (age: 17)``, or ``Discharged in the last 30 days:
     undetermined — missing: discharge date``; facts by their labels, values in words."""
+    get = wording.get
     if status is Status.UNDETERMINED:
         if not missing:
             return f"{label}: undetermined — a fact it reads is missing"
+        if len(missing) == 1:
+            words = get(missing[0])
+            return (
+                f"{label}: undetermined — missing: {missing[0] if words is None else words.label}"
+            )
         return (
             f"{label}: undetermined — missing: {listing([label_of(p, wording) for p in missing])}"
         )
     verdict = "met" if status is Status.HELD else "not met"
     if not values_seen:
         return f"{label}: {verdict}"
-    get = wording.get
     seen = []
     for path, value in values_seen.items():
         words = get(path)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from lieu.platform.rules.errors import EvaluationError
 from lieu.platform.rules.facts import absence_reads, tree_reads
 from lieu.platform.rules.reasons import Status
+from lieu.platform.rules.relevance_code import Opened, compile_opened
 from lieu.platform.rules.syntax import Node, Operation
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class _Atom:
     id: str
     reads: tuple[str, ...]
     absence: frozenset[str]
+    node: Node
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,17 +61,49 @@ class _Judged:
 
 
 class Relevance:
-    """For each criterion of a set, the missing facts that could change its status."""
+    """For each criterion of a set, the missing facts that could change its status: from an
+    assessment's snapshot (``opened``: generated code, ``relevance_code``), or from the facts
+    rebuilt from it (``facts`` and ``open_facts``: criteria whose atoms need the whole facts)."""
 
-    __slots__ = ("_atoms", "_each", "_rules", "_sets", "_shapes", "_trees")
+    __slots__ = ("_atoms", "_code", "_each", "_reads", "_rules", "_sets", "_shapes", "_trees")
 
-    def __init__(self, trees: Sequence[Node], rules: Sequence[object]) -> None:
+    def __init__(
+        self,
+        trees: Sequence[Node],
+        rules: Sequence[object],
+        reads: Sequence[tuple[tuple[str, int], ...]] = (),
+    ) -> None:
+        """``reads``: each criterion's (fact path, index of its value in a packed snapshot)."""
         self._trees = tuple(trees)
         self._rules = tuple(rules)
+        self._reads = tuple(reads)
         self._shapes: tuple[_Shape, ...] | None = None
         self._sets: tuple[CompiledCriteria, ...] = ()
         self._atoms: dict[str, Criterion] = {}
         self._each: dict[str, CompiledCriteria] = {}
+        self._code: dict[int, tuple[Opened, dict[int, frozenset[str]]] | None] = {}
+
+    def opened(self, index: int, packed: tuple[object, ...]) -> frozenset[str] | None:
+        """The missing facts that could change criterion ``index``, from an assessment's packed
+        snapshot; None when its atoms need the whole facts (use ``facts``/``open_facts``)."""
+        if not self._reads:
+            return None
+        if index not in self._code:
+            from lieu.platform.rules.assessor import NAMESPACE
+
+            opened = compile_opened(self._build()[index], self._reads[index], NAMESPACE)
+            self._code[index] = None if opened is None else (opened, {})
+        code = self._code[index]
+        if code is None:
+            return None
+        opened, named = code
+        bits = opened(packed)
+        found = named.get(bits)
+        if found is None:
+            paths = self._reads[index]
+            found = frozenset(path for j, (path, _) in enumerate(paths) if bits >> j & 1)
+            named[bits] = found
+        return found
 
     def _build(self) -> tuple[_Shape, ...]:
         from lieu.platform.rules.eligibility import compile_criteria
@@ -155,7 +189,7 @@ def _shape(node: Node, rule: object, prefix: str, atoms: list[Criterion]) -> _Sh
 
     atom_id = f"{prefix}{node.pointer or '/'}"
     atoms.append(Criterion(atom_id, atom_id, rule))
-    return _Atom(atom_id, tree_reads(node), absence_reads(node))
+    return _Atom(atom_id, tree_reads(node), absence_reads(node), node)
 
 
 def _judge(shape: _Shape, statuses: Mapping[str, Status], absent: frozenset[str]) -> _Judged:
