@@ -33,6 +33,7 @@ from lieu.graphql.operations.queries import OperationsQueries
 from lieu.graphql.outages import Outages
 from lieu.graphql.reports.queries import ReportQueries
 from lieu.graphql.scalars import DecimalScalar
+from lieu.graphql.webhooks.schema import WebhookMutations, WebhookQueries
 
 
 @strawberry.type
@@ -47,6 +48,7 @@ class Query(
     OperationsQueries,
     ReportQueries,
     AppealQueries,
+    WebhookQueries,
 ):
     """Every read, for every audience (each field says who may call it)."""
 
@@ -65,6 +67,7 @@ class Mutation(
     ElectionMutations,
     OperationsMutations,
     AppealMutations,
+    WebhookMutations,
 ):
     """Every write; each is audited."""
 

@@ -48,8 +48,15 @@ def workflows() -> Sequence[type]:
     from lieu.workflows.appeals.workflow import AppealWorkflow
     from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
     from lieu.workflows.elections.workflow import ElectionCycleWorkflow
+    from lieu.workflows.webhooks.workflow import WebhookDeliveryWorkflow, WebhookSweepWorkflow
 
-    return [AuthorizationWorkflow, AppealWorkflow, ElectionCycleWorkflow]
+    return [
+        AuthorizationWorkflow,
+        AppealWorkflow,
+        ElectionCycleWorkflow,
+        WebhookDeliveryWorkflow,
+        WebhookSweepWorkflow,
+    ]
 
 
 def activities(deps: Dependencies) -> Sequence[Callable[..., Any]]:
@@ -59,10 +66,20 @@ def activities(deps: Dependencies) -> Sequence[Callable[..., Any]]:
     from lieu.workflows.authorizations.activities import AuthorizationActivities
     from lieu.workflows.elections.activities import ElectionActivities
     from lieu.workflows.notices.activities import NoticeActivities
+    from lieu.workflows.webhooks.activities import WebhookActivities
+    from lieu.workflows.webhooks.starts import DeliveryStarter
 
-    authorizations = AuthorizationActivities(deps.sessions, deps.writes)
+    starter = DeliveryStarter.of(deps.settings)
+    authorizations = AuthorizationActivities(deps.sessions, deps.writes, starter)
+    webhooks = WebhookActivities(deps.sessions, deps.writes, starter)
     elections = ElectionActivities(deps.sessions, deps.writes)
     templates = NoticeTemplates(deps.settings.definitions_dir / NOTICES_FOLDER)
     notices = NoticeActivities(deps.sessions, deps.writes, templates)
     appeals = AppealActivities(deps.writes)
-    return [*authorizations.all(), *elections.all(), *notices.all(), *appeals.all()]
+    return [
+        *authorizations.all(),
+        *elections.all(),
+        *notices.all(),
+        *appeals.all(),
+        *webhooks.all(),
+    ]

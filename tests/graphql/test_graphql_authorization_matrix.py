@@ -101,6 +101,10 @@ OPERATIONS = [
     Operation("retireDefinition", 'mutation { retireDefinition(support: "respite", version: 99) { __typename } }', {PA}),
     Operation("submitElectionChange", 'mutation { submitElectionChange(county: "kern", support: "respite", kind: ADD) { __typename } }', {PA}),
     Operation("retryWorkflow", 'mutation { retryWorkflow(workflowId: "A-NONE", reason: "r") { __typename } }', {OP}),
+    # webhooks (an organization's own)
+    Operation("webhooks", "{ webhooks { id url } }", {PR}),
+    Operation("registerWebhook", 'mutation { registerWebhook(input: {url: "ftp://example.org/x"}) { __typename } }', {PR}),
+    Operation("removeWebhook", 'mutation { removeWebhook(id: "wh_none") { __typename } }', {PR}),
     # appeals and grievances
     Operation("appeal", '{ appeal(id: "A-NONE-AP1") { __typename } }', {PR, RV, OP}),
     Operation("appeals", "{ appeals { nodes { id } } }", {PR, RV, OP}),
