@@ -118,6 +118,15 @@ class OperationsCollector(Collector):
             for (plan, support), count in sorted(counts.items()):
                 family.add_metric([plan, support], count)
             yield family
+        for outcome, text in (
+            ("pending", "Webhook deliveries not yet answered 2xx (being retried, or waiting)"),
+            ("failed", "Webhook deliveries given up after every retry (or the webhook removed)"),
+        ):
+            family = GaugeMetricFamily(f"lieu_webhook_deliveries_{outcome}", text, labels=["plan"])
+            for (plan, which), count in sorted(figures.webhook_deliveries.items()):
+                if which == outcome:
+                    family.add_metric([plan], count)
+            yield family
 
 
 def operations_metrics(figures: OperationsFigures | None) -> bytes:
