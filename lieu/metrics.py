@@ -61,7 +61,7 @@ class MetricsMiddleware:
             self.metrics.latency.labels(route, method).observe(time.perf_counter() - started)
 
 
-KNOWN_ROUTES = frozenset({"graphql", "admin", "codec", "healthz", "metrics", "static"})
+KNOWN_ROUTES = frozenset({"graphql", "admin", "provider", "codec", "healthz", "metrics", "static"})
 
 
 def _route(path: str) -> str:

@@ -14,6 +14,12 @@ MESSAGES: Mapping[str, str] = {
     "approved": "Decision recorded: authorization {number} is approved.",
     "modified": "Decision recorded: authorization {number} is approved for a different quantity.",
     "denied": "Decision recorded: authorization {number} is denied.",
+    "accepted": "Referral {number} accepted: the member and the plan are told.",
+    "declined": "Referral {number} declined: the plan is told, with your reason.",
+    "reported": "Service reported on authorization {number}; what is left is shown below.",
+    "reauthorization_requested": "Reauthorization of {number} requested: it goes to review.",
+    "document_attached": "Document attached to authorization {number}.",
+    "webhook_removed": "Webhook removed: nothing more is sent to it.",
     "exception_approved": (
         "Exception approved: the member's cap is raised (see Limits). Authorization {number} "
         "keeps what it holds; a new request for the rest may use the raised cap."
