@@ -65,10 +65,14 @@ async def test_a_provider_sees_its_own_authorizations_and_not_another_organizati
     referral = await console.project(
         status="awaiting_provider",
         steps=[
-            Step(datetime(2026, 12, 3, 17, tzinfo=UTC), "referral_sent", "lieu",
-                 "provider to accept by 2026-12-08"),
+            Step(
+                datetime(2026, 12, 3, 17, tzinfo=UTC),
+                "referral_sent",
+                "lieu",
+                "provider to accept by 2026-12-08",
+            ),
         ],
-    )  # fmt: skip
+    )
     theirs = await console.project(status="active")
     await belonging_to(console, theirs, "org-b")
     async with await provider_signed_in(console) as provider:

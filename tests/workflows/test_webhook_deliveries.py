@@ -146,9 +146,17 @@ async def test_the_sweep_starts_a_delivery_recorded_when_no_workflow_was_started
         endpoint = await registered(w, receiver, f"{base}/hook")
         # as if the process died after the projection's commit, before starting the delivery
         change = StatusChange(
-            "A-SWEPT-1", 7, PLAN, "org-a", "respite", "active", "approved",
-            utcnow() - timedelta(minutes=1), None, None,
-        )  # fmt: skip
+            "A-SWEPT-1",
+            7,
+            PLAN,
+            "org-a",
+            "respite",
+            "active",
+            "approved",
+            utcnow() - timedelta(minutes=1),
+            None,
+            None,
+        )
         async with create_session_factory(for_writes(w.engine)).begin() as session:
             [recorded] = await record_change(session=session, change=change)
         assert recorded.endswith(endpoint)

@@ -232,9 +232,13 @@ def _line(
     request: Request, principal: Principal, action: str, number: str, outcome: str, detail: str = ""
 ) -> AuditRecord:
     return AuditRecord(
-        principal, f"provider.{AUDITED[action]}", f"authorization:{number}", outcome,
-        origin_of(request), detail,
-    )  # fmt: skip
+        principal,
+        f"provider.{AUDITED[action]}",
+        f"authorization:{number}",
+        outcome,
+        origin_of(request),
+        detail,
+    )
 
 
 async def _audit(

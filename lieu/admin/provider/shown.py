@@ -56,8 +56,14 @@ async def authorization_page(
         origin = origin_of(request)
         target = f"authorization:{number}"
         if row is None:
-            record(session, [AuditRecord(principal, "provider.view_authorization", target,
-                                         "not_found", origin)])  # fmt: skip
+            record(
+                session,
+                [
+                    AuditRecord(
+                        principal, "provider.view_authorization", target, "not_found", origin
+                    )
+                ],
+            )
             return page(
                 request,
                 "provider/not_found.html",

@@ -84,15 +84,22 @@ async def register(request: Request) -> Response:
                 now=utcnow(),
             )
         except WebhookRefused as wrong:
-            line = AuditRecord(principal, "provider.registerWebhook", _target(principal),
-                               "invalid", origin, str(wrong))  # fmt: skip
+            line = AuditRecord(
+                principal,
+                "provider.registerWebhook",
+                _target(principal),
+                "invalid",
+                origin,
+                str(wrong),
+            )
             record(session, [line])
             error = str(wrong)
         else:
             endpoint = done.endpoint
             target = f"{_target(principal)}/{endpoint.id}"
-            line = AuditRecord(principal, "provider.registerWebhook", target, "ok", origin,
-                               endpoint.url)  # fmt: skip
+            line = AuditRecord(
+                principal, "provider.registerWebhook", target, "ok", origin, endpoint.url
+            )
             record(session, [line])
             error = ""
     if error:
@@ -119,13 +126,15 @@ async def remove(request: Request) -> Response:
                 now=utcnow(),
             )
         except WebhookRefused as none:
-            line = AuditRecord(principal, "provider.removeWebhook", target, "not_found",
-                               origin_of(request))  # fmt: skip
+            line = AuditRecord(
+                principal, "provider.removeWebhook", target, "not_found", origin_of(request)
+            )
             record(session, [line])
             error = str(none)
         else:
-            line = AuditRecord(principal, "provider.removeWebhook", target, "ok",
-                               origin_of(request), row.url)  # fmt: skip
+            line = AuditRecord(
+                principal, "provider.removeWebhook", target, "ok", origin_of(request), row.url
+            )
             record(session, [line])
             error = ""
     if error:
