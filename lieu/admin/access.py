@@ -62,6 +62,7 @@ PROVIDER_PAGES = {
     "report": Shown("reportService", _PROVIDER, "report service"),
     "reauthorize": Shown("requestReauthorization", _PROVIDER, "ask for a reauthorization"),
     "upload": Shown("attachDocument", _PROVIDER, "attach a document"),
+    "note": Shown("addReferralNote", _PROVIDER, "add a note for the plan"),
     "webhooks": Shown("webhooks", _PROVIDER, "see your webhooks"),
     "register": Shown("registerWebhook", _PROVIDER, "register a webhook"),
     "remove": Shown("removeWebhook", _PROVIDER, "remove a webhook"),

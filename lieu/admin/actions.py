@@ -38,6 +38,8 @@ from lieu.platform.access.authorizations import (
 from lieu.platform.access.roles import Principal
 from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
 from lieu.platform.authorizations.status import Decision, Status
+from lieu.platform.notes.models import ReferralNote
+from lieu.platform.notes.service import notes_of
 from lieu.workflows.authorizations import service
 from lieu.workflows.authorizations.service import AuthorizationRequestError
 from lieu.workflows.authorizations.types import Cancel, ReviewDecision
@@ -80,6 +82,7 @@ def authorization_page(
     number: str,
     notices: Sequence[NoticeLine] = (),
     limits: Sequence[LimitLine] = (),
+    notes: Sequence[ReferralNote] = (),
     sent: Sent | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -101,6 +104,7 @@ def authorization_page(
             and row.review_deadline is not None
             and (row.status in IN_REVIEW or row.phase == DEEMED),
             "limits": limits,
+            "notes": notes,
             "can_except": ACTIONS["exception"].allows(principal)
             and any(line.exception_allowed for line in limits)
             and held_by_a_limit(row, list(limits)),
@@ -248,6 +252,7 @@ async def _again(
         events = (await timelines(session=session, authorization_ids=[number]))[number]
         notices = await authorization_notices(session=session, authorization_id=number)
         limits = await limit_lines(session, row) if row is not None else []
+        notes = await notes_of(session=session, authorization_id=number) if row else []
     return authorization_page(
         request,
         principal,
@@ -256,6 +261,7 @@ async def _again(
         number=number,
         notices=notices if row is not None else (),
         limits=limits,
+        notes=notes,
         sent=sent,
         status_code=status_code,
     )

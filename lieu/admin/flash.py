@@ -20,6 +20,7 @@ MESSAGES: Mapping[str, str] = {
     "reauthorization_requested": "Reauthorization of {number} requested: it goes to review.",
     "document_attached": "Document attached to authorization {number}.",
     "webhook_removed": "Webhook removed: nothing more is sent to it.",
+    "note_added": "Note added to {number}: the plan's staff read it on the authorization.",
     "exception_approved": (
         "Exception approved: the member's cap is raised (see Limits). Authorization {number} "
         "keeps what it holds; a new request for the rest may use the raised cap."

@@ -54,6 +54,7 @@ from lieu.platform.access.roles import Principal
 from lieu.platform.authorizations.models import AuthorizationRecord
 from lieu.platform.authorizations.status import Status
 from lieu.platform.catalog import published_supports
+from lieu.platform.notes.service import notes_of
 
 PAGE_SIZE = 50
 QUEUE_SIZE = 10
@@ -267,6 +268,7 @@ async def authorization(request: Request) -> Response:
             await authorization_notices(session=session, authorization_id=number) if row else []
         )
         limits = await limit_lines(session, row) if row else []
+        notes = await notes_of(session=session, authorization_id=number) if row else []
         outcome = "ok" if row else "not_found"
         audit = AuditRecord(
             principal,
@@ -277,7 +279,14 @@ async def authorization(request: Request) -> Response:
         )
         record(session, [audit])
     return authorization_page(
-        request, principal, row, events, number=number, notices=notices, limits=limits
+        request,
+        principal,
+        row,
+        events,
+        number=number,
+        notices=notices,
+        limits=limits,
+        notes=notes,
     )
 
 

@@ -27,6 +27,7 @@ from lieu.graphql.members.contracts import ContractMutations, ContractQueries
 from lieu.graphql.members.identity import IdentityMutations, IdentityQueries
 from lieu.graphql.members.mutations import MemberMutations
 from lieu.graphql.members.queries import MemberQueries
+from lieu.graphql.notes.schema import NoteMutations, NoteQueries
 from lieu.graphql.notices.mutations import NoticeMutations
 from lieu.graphql.operations.mutations import OperationsMutations
 from lieu.graphql.operations.queries import OperationsQueries
@@ -49,6 +50,7 @@ class Query(
     ReportQueries,
     AppealQueries,
     WebhookQueries,
+    NoteQueries,
 ):
     """Every read, for every audience (each field says who may call it)."""
 
@@ -68,6 +70,7 @@ class Mutation(
     OperationsMutations,
     AppealMutations,
     WebhookMutations,
+    NoteMutations,
 ):
     """Every write; each is audited."""
 

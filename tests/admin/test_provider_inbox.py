@@ -104,6 +104,7 @@ async def test_a_provider_sees_its_own_authorizations_and_not_another_organizati
         "/provider/authorizations/A-1/report",
         "/provider/authorizations/A-1/reauthorize",
         "/provider/authorizations/A-1/upload",
+        "/provider/authorizations/A-1/note",
         "/provider/settings/webhooks",
         "/provider/settings/webhooks/wh_1/remove",
     ],
@@ -142,3 +143,45 @@ async def test_a_webhook_is_registered_with_its_secret_shown_once_and_removed(
     assert sorted(r.outcome for r in registered) == ["invalid", "ok"]
     assert all(endpoint.secret not in (r.detail or "") for r in registered)
     assert [r.outcome for r in await _audit(console, "provider.removeWebhook")] == ["ok"]
+
+
+async def test_a_note_from_the_inbox_is_shown_on_the_consoles_authorization_page(
+    console: Console,
+) -> None:
+    number = await console.project(status="active")
+    async with await provider_signed_in(console) as provider:
+        empty = await provider.submit(f"/provider/authorizations/{number}/note", {"text": " "})
+        added = await provider.submit(
+            f"/provider/authorizations/{number}/note", {"text": "member moved to a shelter"}
+        )
+        shown = await provider.get(added.headers["location"])
+    async with await console.signed_in(Role.REVIEWER) as reviewer:
+        staff_page = await reviewer.get(f"/admin/authorizations/{number}")
+    assert empty.status_code == 400 and "Not added: write the note" in empty.text
+    assert added.status_code == 303 and "note_added" in added.headers["location"]
+    assert "member moved to a shelter" in shown.text
+    assert "Notes with the provider" in staff_page.text
+    assert "member moved to a shelter" in staff_page.text
+    outcomes = [line.outcome for line in await _audit(console, "provider.addReferralNote")]
+    assert outcomes == ["invalid", "ok"]
+
+
+def test_the_csrf_refusals_above_cover_every_inbox_post_route() -> None:
+    from starlette.routing import Route
+
+    from lieu.admin.provider.actions import AUDITED
+    from lieu.admin.provider.routes import routes
+
+    posts = sorted(
+        route.path
+        for route in routes()
+        if isinstance(route, Route) and "POST" in (route.methods or set())
+    )
+    assert posts == [
+        "/authorizations/{number}/{action}",
+        "/login",
+        "/logout",
+        "/settings/webhooks",
+        "/settings/webhooks/{id}/remove",
+    ]
+    assert sorted(AUDITED) == ["note", "reauthorize", "report", "respond", "upload"]

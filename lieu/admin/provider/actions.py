@@ -26,9 +26,11 @@ from lieu.platform.authorizations.lifecycle.actions import Action
 from lieu.platform.authorizations.lifecycle.texts import unknown_requirement
 from lieu.platform.authorizations.models import AuthorizationRecord
 from lieu.platform.authorizations.status import Status
+from lieu.platform.db.base import utcnow
 from lieu.platform.documents import records
 from lieu.platform.documents.kinds import DocumentRefused
 from lieu.platform.documents.records import DocumentInfo, IdempotencyKeyReused, store_document
+from lieu.platform.notes.service import MAX_NOTE, NoteRefused, add_note
 from lieu.workflows.authorizations import service
 from lieu.workflows.authorizations.documents import document_attached
 from lieu.workflows.authorizations.service import AuthorizationRequestError
@@ -46,6 +48,7 @@ AUDITED = {
     "report": "reportService",
     "reauthorize": "requestReauthorization",
     "upload": "attachDocument",
+    "note": "addReferralNote",
 }
 
 
@@ -79,6 +82,8 @@ async def act(request: Request) -> Response:
     try:
         if action == "upload":
             return await _upload(request, principal, row, form)
+        if action == "note":
+            return await _note(request, principal, row, str(form.get("text", "")))
         values = {
             name: str(form.get(name, "")).strip()[:MAX_TEXT] for name in form if name != "csrf"
         }
@@ -215,6 +220,27 @@ async def _upload(
         )
         return await refuse(why, f"{no.code}: {no.message}")
     return _done(row.id, "document_attached")
+
+
+async def _note(
+    request: Request, principal: Principal, row: AuthorizationRecord, text: str
+) -> Response:
+    """Keep a note the plan reads (the service `addReferralNote` calls), audited with it."""
+    async with writes(request).begin() as session:
+        try:
+            note = await add_note(
+                session=session, authorization=row, principal=principal, text=text, now=utcnow()
+            )
+        except NoteRefused as wrong:
+            record(session, [_line(request, principal, "note", row.id, "invalid", str(wrong))])
+            error = str(wrong)
+        else:
+            record(session, [_line(request, principal, "note", row.id, "ok", f"note {note.id}")])
+            error = ""
+    if error:
+        sent = Sent("note", {"text": text[:MAX_NOTE]}, error)
+        return await _again(request, principal, row.id, sent, 400)
+    return _done(row.id, "note_added")
 
 
 def _done(number: str, flash: str) -> Response:

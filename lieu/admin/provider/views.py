@@ -31,6 +31,8 @@ from lieu.platform.authorizations.records import DefinitionRef
 from lieu.platform.authorizations.status import Status
 from lieu.platform.documents.models import AuthorizationDocument
 from lieu.platform.documents.records import documents_of
+from lieu.platform.notes.models import ReferralNote
+from lieu.platform.notes.service import notes_of
 from lieu.platform.pricing.terms import BillingCode
 from lieu.workflows.authorizations.service import DEFINITIONS
 
@@ -63,6 +65,7 @@ class Detail:
     asked: Sequence[str]
     documents: Sequence[AuthorizationDocument]
     requirement_labels: dict[str, str] = field(default_factory=dict)
+    notes: Sequence[ReferralNote] = ()
 
     @property
     def remaining(self) -> Decimal:
@@ -155,7 +158,10 @@ async def detail(
             for step in definition.authorization.steps:
                 labels |= {doc.id: doc.label for doc in step.documents}
     documents = (await documents_of(session=session, authorization_ids=[row.id]))[row.id]
-    return Detail(row, events, due_of(events), balances, note, codes, asked, documents, labels)
+    notes = await notes_of(session=session, authorization_id=row.id)
+    return Detail(
+        row, events, due_of(events), balances, note, codes, asked, documents, labels, notes
+    )
 
 
 def list_audit(

@@ -1,9 +1,10 @@
-"""webhooks: a provider organization's endpoints and the outbox of status changes to POST
+"""provider inbox: webhooks (endpoints and the outbox of status changes) and referral notes
 
-`webhook_endpoints` holds each registered URL and its signing secret (removed ones keep their
-row, `removed_at` set). `webhook_deliveries` is the transactional outbox: one row per status
-change and endpoint, written in the projection's transaction; its id is the delivery
-workflow's id (lieu.workflows.webhooks).
+`webhook_endpoints` holds each URL a provider organization registered and its signing secret
+(removed ones keep their row, `removed_at` set). `webhook_deliveries` is the transactional
+outbox: one row per status change and endpoint, written in the projection's transaction; its id
+is the delivery workflow's id (lieu.workflows.webhooks). `referral_notes` holds the notes a
+referral's provider and the plan's staff share on one authorization.
 
 Revision ID: 0015
 Revises: 0014
@@ -25,6 +26,25 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "referral_notes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("authorization_id", sa.String(length=64), nullable=False),
+        sa.Column("plan", sa.String(length=64), nullable=False),
+        sa.Column("provider", sa.String(length=64), nullable=False),
+        sa.Column("author", sa.String(length=200), nullable=False),
+        sa.Column("author_role", sa.String(length=16), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("created_at", lieu.platform.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_referral_notes")),
+    )
+    with op.batch_alter_table("referral_notes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_referral_notes_authorization_id"),
+            ["authorization_id", "created_at"],
+            unique=False,
+        )
+
     op.create_table(
         "webhook_deliveries",
         sa.Column("id", sa.String(length=80), nullable=False),
@@ -86,3 +106,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_webhook_deliveries_outcome"))
 
     op.drop_table("webhook_deliveries")
+    with op.batch_alter_table("referral_notes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_referral_notes_authorization_id"))
+
+    op.drop_table("referral_notes")
