@@ -23,6 +23,7 @@ from lieu.workflows.authorizations.workflow import (
     AuthorizationWorkflow,
 )
 from lieu.workflows.elections.workflow import ElectionCycleWorkflow
+from lieu.workflows.webhooks.workflow import WebhookDeliveryWorkflow, WebhookSweepWorkflow
 from tests.payload_keys import sealed_converter
 from tests.workflows.record_history import HISTORIES, HISTORY
 
@@ -46,11 +47,15 @@ ENDINGS = {
     "respite_extended_unprojected": (COMPLETED, 4),
     "respite_extended_and_projected": (COMPLETED, 4),
     "elections_cycle_continued": (CONTINUED, 1),
+    "webhook_delivered_after_a_500": (COMPLETED, 0),
+    "webhook_sweep_continued": (CONTINUED, 0),
 }
 WORKFLOWS = {
     "Authorization": AuthorizationWorkflow,
     "Appeal": AppealWorkflow,
     "ElectionCycle": ElectionCycleWorkflow,
+    "WebhookDelivery": WebhookDeliveryWorkflow,
+    "WebhookSweep": WebhookSweepWorkflow,
 }
 
 
