@@ -39,13 +39,16 @@ class Registered:
     secret: str
 
 
-def _loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
+def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(host)
     except ValueError:
-        return False
+        return None
+
+
+def _loopback(host: str) -> bool:
+    address = _address(host)
+    return host in LOOPBACK_NAMES or (address is not None and address.is_loopback)
 
 
 def checked_url(url: str) -> str:
@@ -67,6 +70,14 @@ def checked_url(url: str) -> str:
             "INSECURE_URL",
             f"status changes are only sent over https; {host} needs an https:// URL "
             "(plain http is accepted for 127.0.0.1 and localhost, for development)",
+            "/url",
+        )
+    address = _address(host)
+    if address is not None and not address.is_loopback and not address.is_global:
+        raise WebhookRefused(
+            "PRIVATE_ADDRESS",
+            f"{host} is a private or reserved address lieu will not POST to; give your "
+            "receiver's public https:// URL",
             "/url",
         )
     if parts.username or parts.password:
