@@ -1,13 +1,15 @@
 """A provider organization uses its inbox in a real browser against a running stack (SQLite, the
-Temporal dev server, a worker): it signs in, attaches the document the plan's respite asks for,
-accepts the referral once the plan approves it, reports service with the definition's code and
-sees the units left. axe-core finds no violation on any page it sees."""
+Temporal dev server, a worker): it signs in, registers its webhook, attaches the document the
+plan's respite asks for, accepts the referral once the plan approves it, reports service with
+the definition's code and sees the units left; its receiver on loopback got every status change
+once, signed. axe-core finds no violation on any page it sees."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -31,8 +33,10 @@ from tests.admin.console_stack import LiveConsole, live_console, token
 from tests.e2e.test_e2e_console_browser import browser  # noqa: F401 (the fixture)
 from tests.e2e.test_e2e_console_limits_browser import violations
 from tests.e2e.test_e2e_graphql_documents import PDF, respite_with_documents
+from tests.serving import serve_app
 from tests.workflows.acting import NPI, decision, send
 from tests.workflows.authorizations import PLAN, cin, enroll, settle
+from tests.workflows.webhook_receiver import Receiver
 
 pytestmark = [pytest.mark.browser, pytest.mark.temporal]
 
@@ -95,6 +99,13 @@ async def test_a_provider_attaches_a_document_accepts_the_referral_reports_and_s
     stack: LiveConsole,
     tmp_path: Path,
 ) -> None:
+    async with AsyncExitStack() as stack_of_hooks:
+        await _journey(browser, stack, tmp_path, stack_of_hooks)
+
+
+async def _journey(
+    chromium: Browser, stack: LiveConsole, tmp_path: Path, stack_of_hooks: AsyncExitStack
+) -> None:
     await respite_asking_for_an_assessment(stack)
     member = cin()
     await enroll(stack.engine, member, "ana", county="Los Angeles")
@@ -116,9 +127,11 @@ async def test_a_provider_attaches_a_document_accepts_the_referral_reports_and_s
         task_queue=stack.settings.task_queue,
     )
     await settle(handle, lambda s: s.status is Status.AWAITING_DOCUMENTS, seconds=60)
+    receiver = Receiver()
+    hooks = await stack_of_hooks.enter_async_context(serve_app(receiver.app()))
     secret = await token(stack.engine, Role.PROVIDER, provider="org-a", label="intake")
     # axe-core is injected as a script: the inbox's CSP (script-src 'self') would refuse it
-    context = await browser.new_context(bypass_csp=True)
+    context = await chromium.new_context(bypass_csp=True)
     page = await context.new_page()
 
     await page.goto(f"{stack.base}/provider/")
@@ -128,6 +141,13 @@ async def test_a_provider_attaches_a_document_accepts_the_referral_reports_and_s
     await page.get_by_role("button", name="Sign in").click()
     await page.get_by_role("heading", name="Inbox").wait_for()
     await clean(page)
+    await page.get_by_role("link", name="Webhooks").click()
+    await page.get_by_label("URL (https://)").fill(f"{hooks}/hook")
+    await page.get_by_role("button", name="Register").click()
+    receiver.secret = await page.locator("#webhook-secret").inner_text()
+    assert receiver.secret.startswith("whsec_")
+    await clean(page)
+    await page.get_by_role("link", name="Inbox").click()
     await page.get_by_role("link", name=handle.id).first.click()
     assert "awaiting documents" in await page.locator("#status").inner_text()
     await clean(page)
@@ -176,3 +196,14 @@ async def test_a_provider_attaches_a_document_accepts_the_referral_reports_and_s
         )
     for done in ("provider.attachDocument", "provider.respondToReferral", "provider.reportService"):
         assert done in actions, actions
+
+    # every change after the webhook was registered, each accepted once, signatures valid
+    wanted = ["pending_review", "awaiting_provider", "active"]
+    for _ in range(200):
+        if len(receiver.accepted) >= len(wanted):
+            break
+        await asyncio.sleep(0.1)
+    statuses = sorted(seen["data"]["status"] for seen in receiver.accepted)
+    assert statuses == sorted(wanted), statuses
+    assert receiver.rejected == []
+    assert all(len(receiver.requests[seen["id"]]) == 1 for seen in receiver.accepted)
