@@ -59,8 +59,9 @@ async def test_a_console_cookie_does_not_open_the_inbox(console: Console) -> Non
 
 
 async def test_a_provider_sees_its_own_authorizations_and_not_another_organizations(
-    console: Console,
+    console_any: Console,
 ) -> None:
+    console = console_any  # SQLite, then PostgreSQL
     ours = await console.project(status="active")
     referral = await console.project(
         status="awaiting_provider",
@@ -146,8 +147,9 @@ async def test_a_webhook_is_registered_with_its_secret_shown_once_and_removed(
 
 
 async def test_a_note_from_the_inbox_is_shown_on_the_consoles_authorization_page(
-    console: Console,
+    console_any: Console,
 ) -> None:
+    console = console_any  # SQLite, then PostgreSQL
     number = await console.project(status="active")
     async with await provider_signed_in(console) as provider:
         empty = await provider.submit(f"/provider/authorizations/{number}/note", {"text": " "})
@@ -185,3 +187,25 @@ def test_the_csrf_refusals_above_cover_every_inbox_post_route() -> None:
         "/settings/webhooks/{id}/remove",
     ]
     assert sorted(AUDITED) == ["note", "reauthorize", "report", "respond", "upload"]
+
+
+async def test_an_upload_passes_the_guard_with_its_token_and_is_refused_when_nothing_is_asked(
+    console: Console,
+) -> None:
+    number = await console.project(status="pending_review")  # no workflow asks for documents
+    async with await provider_signed_in(console) as provider:
+        sent = await provider.post(
+            f"/provider/authorizations/{number}/upload",
+            data={"requirement": "caregiver_assessment", CSRF_FIELD: provider.csrf},
+            files={"file": ("assessment.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+        )
+        forged = await provider.post(
+            f"/provider/authorizations/{number}/upload",
+            data={"requirement": "caregiver_assessment", CSRF_FIELD: "forged"},
+            files={"file": ("assessment.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+        )
+    assert sent.status_code == 400
+    assert "Not done: this support asks for no documents" in sent.text
+    assert forged.status_code == 403 and "Nothing was changed" in forged.text
+    [line] = await _audit(console, "provider.attachDocument")
+    assert (line.outcome, line.detail) == ("refused", "unknown_requirement: caregiver_assessment")

@@ -18,7 +18,7 @@ from lieu.admin.access import PROVIDER_PAGES, refused
 from lieu.admin.actions import Sent, origin_of
 from lieu.admin.database import reads, runtime_of, writes
 from lieu.admin.pages import page
-from lieu.admin.provider.shown import authorization_page, signed_in
+from lieu.admin.provider.shown import asked_documents, authorization_page, signed_in
 from lieu.platform.access.audit import AuditRecord, record
 from lieu.platform.access.authorizations import find_authorization
 from lieu.platform.access.roles import Principal
@@ -29,7 +29,12 @@ from lieu.platform.authorizations.status import Status
 from lieu.platform.db.base import utcnow
 from lieu.platform.documents import records
 from lieu.platform.documents.kinds import DocumentRefused
-from lieu.platform.documents.records import DocumentInfo, IdempotencyKeyReused, store_document
+from lieu.platform.documents.records import (
+    DocumentInfo,
+    IdempotencyKeyReused,
+    Stored,
+    store_document,
+)
 from lieu.platform.notes.service import MAX_NOTE, NoteRefused, add_note
 from lieu.workflows.authorizations import service
 from lieu.workflows.authorizations.documents import document_attached
@@ -181,7 +186,7 @@ async def _upload(
     if Status(row.status).is_final:
         why = f"authorization {row.id} is {row.status}; documents are attached while it is open"
         return await refuse(why, f"already_final: {row.status}")
-    asked = await service.asked_documents(runtime.temporal, row.id)
+    asked = await asked_documents(request, row.id)
     if requirement not in asked:
         return await refuse(
             unknown_requirement(requirement, asked), f"unknown_requirement: {requirement}", 400
@@ -196,6 +201,7 @@ async def _upload(
         idempotency_key=key,
         uploaded_by=principal.actor,
     )
+    stored: Stored | None = None
     try:
         async with writes(request).begin() as session:
             stored = await store_document(
@@ -212,6 +218,11 @@ async def _upload(
         return await refuse(refusal.message, f"{refusal.code}: {refusal.message}", 400)
     except IdempotencyKeyReused as reused:
         return await refuse(str(reused), f"idempotency_key_reused: {reused.first_id}")
+    except BaseException:
+        if stored is not None:  # the row did not commit: the bytes written go again
+            async with reads(request)() as session:
+                await records.discard(session=session, store=runtime.documents, stored=stored)
+        raise
     no = await document_attached(runtime.temporal, row.id, DocumentInfo.of(stored.document))
     if no is not None:
         why = (

@@ -36,7 +36,7 @@ async def signed_in(request: Request) -> Principal | Response:
         return to_login(str(request.url.path))
 
 
-async def _asked(request: Request, number: str) -> list[str]:
+async def asked_documents(request: Request, number: str) -> list[str]:
     """The documents the workflow asks for; none when it cannot say (no such workflow, or
     Temporal not answering: the page shows the rest, and attaching says why it cannot)."""
     try:
@@ -74,7 +74,7 @@ async def authorization_page(
         events = (await timelines(session=session, authorization_ids=[number]))[number]
         asked: list[str] = []
         if not Status(row.status).is_final:
-            asked = await _asked(request, number)
+            asked = await asked_documents(request, number)
         seen = await detail(request, session, principal, row, events, asked)
         record(
             session,
