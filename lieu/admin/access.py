@@ -59,6 +59,7 @@ PROVIDER_PAGES = {
     "authorization": Shown("authorization", _PROVIDER, "see an authorization"),
     "balances": Shown("balances", _PROVIDER, "see what a member has left"),
     "respond": Shown("respondToReferral", _PROVIDER, "answer a referral"),
+    "inform": Shown("provideInformation", _PROVIDER, "send the information asked for"),
     "report": Shown("reportService", _PROVIDER, "report service"),
     "reauthorize": Shown("requestReauthorization", _PROVIDER, "ask for a reauthorization"),
     "upload": Shown("attachDocument", _PROVIDER, "attach a document"),

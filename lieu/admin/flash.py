@@ -16,6 +16,7 @@ MESSAGES: Mapping[str, str] = {
     "denied": "Decision recorded: authorization {number} is denied.",
     "accepted": "Referral {number} accepted: the member and the plan are told.",
     "declined": "Referral {number} declined: the plan is told, with your reason.",
+    "information_sent": "The reviewer of {number} is told the information is sent.",
     "reported": "Service reported on authorization {number}; what is left is shown below.",
     "reauthorization_requested": "Reauthorization of {number} requested: it goes to review.",
     "document_attached": "Document attached to authorization {number}.",

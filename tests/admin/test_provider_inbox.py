@@ -102,6 +102,7 @@ async def test_a_provider_sees_its_own_authorizations_and_not_another_organizati
         "/provider/login",
         "/provider/logout",
         "/provider/authorizations/A-1/respond",
+        "/provider/authorizations/A-1/inform",
         "/provider/authorizations/A-1/report",
         "/provider/authorizations/A-1/reauthorize",
         "/provider/authorizations/A-1/upload",
@@ -186,7 +187,7 @@ def test_the_csrf_refusals_above_cover_every_inbox_post_route() -> None:
         "/settings/webhooks",
         "/settings/webhooks/{id}/remove",
     ]
-    assert sorted(AUDITED) == ["note", "reauthorize", "report", "respond", "upload"]
+    assert sorted(AUDITED) == ["inform", "note", "reauthorize", "report", "respond", "upload"]
 
 
 async def test_an_upload_passes_the_guard_with_its_token_and_is_refused_when_nothing_is_asked(

@@ -1,5 +1,6 @@
-"""A provider acting on one of its authorizations from the inbox: answer a referral, report
-service, ask for a reauthorization, attach a document. Each sends the command GraphQL's
+"""A provider acting on one of its authorizations from the inbox: answer a referral, send the
+information a reviewer asked for, report service, ask for a reauthorization, attach a document,
+add a note. Each sends the command GraphQL's
 mutation sends, through the same service functions, audited the same way (a `sent` line
 before the command, then its outcome); a refusal shows next to its form, with what was typed."""
 
@@ -40,6 +41,7 @@ from lieu.workflows.authorizations import service
 from lieu.workflows.authorizations.documents import document_attached
 from lieu.workflows.authorizations.service import AuthorizationRequestError
 from lieu.workflows.authorizations.types import (
+    ProvideInformation,
     ProviderResponse,
     ReauthorizationRequest,
     ServiceReport,
@@ -50,6 +52,7 @@ LARGEST = Decimal(10) ** 9
 # GraphQL's names for the same commands: the audit log reads the same whichever was used.
 AUDITED = {
     "respond": "respondToReferral",
+    "inform": "provideInformation",
     "report": "reportService",
     "reauthorize": "requestReauthorization",
     "upload": "attachDocument",
@@ -114,6 +117,9 @@ def _command(action: str, principal: Principal, values: dict[str, str]) -> tuple
             raise BadInput("declining a referral needs a reason; the plan reads it")
         response = ProviderResponse(principal.provider or "", accept, reason, key)
         return response, "accepted" if accept else "declined"
+    if action == "inform":
+        sent = ProvideInformation(principal.provider or "", _text(values.get("note", "")), key)
+        return sent, "information_sent"
     if action == "reauthorize":
         quantity = _number(values.get("quantity", ""), "the quantity to continue for")
         asked = ReauthorizationRequest(

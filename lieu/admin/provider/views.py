@@ -77,6 +77,10 @@ class Detail:
         return self.row.status == AWAITING
 
     @property
+    def can_inform(self) -> bool:
+        return self.row.status == Status.PENDING_INFORMATION.value
+
+    @property
     def can_report(self) -> bool:
         return self.row.status in REPORTABLE
 
