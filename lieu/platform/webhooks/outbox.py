@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lieu.platform.db.base import utcnow
 from lieu.platform.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 EVENT_TYPE = "authorization.status_changed"
@@ -89,7 +90,8 @@ async def record_change(*, session: AsyncSession, change: StatusChange) -> list[
             "authorization_id": change.authorization_id,
             "status": change.status,
             "payload": body,
-            "created_at": change.changed_at,
+            # the database's clock, not the workflow's: the sweep's grace is in real time
+            "created_at": utcnow(),
             "attempts": 0,
             "last_error": "",
             "outcome": "pending",
