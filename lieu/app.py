@@ -1,5 +1,5 @@
-"""The ASGI application: /graphql, /documents, /notices, /admin, /codec, /healthz and /metrics
-over one runtime."""
+"""The ASGI application: /graphql, /documents, /notices, /admin, /provider, /codec, /healthz and
+/metrics over one runtime."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 
 from lieu.admin.guard import ConsoleGuard
+from lieu.admin.provider.routes import routes as provider_routes
 from lieu.admin.routes import routes as admin_routes
 from lieu.codec_server import CodecEndpoint
 from lieu.graphql.documents.download import download_document
@@ -92,6 +93,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 routes=admin_routes(),
                 name="admin",
                 middleware=[Middleware(ConsoleGuard)],
+            ),
+            Mount(
+                "/provider",
+                routes=provider_routes(),
+                name="provider",
+                middleware=[
+                    Middleware(
+                        ConsoleGuard,
+                        largest_upload=resolved.document_max_bytes,
+                        refusal="provider/forbidden.html",
+                    )
+                ],
             ),
             *CodecEndpoint().routes(),
             Route("/healthz", healthz),

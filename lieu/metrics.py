@@ -61,7 +61,7 @@ class MetricsMiddleware:
             self.metrics.latency.labels(route, method).observe(time.perf_counter() - started)
 
 
-KNOWN_ROUTES = frozenset({"graphql", "admin", "codec", "healthz", "metrics", "static"})
+KNOWN_ROUTES = frozenset({"graphql", "admin", "provider", "codec", "healthz", "metrics", "static"})
 
 
 def _route(path: str) -> str:
@@ -117,6 +117,15 @@ class OperationsCollector(Collector):
             family = GaugeMetricFamily(name, text, labels=["plan", "support"])
             for (plan, support), count in sorted(counts.items()):
                 family.add_metric([plan, support], count)
+            yield family
+        for outcome, text in (
+            ("pending", "Webhook deliveries not yet answered 2xx (being retried, or waiting)"),
+            ("failed", "Webhook deliveries given up after every retry (or the webhook removed)"),
+        ):
+            family = GaugeMetricFamily(f"lieu_webhook_deliveries_{outcome}", text, labels=["plan"])
+            for (plan, which), count in sorted(figures.webhook_deliveries.items()):
+                if which == outcome:
+                    family.add_metric([plan], count)
             yield family
 
 

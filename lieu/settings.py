@@ -68,6 +68,11 @@ REGION_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 PACKAGE_PARENT = Path(__file__).resolve().parent.parent  # the checkout, for an editable install
 
 
+DEFAULT_WEBHOOK_FIRST_RETRY_SECONDS = 5
+DEFAULT_WEBHOOK_ATTEMPTS = 30
+DEFAULT_WEBHOOK_SWEEP_SECONDS = 30
+
+
 class SettingsError(ValueError):
     """An environment variable holds a value lieu cannot use; the message says which and how."""
 
@@ -111,6 +116,11 @@ class Settings:
     rate_limit_per_minute: int = DEFAULT_RATE_LIMIT_PER_MINUTE
     rate_limit_anonymous_per_minute: int = DEFAULT_RATE_LIMIT_ANONYMOUS_PER_MINUTE
     rate_limit_expensive_per_minute: int = DEFAULT_RATE_LIMIT_EXPENSIVE_PER_MINUTE
+    # A webhook POST not answered 2xx is tried again after this, then doubling (at most an
+    # hour apart), `webhook_attempts` times in all; the sweep looks for unstarted ones this often.
+    webhook_first_retry_seconds: int = DEFAULT_WEBHOOK_FIRST_RETRY_SECONDS
+    webhook_attempts: int = DEFAULT_WEBHOOK_ATTEMPTS
+    webhook_sweep_seconds: int = DEFAULT_WEBHOOK_SWEEP_SECONDS
 
     @property
     def url(self) -> URL:
@@ -236,6 +246,27 @@ class Settings:
                 "hours a console session lasts at most, active or not",
             ),
             **_payload_settings(env),
+            webhook_first_retry_seconds=_whole_number(
+                "LIEU_WEBHOOK_FIRST_RETRY_SECONDS",
+                env,
+                DEFAULT_WEBHOOK_FIRST_RETRY_SECONDS,
+                3600,
+                "seconds before a failed webhook POST is first tried again",
+            ),
+            webhook_attempts=_whole_number(
+                "LIEU_WEBHOOK_ATTEMPTS",
+                env,
+                DEFAULT_WEBHOOK_ATTEMPTS,
+                200,
+                "attempts a webhook POST gets before it is marked failed",
+            ),
+            webhook_sweep_seconds=_whole_number(
+                "LIEU_WEBHOOK_SWEEP_SECONDS",
+                env,
+                DEFAULT_WEBHOOK_SWEEP_SECONDS,
+                3600,
+                "seconds between two sweeps for webhook deliveries nobody started",
+            ),
             graphql_max_cost=_whole_number(
                 "LIEU_GRAPHQL_MAX_COST",
                 env,

@@ -232,3 +232,22 @@ def test_the_console_links_workflow_histories_to_the_dev_ui_unless_told_where_th
         Settings.from_env(
             {"LIEU_DATA_DIR": str(tmp_path), "LIEU_TEMPORAL_UI_URL": "temporal-ui:8080"}
         )
+
+
+def test_webhook_retries_and_sweep_are_read_once_and_a_bad_value_says_which(
+    tmp_path: Path,
+) -> None:
+    default = Settings.from_env({"LIEU_DATA_DIR": str(tmp_path)})
+    assert (default.webhook_first_retry_seconds, default.webhook_attempts) == (5, 30)
+    assert default.webhook_sweep_seconds == 30
+    told = Settings.from_env(
+        {
+            "LIEU_WEBHOOK_FIRST_RETRY_SECONDS": "2",
+            "LIEU_WEBHOOK_ATTEMPTS": "12",
+            "LIEU_WEBHOOK_SWEEP_SECONDS": "10",
+        }
+    )
+    assert (told.webhook_first_retry_seconds, told.webhook_attempts) == (2, 12)
+    assert told.webhook_sweep_seconds == 10
+    with pytest.raises(SettingsError, match="LIEU_WEBHOOK_ATTEMPTS='0'"):
+        Settings.from_env({"LIEU_WEBHOOK_ATTEMPTS": "0"})

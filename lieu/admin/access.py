@@ -85,6 +85,24 @@ EVERY = (
     BALANCES,
 )
 
+# The provider inbox (/provider): each page and action, and the GraphQL field it calls the same
+# service for (tests/admin/provider/test_provider_access.py compares them with the schema).
+_PROVIDER = frozenset({Role.PROVIDER})
+PROVIDER_PAGES = {
+    "inbox": Shown("authorizations", _PROVIDER, "see your authorizations"),
+    "authorization": Shown("authorization", _PROVIDER, "see an authorization"),
+    "balances": Shown("balances", _PROVIDER, "see what a member has left"),
+    "respond": Shown("respondToReferral", _PROVIDER, "answer a referral"),
+    "inform": Shown("provideInformation", _PROVIDER, "send the information asked for"),
+    "report": Shown("reportService", _PROVIDER, "report service"),
+    "reauthorize": Shown("requestReauthorization", _PROVIDER, "ask for a reauthorization"),
+    "upload": Shown("attachDocument", _PROVIDER, "attach a document"),
+    "note": Shown("addReferralNote", _PROVIDER, "add a note for the plan"),
+    "webhooks": Shown("webhooks", _PROVIDER, "see your webhooks"),
+    "register": Shown("registerWebhook", _PROVIDER, "register a webhook"),
+    "remove": Shown("removeWebhook", _PROVIDER, "remove a webhook"),
+}
+
 
 def refused(request: Request, principal: Principal, shown: Shown) -> Response:
     """403: the page says which roles may, as the API's refusal does."""

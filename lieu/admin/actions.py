@@ -97,6 +97,7 @@ def authorization_page(
             and (reviewing or row.phase == DEEMED),
             "can_retry": ACTIONS["retry"].allows(principal) and bool(row.problem),
             "limits": limits,
+            "notes": view.notes,
             "can_except": ACTIONS["exception"].allows(principal)
             and any(line.exception_allowed for line in limits)
             and held_by_a_limit(row, list(limits)),

@@ -24,6 +24,8 @@ from lieu.platform.definitions.versions import effective_in_force, effective_ver
 from lieu.platform.documents.models import AuthorizationDocument
 from lieu.platform.documents.records import list_documents
 from lieu.platform.limits.models import LimitEntry
+from lieu.platform.notes.models import ReferralNote
+from lieu.platform.notes.service import notes_of
 from lieu.platform.notices.facts import NoticeKind
 from lieu.platform.plans.calendar import PlanCalendar
 from lieu.platform.plans.settings import plan_settings
@@ -160,6 +162,7 @@ class AuthorizationView:
     notices: Sequence[NoticeLine]
     limits: Sequence[LimitLine]
     extras: Extras
+    notes: Sequence[ReferralNote] = ()  # shared with the provider (read-only here)
 
 
 async def read_view(
@@ -172,4 +175,6 @@ async def read_view(
     events = (await timelines(session=session, authorization_ids=[number]))[number]
     notices = await authorization_notices(session=session, authorization_id=number)
     limits = await limit_lines(session, row)
-    return AuthorizationView(row, events, notices, limits, await extras(session, row, notices, now))
+    notes = await notes_of(session=session, authorization_id=number)
+    found = await extras(session, row, notices, now)
+    return AuthorizationView(row, events, notices, limits, found, notes)

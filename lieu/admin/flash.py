@@ -26,6 +26,14 @@ MESSAGES: Mapping[str, str] = {
     "bulk_stopped": (
         "Batch {number} stops after the item in hand; the items not reached are skipped."
     ),
+    "accepted": "Referral {number} accepted: the member and the plan are told.",
+    "declined": "Referral {number} declined: the plan is told, with your reason.",
+    "information_sent": "The reviewer of {number} is told the information is sent.",
+    "reported": "Service reported on authorization {number}; what is left is shown below.",
+    "reauthorization_requested": "Reauthorization of {number} requested: it goes to review.",
+    "document_attached": "Document attached to authorization {number}.",
+    "webhook_removed": "Webhook removed: nothing more is sent to it.",
+    "note_added": "Note added to {number}: the plan's staff read it on the authorization.",
     "exception_approved": (
         "Exception approved: the member's cap is raised (see Limits). Authorization {number} "
         "keeps what it holds; a new request for the rest may use the raised cap."

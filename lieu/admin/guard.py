@@ -13,6 +13,7 @@ from collections.abc import MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -35,6 +36,7 @@ HEADERS = {
 NO_STORE = {"cache-control": "no-store"}
 STATIC_PREFIX = "/admin/static/"
 FORM_TYPE = "application/x-www-form-urlencoded"
+UPLOAD_TYPE = "multipart/form-data"  # only where the mount accepts uploads (the provider inbox)
 LARGEST_FORM_BYTES = 64 * 1024
 CROSS_SITE = frozenset({"cross-site", "same-site"})
 
@@ -44,10 +46,15 @@ class Refused(Exception):
 
 
 class ConsoleGuard:
-    """ASGI middleware for the console's mount."""
+    """ASGI middleware for the console's mount (and the provider inbox's: it also takes
+    multipart uploads up to `largest_upload` bytes, and refuses with its own page)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(
+        self, app: ASGIApp, *, largest_upload: int = 0, refusal: str = "forbidden.html"
+    ) -> None:
         self.app = app
+        self.largest_upload = largest_upload
+        self.refusal = refusal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -55,6 +62,7 @@ class ConsoleGuard:
             return
         path = scope["path"]  # the whole path (a Mount keeps it, setting root_path)
         extra = HEADERS if path.startswith(STATIC_PREFIX) else {**HEADERS, **NO_STORE}
+        refusal = self.refusal
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -66,15 +74,15 @@ class ConsoleGuard:
             return
         request = Request(scope, receive)
         try:
-            body = await _checked(request)
+            body = await _checked(request, self.largest_upload)
         except Refused as refused:
-            response = page(request, "forbidden.html", {"why": str(refused)}, status_code=403)
+            response = page(request, refusal, {"why": str(refused)}, status_code=403)
             await response(scope, receive, send_with_headers)
             return
         await self.app(scope, _replay(body, receive), send_with_headers)
 
 
-async def _checked(request: Request) -> bytes:
+async def _checked(request: Request, largest_upload: int = 0) -> bytes:
     """The POST's body once it is shown to come from the console's own form; Refused if not."""
     site = request.headers.get("sec-fetch-site")
     if site in CROSS_SITE:
@@ -84,20 +92,45 @@ async def _checked(request: Request) -> bytes:
     if origin is not None and origin.split("://", 1)[-1] != host:
         raise Refused(f"the form was sent from {origin}, not from this console ({host})")
     kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if kind != FORM_TYPE:
+    upload = kind == UPLOAD_TYPE and largest_upload > 0
+    if kind != FORM_TYPE and not upload:
         raise Refused(f"the console's forms are sent as {FORM_TYPE}, not {kind or 'nothing'}")
-    body = b""
+    largest = LARGEST_FORM_BYTES + (largest_upload if upload else 0)
+    body = bytearray()
     async for chunk in request.stream():
         body += chunk
-        if len(body) > LARGEST_FORM_BYTES:
-            raise Refused(f"the form is larger than {LARGEST_FORM_BYTES // 1024} KiB")
+        if len(body) > largest:
+            raise Refused(f"the form is larger than {largest // 1024} KiB; send a smaller file")
     expected = expected_csrf(request)
     if expected is None:
         raise Refused("the page it came from belongs to a sign-in that has ended")
-    sent = parse_qs(body.decode("latin-1")).get(CSRF_FIELD, [""])[0]
-    if not hmac.compare_digest(sent.encode("latin-1"), expected.encode()):
+    sent = await _multipart_csrf(request, bytes(body)) if upload else _form_csrf(bytes(body))
+    if not hmac.compare_digest(sent.encode("latin-1", "replace"), expected.encode()):
         raise Refused("it does not carry the security token of the page the console gave you")
-    return body
+    return bytes(body)
+
+
+def _form_csrf(body: bytes) -> str:
+    return parse_qs(body.decode("latin-1")).get(CSRF_FIELD, [""])[0]
+
+
+async def _multipart_csrf(request: Request, body: bytes) -> str:
+    """The CSRF field of a multipart form (parsed from the body already read; the route
+    parses it again from the same bytes)."""
+
+    async def nothing_more() -> Message:
+        return {"type": "http.disconnect"}
+
+    probe = Request(request.scope, _replay(body, nothing_more))
+    try:
+        form = await probe.form()
+    except (HTTPException, ValueError):  # Starlette's answer to a malformed multipart body
+        raise Refused("the upload is not a well-formed multipart form") from None
+    try:
+        sent = form.get(CSRF_FIELD, "")
+        return sent if isinstance(sent, str) else ""
+    finally:
+        await form.close()
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -4,6 +4,10 @@ by every API replica); the browser's cookie holds only that session's random id,
 The cookie is HttpOnly, SameSite=Strict, Secure over TLS, scoped to /admin. Every state-changing
 form carries a CSRF token derived from the session id (the sign-in form: from a pre-session
 cookie), checked by `lieu.admin.guard` before any console route runs.
+
+The provider inbox (/provider) signs in the same way through its own `Door`: its own cookies,
+scoped to /provider and signed for it (a console cookie never opens the inbox, nor the other way
+round), for provider tokens only.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.exc import DBAPIError
@@ -41,6 +46,41 @@ LOGIN_COOKIE_SECONDS = 3600
 CONSOLE_ROLES = frozenset({Role.OPERATIONS, Role.REVIEWER, Role.PLAN_ADMIN})
 
 
+@dataclass(frozen=True, slots=True)
+class Door:
+    """One way in: the path its cookies are scoped to, their names, what its signatures are
+    bound to, and the roles it lets in (with the words that refuse the others)."""
+
+    path: str
+    cookie: str
+    login_cookie: str
+    purpose: str  # prefixed to what is signed: a cookie of one door is no cookie of another
+    roles: frozenset[Role]
+    name: str  # "console"
+    for_whom: str  # "plan staff"
+
+    def refusal(self, role: Role) -> str:
+        return f"the {self.name} is for {self.for_whom}; a {role.value} token cannot sign in"
+
+
+CONSOLE = Door(COOKIE_PATH, COOKIE, LOGIN_COOKIE, "", CONSOLE_ROLES, "console", "plan staff")
+PROVIDER = Door(
+    "/provider",
+    "lieu_provider",
+    "lieu_provider_login",
+    "provider:",
+    frozenset({Role.PROVIDER}),
+    "provider inbox",
+    "provider organizations (plan staff sign in at /admin)",
+)
+
+
+def door_of(request: Request) -> Door:
+    """The door the request came through, by its path."""
+    path = request.url.path
+    return PROVIDER if path == PROVIDER.path or path.startswith(PROVIDER.path + "/") else CONSOLE
+
+
 class NotSignedIn(Exception):
     """No usable session: the page sends the browser to the sign-in form, saying why."""
 
@@ -57,18 +97,20 @@ def limits_of(settings: Settings) -> SessionLimits:
     )
 
 
-def _sign(secret: bytes, purpose: str, value: str) -> str:
-    digest = hmac.new(secret, f"{purpose}:{value}".encode(), hashlib.sha256).digest()
+def _sign(request: Request, purpose: str, value: str) -> str:
+    secret = runtime_of(request).session_secret
+    message = f"{door_of(request).purpose}{purpose}:{value}".encode()
+    digest = hmac.new(secret, message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def session_id_of(request: Request) -> str | None:
     """The session id the request's cookie carries, if its signature is ours."""
-    raw = request.cookies.get(COOKIE, "")
+    raw = request.cookies.get(door_of(request).cookie, "")
     session_id, dot, signature = raw.rpartition(".")
     if not dot or not session_id:
         return None
-    expected = _sign(runtime_of(request).session_secret, "session", session_id)
+    expected = _sign(request, "session", session_id)
     return session_id if hmac.compare_digest(signature, expected) else None
 
 
@@ -78,19 +120,20 @@ def csrf_token(request: Request) -> str:
     session_id = session_id_of(request)
     if session_id is None:
         return ""
-    return _sign(runtime_of(request).session_secret, "csrf", session_id)
+    return _sign(request, "csrf", session_id)
 
 
 def login_csrf_token(request: Request, nonce: str) -> str:
     """The sign-in form's CSRF token, bound to its pre-session cookie's nonce."""
-    return _sign(runtime_of(request).session_secret, "login", nonce)
+    return _sign(request, "login", nonce)
 
 
 def expected_csrf(request: Request) -> str | None:
     """The CSRF token a POST to this path must carry; None when the request has no cookie
     that one could be bound to."""
-    if request.url.path.rstrip("/") == f"{COOKIE_PATH}/login":
-        nonce = request.cookies.get(LOGIN_COOKIE)
+    door = door_of(request)
+    if request.url.path.rstrip("/") == f"{door.path}/login":
+        nonce = request.cookies.get(door.login_cookie)
         return login_csrf_token(request, nonce) if nonce else None
     token = csrf_token(request)
     return token or None
@@ -98,7 +141,7 @@ def expected_csrf(request: Request) -> str | None:
 
 def login_nonce(request: Request) -> tuple[str, bool]:
     """The sign-in form's nonce and whether it is new (and must be set as a cookie)."""
-    nonce = request.cookies.get(LOGIN_COOKIE, "")
+    nonce = request.cookies.get(door_of(request).login_cookie, "")
     if len(nonce) >= 32 and nonce.isascii():
         return nonce, False
     return secrets.token_urlsafe(32), True
@@ -106,11 +149,12 @@ def login_nonce(request: Request) -> tuple[str, bool]:
 
 def set_login_cookie(request: Request, response: Response, nonce: str) -> None:
     """Set the pre-session cookie the sign-in form's CSRF token is bound to."""
+    door = door_of(request)
     response.set_cookie(
-        LOGIN_COOKIE,
+        door.login_cookie,
         nonce,
         max_age=LOGIN_COOKIE_SECONDS,
-        path=COOKIE_PATH,
+        path=door.path,
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",
@@ -118,12 +162,14 @@ def set_login_cookie(request: Request, response: Response, nonce: str) -> None:
 
 
 async def principal_of(request: Request) -> Principal:
-    """The signed-in plan staff member; NotSignedIn saying why otherwise."""
-    if not request.cookies.get(COOKIE):
+    """The signed-in caller this door lets in (plan staff at the console, a provider at the
+    inbox); NotSignedIn saying why otherwise."""
+    door = door_of(request)
+    if not request.cookies.get(door.cookie):
         raise NotSignedIn("sign in with an API token")
     session_id = session_id_of(request)
     if session_id is None:
-        raise NotSignedIn("your console cookie is not one this console issued; sign in again")
+        raise NotSignedIn(f"your cookie is not one this {door.name} issued; sign in again")
     runtime = runtime_of(request)
     now = utcnow()
     async with runtime.sessions() as session:
@@ -136,8 +182,8 @@ async def principal_of(request: Request) -> Principal:
             )
         except SessionEnded as ended:
             raise NotSignedIn(str(ended)) from None
-    if found.principal.role not in CONSOLE_ROLES:
-        raise NotSignedIn("the console is for plan staff; sign in with a plan staff token")
+    if found.principal.role not in door.roles:
+        raise NotSignedIn(door.refusal(found.principal.role))
     if found.touch_due:
         try:
             async with writes(request).begin() as session:
@@ -149,17 +195,16 @@ async def principal_of(request: Request) -> Principal:
     return found.principal
 
 
-async def check_token(runtime: Runtime, secret: str) -> Principal:
-    """Verify a token for the console: valid, and held by plan staff (not a provider)."""
+async def check_token(runtime: Runtime, secret: str, door: Door = CONSOLE) -> Principal:
+    """Verify a token for a door: valid, and of a role it lets in (the console: plan staff,
+    not a provider; the inbox: a provider)."""
     async with runtime.sessions() as session:
         try:
             principal = await authenticate(session=session, secret=secret.strip())
         except TokenRejected as rejected:
             raise NotSignedIn(str(rejected)) from None
-    if principal.role not in CONSOLE_ROLES:
-        raise NotSignedIn(
-            f"the console is for plan staff; a {principal.role.value} token cannot sign in"
-        )
+    if principal.role not in door.roles:
+        raise NotSignedIn(door.refusal(principal.role))
     return principal
 
 
@@ -167,6 +212,7 @@ async def sign_in(request: Request, response: Response, principal: Principal) ->
     """Open a new session for `principal` (a new id every sign-in: one the browser carried
     before is ended, never reused) and set its cookie on `response`."""
     runtime = runtime_of(request)
+    door = door_of(request)
     old = session_id_of(request)
     async with writes(request).begin() as session:
         if old is not None:
@@ -177,17 +223,17 @@ async def sign_in(request: Request, response: Response, principal: Principal) ->
             limits=limits_of(runtime.settings),
             now=utcnow(),
         )
-    signed = f"{session_id}.{_sign(runtime.session_secret, 'session', session_id)}"
+    signed = f"{session_id}.{_sign(request, 'session', session_id)}"
     response.set_cookie(
-        COOKIE,
+        door.cookie,
         signed,
         max_age=runtime.settings.console_session_hours * 3600,
-        path=COOKIE_PATH,
+        path=door.path,
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",
     )
-    response.delete_cookie(LOGIN_COOKIE, path=COOKIE_PATH)
+    response.delete_cookie(door.login_cookie, path=door.path)
 
 
 async def sign_out(request: Request, response: Response) -> None:
@@ -196,4 +242,5 @@ async def sign_out(request: Request, response: Response) -> None:
     if session_id is not None:
         async with writes(request).begin() as session:
             await end_session(session=session, session_id=session_id)
-    response.delete_cookie(COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict")
+    door = door_of(request)
+    response.delete_cookie(door.cookie, path=door.path, httponly=True, samesite="strict")

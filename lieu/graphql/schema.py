@@ -28,12 +28,14 @@ from lieu.graphql.members.contracts import ContractMutations, ContractQueries
 from lieu.graphql.members.identity import IdentityMutations, IdentityQueries
 from lieu.graphql.members.mutations import MemberMutations
 from lieu.graphql.members.queries import MemberQueries
+from lieu.graphql.notes.schema import NoteMutations, NoteQueries
 from lieu.graphql.notices.mutations import NoticeMutations
 from lieu.graphql.operations.mutations import OperationsMutations
 from lieu.graphql.operations.queries import OperationsQueries
 from lieu.graphql.outages import Outages
 from lieu.graphql.reports.queries import ReportQueries
 from lieu.graphql.scalars import DecimalScalar
+from lieu.graphql.webhooks.schema import WebhookMutations, WebhookQueries
 
 
 @strawberry.type
@@ -49,6 +51,8 @@ class Query(
     OperationsQueries,
     ReportQueries,
     AppealQueries,
+    WebhookQueries,
+    NoteQueries,
 ):
     """Every read, for every audience (each field says who may call it)."""
 
@@ -68,6 +72,8 @@ class Mutation(
     ElectionMutations,
     OperationsMutations,
     AppealMutations,
+    WebhookMutations,
+    NoteMutations,
 ):
     """Every write; each is audited."""
 

@@ -49,8 +49,16 @@ def workflows() -> Sequence[type]:
     from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
     from lieu.workflows.bulk.workflow import BulkWorkflow
     from lieu.workflows.elections.workflow import ElectionCycleWorkflow
+    from lieu.workflows.webhooks.workflow import WebhookDeliveryWorkflow, WebhookSweepWorkflow
 
-    return [AuthorizationWorkflow, AppealWorkflow, ElectionCycleWorkflow, BulkWorkflow]
+    return [
+        AuthorizationWorkflow,
+        AppealWorkflow,
+        ElectionCycleWorkflow,
+        BulkWorkflow,
+        WebhookDeliveryWorkflow,
+        WebhookSweepWorkflow,
+    ]
 
 
 def activities(deps: Dependencies) -> Sequence[Callable[..., Any]]:
@@ -61,8 +69,12 @@ def activities(deps: Dependencies) -> Sequence[Callable[..., Any]]:
     from lieu.workflows.bulk.activities import BulkActivities
     from lieu.workflows.elections.activities import ElectionActivities
     from lieu.workflows.notices.activities import NoticeActivities
+    from lieu.workflows.webhooks.activities import WebhookActivities
+    from lieu.workflows.webhooks.starts import DeliveryStarter
 
-    authorizations = AuthorizationActivities(deps.sessions, deps.writes)
+    starter = DeliveryStarter.of(deps.settings)
+    authorizations = AuthorizationActivities(deps.sessions, deps.writes, starter)
+    webhooks = WebhookActivities(deps.sessions, deps.writes, starter)
     elections = ElectionActivities(deps.sessions, deps.writes)
     templates = NoticeTemplates(deps.settings.definitions_dir / NOTICES_FOLDER)
     notices = NoticeActivities(deps.sessions, deps.writes, templates)
@@ -74,4 +86,5 @@ def activities(deps: Dependencies) -> Sequence[Callable[..., Any]]:
         *notices.all(),
         *appeals.all(),
         *bulk.all(),
+        *webhooks.all(),
     ]

@@ -17,6 +17,7 @@ from lieu.settings import Settings
 from lieu.workflows import registry
 from lieu.workflows.client import connect
 from lieu.workflows.search import register as register_search_attributes
+from lieu.workflows.webhooks.starts import ensure_sweep
 
 log = structlog.get_logger(__name__)
 
@@ -78,6 +79,7 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event) -> None:
     deps = registry.dependencies(settings, engine)
     try:
         async with build_worker(client, settings, deps):
+            await ensure_sweep(client, settings)  # webhook deliveries nobody started
             log.info(
                 "worker started", task_queue=settings.task_queue, temporal=settings.temporal_address
             )

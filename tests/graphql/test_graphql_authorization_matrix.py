@@ -106,6 +106,12 @@ OPERATIONS = [
     Operation("withdrawDefinition", 'mutation { withdrawDefinition(reviewId: "999999") { __typename } }', {PA}),
     Operation("submitElectionChange", 'mutation { submitElectionChange(county: "kern", support: "respite", kind: ADD) { __typename } }', {PA}),
     Operation("retryWorkflow", 'mutation { retryWorkflow(workflowId: "A-NONE", reason: "r") { __typename } }', {OP}),
+    # webhooks (an organization's own)
+    Operation("webhooks", "{ webhooks { id url } }", {PR}),
+    Operation("registerWebhook", 'mutation { registerWebhook(input: {url: "ftp://example.org/x"}) { __typename } }', {PR}),
+    Operation("removeWebhook", 'mutation { removeWebhook(id: "wh_none") { __typename } }', {PR}),
+    Operation("referralNotes", '{ referralNotes(authorizationId: "A-NONE") { __typename } }', {PR, RV, OP}),
+    Operation("addReferralNote", 'mutation { addReferralNote(input: {authorizationId: "A-NONE", text: "t"}) { __typename } }', {PR, RV, OP}),
     # appeals and grievances
     Operation("appeal", '{ appeal(id: "A-NONE-AP1") { __typename } }', {PR, RV, OP}),
     Operation("appeals", "{ appeals { nodes { id } } }", {PR, RV, OP}),

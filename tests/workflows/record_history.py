@@ -29,8 +29,11 @@ from lieu.platform.authorizations.status import Decision, LoopReason
 from lieu.platform.batches import service as batches
 from lieu.platform.batches.service import BulkAction
 from lieu.platform.db import migrate
+from lieu.platform.db.base import utcnow
 from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
 from lieu.platform.elections.changes import ChangeKind, ElectionChange
+from lieu.platform.webhooks.endpoints import register_endpoint
+from lieu.platform.webhooks.outbox import StatusChange, record_change
 from lieu.settings import Settings
 from lieu.workflows.appeals import service as appeals
 from lieu.workflows.authorizations.types import (
@@ -47,8 +50,13 @@ from lieu.workflows.converter import data_converter
 from lieu.workflows.elections.activities import ElectionActivities
 from lieu.workflows.elections.client import ensure_election_workflow, submit_change
 from lieu.workflows.elections.workflow import ElectionCycleWorkflow
+from lieu.workflows.webhooks.starts import DeliveryStarter
+from lieu.workflows.webhooks.types import SweepInput
+from lieu.workflows.webhooks.workflow import WebhookSweepWorkflow
+from tests.serving import serve_app
 from tests.workflows.acting import decision, report, send
-from tests.workflows.authorizations import World, cin, enroll, settle, world
+from tests.workflows.authorizations import PLAN, World, cin, enroll, settle, world
+from tests.workflows.webhook_receiver import Receiver
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
 # The history `test_a_workflow_whose_commands_changed_fails_the_replay` alters.
@@ -247,8 +255,62 @@ async def _bulk_cancel_with_a_refusal(w: World) -> WorkflowHistory:
     return await bulk.fetch_history()
 
 
+async def _webhook_delivered_after_a_500(w: World) -> WorkflowHistory:
+    """One status change POSTed to a receiver that answers 500 once: retried, then delivered."""
+    receiver = Receiver(fail_next=1)
+    async with serve_app(receiver.app()) as base:
+        async with create_session_factory(for_writes(w.engine)).begin() as session:
+            done = await register_endpoint(
+                session=session,
+                plan=PLAN,
+                provider="org-a",
+                url=f"{base}/hook",
+                actor="history",
+                now=utcnow(),
+            )
+            receiver.secret = done.secret
+            change = StatusChange(
+                "A-HISTORY-1",
+                3,
+                PLAN,
+                "org-a",
+                "respite",
+                "active",
+                "awaiting_provider",
+                utcnow(),
+                None,
+                None,
+            )
+            [delivery] = await record_change(session=session, change=change)
+        starter = DeliveryStarter(first_retry_seconds=1.0, attempts=5)
+        await starter.start(w.client, [delivery], task_queue=w.task_queue)
+        handle = w.client.get_workflow_handle(delivery)
+        await handle.result()
+    return await handle.fetch_history()
+
+
+async def _webhook_sweep_continued(w: World) -> WorkflowHistory:
+    """The sweep through two rounds (nothing to start), to its continue-as-new."""
+    handle = await w.client.start_workflow(
+        WebhookSweepWorkflow.run,
+        SweepInput(every_seconds=1.0, rounds=2),
+        id=f"sweep-history-{uuid.uuid4().hex[:6]}",
+        task_queue=w.task_queue,
+    )
+    first = w.client.get_workflow_handle(handle.id, run_id=handle.result_run_id)
+    for _ in range(400):
+        if (await first.describe()).status is WorkflowExecutionStatus.CONTINUED_AS_NEW:
+            history = await first.fetch_history()
+            await w.client.get_workflow_handle(handle.id).terminate("recorded")
+            return history
+        await asyncio.sleep(0.05)
+    raise AssertionError("the sweep never continued as new")
+
+
 AUTHORIZATIONS: dict[str, Callable[[World], Awaitable[WorkflowHistory]]] = {
     "bulk_cancel_with_a_refusal": _bulk_cancel_with_a_refusal,
+    "webhook_delivered_after_a_500": _webhook_delivered_after_a_500,
+    "webhook_sweep_continued": _webhook_sweep_continued,
     "respite_extended_unprojected": _respite_extended,
     "respite_extended_and_projected": _respite_extended,
     "appeal_extended_then_overturned": _appeal_extended_then_overturned,

@@ -24,6 +24,7 @@ from lieu.workflows.authorizations.workflow import (
 )
 from lieu.workflows.bulk.workflow import BulkWorkflow
 from lieu.workflows.elections.workflow import ElectionCycleWorkflow
+from lieu.workflows.webhooks.workflow import WebhookDeliveryWorkflow, WebhookSweepWorkflow
 from tests.payload_keys import sealed_converter
 from tests.workflows.record_history import HISTORIES, HISTORY
 
@@ -48,12 +49,16 @@ ENDINGS = {
     "respite_extended_and_projected": (COMPLETED, 4),
     "elections_cycle_continued": (CONTINUED, 1),
     "bulk_cancel_with_a_refusal": (COMPLETED, 0),
+    "webhook_delivered_after_a_500": (COMPLETED, 0),
+    "webhook_sweep_continued": (CONTINUED, 0),
 }
 WORKFLOWS = {
     "Authorization": AuthorizationWorkflow,
     "Appeal": AppealWorkflow,
     "ElectionCycle": ElectionCycleWorkflow,
     "BulkAction": BulkWorkflow,
+    "WebhookDelivery": WebhookDeliveryWorkflow,
+    "WebhookSweep": WebhookSweepWorkflow,
 }
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from lieu.platform.documents.records import DocumentInfo
 from lieu.runtime import Runtime
-from lieu.workflows.authorizations import service
-from lieu.workflows.authorizations.types import AttachDocument
+from lieu.workflows.authorizations import documents, service
 
 
 async def asked_documents(runtime: Runtime, authorization_id: str) -> list[str]:
@@ -17,19 +16,6 @@ async def asked_documents(runtime: Runtime, authorization_id: str) -> list[str]:
 async def document_attached(
     runtime: Runtime, authorization_id: str, document: DocumentInfo
 ) -> service.AuthorizationRequestError | None:
-    """Called by `attachDocument` after the document's row has committed, on every successful
-    call (a replay of the same idempotency key included): the command's key is the document's
-    id, so telling the workflow twice is one command. Returns the workflow's refusal, if any
-    (the document stays stored: it is evidence either way)."""
-    command = AttachDocument(
-        requirement=document.requirement,
-        document_id=document.id,
-        filename=document.filename,
-        attached_by=document.uploaded_by,
-        key=f"document:{document.id}",
-    )
-    try:
-        await service.act(runtime.temporal, authorization_id, command)
-    except service.AuthorizationRequestError as refused:
-        return refused
-    return None
+    """Called by `attachDocument` after the document's row has committed (see
+    `lieu.workflows.authorizations.documents.document_attached`)."""
+    return await documents.document_attached(runtime.temporal, authorization_id, document)

@@ -15,8 +15,10 @@ from lieu.platform.elections import models as _elections  # noqa: F401
 from lieu.platform.limits import models as _limits  # noqa: F401
 from lieu.platform.limits import prior_models as _prior_use  # noqa: F401
 from lieu.platform.members import models as _members  # noqa: F401
+from lieu.platform.notes import models as _notes  # noqa: F401
 from lieu.platform.notices import models as _notices  # noqa: F401
 from lieu.platform.plans import models as _plans  # noqa: F401
+from lieu.platform.webhooks import models as _webhooks  # noqa: F401
 
 
 def metadata() -> MetaData:

@@ -1,11 +1,11 @@
 """What operations monitor, as counts from the authorization projection: authorizations by status,
-reviews past their deadline, authorizations ending soon, workflows stopped on a problem and deemed
-denials. `/metrics` serves them as Prometheus gauges (labels: plan, support, status; never a
-member's identifier)."""
+reviews past their deadline, authorizations ending soon, workflows stopped on a problem, deemed
+denials, and webhook deliveries pending or failed. `/metrics` serves them as Prometheus gauges
+(labels: plan, support, status; never a member's identifier)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
 from lieu.platform.authorizations.status import Status
+from lieu.platform.webhooks.outbox import outcome_counts
 
 # A review's clock runs in these statuses (the deadline is set and no decision is made yet).
 UNDER_REVIEW = (
@@ -36,6 +37,8 @@ class OperationsFigures:
     ending_soon: dict[tuple[str, str], int]  # (plan, support) -> service ends within 30 days
     with_problem: dict[tuple[str, str], int]  # (plan, support) -> stopped on a problem
     deemed_denials: dict[tuple[str, str], int]  # (plan, support) -> deemed denied, ever
+    # (plan, outcome) -> webhook deliveries "pending" (not yet answered 2xx) or "failed"
+    webhook_deliveries: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 async def operations_figures(
@@ -80,4 +83,5 @@ async def operations_figures(
         .group_by(record.plan, record.support)
     )
     deemed = {(plan, support): count for plan, support, count in deemed_rows}
-    return OperationsFigures(by_status, overdue, ending, problem, deemed)
+    webhooks = await outcome_counts(session)
+    return OperationsFigures(by_status, overdue, ending, problem, deemed, webhooks)

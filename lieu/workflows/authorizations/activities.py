@@ -25,6 +25,8 @@ from lieu.workflows.authorizations.types import (
     Projection,
     ReleaseAndProject,
 )
+from lieu.workflows.webhooks.activities import start_recorded
+from lieu.workflows.webhooks.starts import DeliveryStarter
 
 
 class AuthorizationActivities:
@@ -34,10 +36,12 @@ class AuthorizationActivities:
         self,
         sessions: async_sessionmaker[AsyncSession],
         writes: async_sessionmaker[AsyncSession],
+        webhooks: DeliveryStarter | None = None,
     ) -> None:
         self.sessions = sessions
         self.writes = writes
         self.definitions = PinnedDefinitions()
+        self.webhooks = webhooks  # starts the webhook deliveries a projection recorded
 
     async def _definition(self, ref: DefinitionRef) -> Definition:
         """The pinned definition; a missing or altered one fails for good (retrying cannot
@@ -132,11 +136,15 @@ class AuthorizationActivities:
                 released = await ledgering.release(
                     session=session, definition=definition, request=request
                 )
+                deliveries = []
                 if then is not None:
-                    await projection.project(session=session, state=then.state, seq=then.seq)
-                return released
+                    deliveries = await projection.project(
+                        session=session, state=then.state, seq=then.seq
+                    )
         except (InvalidPosting, IdempotencyConflict) as wrong:
             raise ApplicationError(str(wrong), type="bad_posting", non_retryable=True) from None
+        await start_recorded(self.webhooks, self.writes, deliveries)
+        return released
 
     @activity.defn(name="authorizations.consume")
     async def consume(self, request: LedgerInput) -> LedgerResult:
@@ -156,4 +164,8 @@ class AuthorizationActivities:
     async def project(self, update: Projection) -> None:
         """Copy the workflow's state and new timeline entries to the database."""
         async with self.writes.begin() as session:
-            await projection.project(session=session, state=update.state, seq=update.seq)
+            deliveries = await projection.project(
+                session=session, state=update.state, seq=update.seq
+            )
+        # committed: the status changes it recorded go out now (or with the sweep)
+        await start_recorded(self.webhooks, self.writes, deliveries)

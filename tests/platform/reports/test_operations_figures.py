@@ -12,6 +12,7 @@ from lieu.metrics import operations_metrics
 from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
 from lieu.platform.db.engine import create_session_factory
 from lieu.platform.reports.operations import operations_figures
+from lieu.platform.webhooks.models import WebhookDelivery
 
 NOW = datetime(2027, 3, 1, 18, tzinfo=UTC)
 TODAY = NOW.date()
@@ -92,3 +93,40 @@ async def test_overdue_reviews_ending_authorizations_problems_and_deemed_denials
 def test_figures_that_could_not_be_read_say_so() -> None:
     text = operations_metrics(None).decode()
     assert "lieu_operations_figures_up 0.0" in text and "lieu_reviews_overdue" not in text
+
+
+def delivery(number: str, outcome: str) -> WebhookDelivery:
+    return WebhookDelivery(
+        id=f"webhook-evt_{number}-wh_1",
+        event_id=f"evt_{number}",
+        endpoint_id="wh_1",
+        plan="demo-plan",
+        provider="org-a",
+        authorization_id=number,
+        status="active",
+        payload={"id": f"evt_{number}"},
+        created_at=NOW,
+        attempts=3,
+        last_error="https://org-a.example/hook answered 503",
+        outcome=outcome,
+    )
+
+
+async def test_webhook_deliveries_pending_and_failed_are_counted_delivered_ones_are_not(
+    engine: AsyncEngine,
+) -> None:
+    async with create_session_factory(engine).begin() as session:
+        session.add_all(
+            [
+                delivery("A-1", "pending"),
+                delivery("A-2", "pending"),
+                delivery("A-3", "failed"),
+                delivery("A-4", "delivered"),
+            ]
+        )
+    async with create_session_factory(engine)() as session:
+        figures = await operations_figures(session, now=NOW, today=TODAY)
+    assert figures.webhook_deliveries == {("demo-plan", "pending"): 2, ("demo-plan", "failed"): 1}
+    text = operations_metrics(figures).decode()
+    assert 'lieu_webhook_deliveries_pending{plan="demo-plan"} 2.0' in text
+    assert 'lieu_webhook_deliveries_failed{plan="demo-plan"} 1.0' in text

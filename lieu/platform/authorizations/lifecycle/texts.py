@@ -197,6 +197,18 @@ def referral_sent(due: date) -> str:
     return f"provider to accept by {due.isoformat()}"
 
 
+def referral_due(text: str) -> date | None:
+    """The day a `referral_sent` timeline entry gives the provider to answer by (read back
+    from the words `referral_sent` wrote), or None."""
+    words, _, day = text.rpartition(" ")
+    if words != "provider to accept by":
+        return None
+    try:
+        return date.fromisoformat(day)
+    except ValueError:
+        return None
+
+
 def referral_notice(provider: str, due: date) -> str:
     return f"Referral sent to {provider}; to be accepted by {due.isoformat()}"
 

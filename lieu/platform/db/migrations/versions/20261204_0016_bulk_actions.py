@@ -6,7 +6,7 @@ status when frozen and the outcome of the action on each (done, refused with the
 failed, skipped).
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-04 18:10:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import lieu.platform.db.base
 
 revision: str = "0016"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
