@@ -31,6 +31,9 @@ RETRY_AFTER_SECONDS = 2
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
+COMMON = frozenset({"version", "principal", "flash", "csrf"})
+
+
 def page(
     request: Request,
     template: str,
@@ -44,6 +47,9 @@ def page(
     forms carry it). The success banner is the catalogue's text for `?flash=<code>`, about the
     authorization (or bulk batch) the route names."""
     number = request.path_params.get("number") or request.path_params.get("batch")
+    shadowed = COMMON & context.keys()
+    if shadowed:  # a page's own value would silently replace the header's (it once showed "v3")
+        raise ValueError(f"{template}: context keys {sorted(shadowed)} are the header's own")
     return templates.TemplateResponse(
         request,
         template,

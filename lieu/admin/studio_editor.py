@@ -197,7 +197,7 @@ def _page(
             "raw": json.dumps(document, indent=2, ensure_ascii=False),
             "baseline": baseline,
             "stored": stored,
-            "version": document.get("version"),
+            "draft_version": document.get("version"),
             "problems": problems,
             "error": error,
         },
