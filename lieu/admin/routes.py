@@ -40,6 +40,7 @@ from lieu.admin.studio import (
     studio,
     studio_simulate,
     studio_support,
+    studio_try,
     submit_election,
 )
 from lieu.admin.studio_editor import check, editor, redraw, save
@@ -301,6 +302,12 @@ def routes() -> list[Route | Mount]:
             answers_when_busy(redraw),
             methods=["POST"],
             name="admin-studio-redraw",
+        ),
+        Route(
+            "/studio/{support}/try",
+            answers_when_busy(studio_try),
+            methods=["POST"],
+            name="admin-studio-try",
         ),
         Route(
             "/studio/{support}/export",

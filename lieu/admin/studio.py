@@ -6,6 +6,8 @@ side, criterion by criterion. Served under the console (/admin/studio), for plan
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlencode
@@ -23,6 +25,7 @@ from lieu.admin.database import reads, runtime_of, writes
 from lieu.admin.pages import page
 from lieu.admin.session import NotSignedIn, principal_of
 from lieu.platform.access.audit import AuditRecord, record
+from lieu.platform.access.members import MemberNotVisible, visible_member
 from lieu.platform.access.roles import Principal
 from lieu.platform.definitions.cases import (
     CaseFileError,
@@ -35,7 +38,7 @@ from lieu.platform.definitions.document import Definition, parse_definition
 from lieu.platform.definitions.eligibility import assess_member
 from lieu.platform.definitions.errors import InvalidDefinition
 from lieu.platform.definitions.library import Library
-from lieu.platform.definitions.models import DefinitionStatus, DefinitionVersion
+from lieu.platform.definitions.models import DefinitionEvent, DefinitionStatus, DefinitionVersion
 from lieu.platform.definitions.problems import Problem
 from lieu.platform.definitions.simulation import Simulation, SimulationError, simulate_draft
 from lieu.platform.definitions.supports import BASELINE_PLAN, SUPPORT_NAMES, SUPPORTS
@@ -71,6 +74,7 @@ class VersionLine:
     published_at: dt.datetime | None
     content_hash: str | None
     extends: str
+    published_by: str = ""  # who published it (its history's "published" event)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +111,13 @@ class Tried:
     problem: str = ""
 
 
-def version_lines(rows: list[DefinitionVersion], today: dt.date) -> list[VersionLine]:
-    """Each version of one plan's support with its state on `today` (rows oldest first)."""
+def version_lines(
+    rows: list[DefinitionVersion],
+    today: dt.date,
+    publishers: Mapping[int, str] | None = None,
+) -> list[VersionLine]:
+    """Each version of one plan's support with its state on `today` (rows oldest first), and
+    who published it (`publishers`: version row id → actor)."""
     published = [r for r in rows if r.status == DefinitionStatus.PUBLISHED]
     started = [r for r in published if r.effective_from <= today]
     current = max(started, key=lambda r: (r.effective_from, r.version), default=None)
@@ -140,6 +149,7 @@ def version_lines(rows: list[DefinitionVersion], today: dt.date) -> list[Version
                 published_at=row.published_at,
                 content_hash=row.content_hash,
                 extends=extends,
+                published_by=(publishers or {}).get(row.id, ""),
             )
         )
     return lines
@@ -155,6 +165,21 @@ async def stored_versions(
     for row in await session.scalars(query.order_by(DefinitionVersion.version)):
         found.setdefault((row.plan, row.support), []).append(row)
     return found
+
+
+async def publishers_of(
+    session: AsyncSession, versions: Mapping[tuple[str, str], list[DefinitionVersion]]
+) -> dict[int, str]:
+    """Who published each listed version (the actor of its history's "published" event)."""
+    ids = [row.id for rows in versions.values() for row in rows if row.published_at]
+    if not ids:
+        return {}
+    found = await session.execute(
+        select(DefinitionEvent.definition_id, DefinitionEvent.actor).where(
+            DefinitionEvent.definition_id.in_(ids), DefinitionEvent.kind == "published"
+        )
+    )
+    return {definition_id: actor for definition_id, actor in found}
 
 
 async def _counties(session: AsyncSession, plan: str, today: dt.date) -> dict[str, list[str]]:
@@ -209,8 +234,21 @@ def persona_names(folder: Path) -> list[str]:
 
 
 async def studio_support(request: Request) -> Response:
-    """One support: its versions, where it is offered, and a persona tried under the version in
-    force and the newest draft."""
+    """One support: its versions, where it is offered, and a persona (or a member of the plan,
+    by CIN) tried under the version in force and the newest draft."""
+    return await _support_page(request, pasted=None)
+
+
+async def studio_try(request: Request) -> Response:
+    """The support's page with facts pasted as JSON tried under both versions (a form POST)."""
+    form = await request.form()
+    return await _support_page(request, pasted=str(form.get("facts", ""))[:LONGEST_FACTS])
+
+
+LONGEST_FACTS = 64 * 1024
+
+
+async def _support_page(request: Request, *, pasted: str | None) -> Response:
     principal = await studio_principal(request)
     if isinstance(principal, Response):
         return principal
@@ -221,17 +259,29 @@ async def studio_support(request: Request) -> Response:
     folder = runtime_of(request).settings.definitions_dir / "members"
     personas = persona_names(folder)
     persona = request.query_params.get("persona", "")
+    cin = request.query_params.get("cin", "").strip()[:20]
     problems: list[str] = []
+    facts: dict[str, object] | None = None
     async with reads(request)() as session:
         today = await plan_today(session, plan)
-        on = today
-        asked_on = request.query_params.get("on", "")
-        if asked_on:
-            try:
-                on = dt.date.fromisoformat(asked_on)
-            except ValueError:
-                problems.append(f"date {asked_on!r} is not a date: write it as YYYY-MM-DD")
+    on = today
+    asked_on = request.query_params.get("on", "")
+    if asked_on:
+        try:
+            on = dt.date.fromisoformat(asked_on)
+        except ValueError:
+            problems.append(f"date {asked_on!r} is not a date: write it as YYYY-MM-DD")
+    if pasted is not None:
+        facts = _pasted_facts(pasted, problems)
+    elif cin:
+        facts = await _member_facts(request, principal, cin, problems)
+    elif persona and persona not in personas:
+        problems.append(f"no persona {persona!r}; choose one of {', '.join(personas)}")
+    elif persona:
+        facts = moved_to(member_facts(persona, folder), on)
+    async with reads(request)() as session:
         versions = await stored_versions(session, plan, support)
+        publishers = await publishers_of(session, versions)
         counties = (await _counties(session, plan, today)).get(support, [])
         change = await _draft_change(session, plan, versions, support, on, folder.parent)
         drafts = [
@@ -241,21 +291,23 @@ async def studio_support(request: Request) -> Response:
             await pending_review(session=session, definition_id=drafts[-1].id) if drafts else None
         )
         tried: list[Tried] = []
-        if persona and persona not in personas:
-            problems.append(f"no persona {persona!r}; choose one of {', '.join(personas)}")
-        elif persona and not problems:
-            facts = moved_to(member_facts(persona, folder), on)
+        if facts is not None and not problems:
             tried = await _tries(session, plan, versions, support, facts, on)
     return page(
         request,
         "studio_support.html",
         {
             "support": {"code": support, "name": SUPPORT_NAMES[support]},
-            "baseline": version_lines(versions.get((BASELINE_PLAN, support), []), today),
-            "plan_versions": version_lines(versions.get((plan, support), []), today),
+            "baseline": version_lines(
+                versions.get((BASELINE_PLAN, support), []), today, publishers
+            ),
+            "plan_versions": version_lines(versions.get((plan, support), []), today, publishers),
             "counties": counties,
             "personas": personas,
             "persona": persona,
+            "cin": cin,
+            "pasted": pasted or "",
+            "asked": facts is not None or bool(persona),
             "on": on,
             "tried": tried,
             "problems": problems,
@@ -264,6 +316,38 @@ async def studio_support(request: Request) -> Response:
         },
         principal=principal,
     )
+
+
+def _pasted_facts(text: str, problems: list[str]) -> dict[str, object] | None:
+    """Member facts pasted as a JSON object (the shape of benefit_definitions/members/*.yaml)."""
+    try:
+        found = json.loads(text)
+    except json.JSONDecodeError as broken:
+        where = f"line {broken.lineno}, column {broken.colno}"
+        problems.append(f"the facts are not JSON: {broken.msg} at {where}")
+        return None
+    if not isinstance(found, dict):
+        problems.append('the facts are a JSON object, e.g. {"county": "Orange", "age": 70}')
+        return None
+    return found
+
+
+async def _member_facts(
+    request: Request, principal: Principal, cin: str, problems: list[str]
+) -> dict[str, object] | None:
+    """A member of the plan's facts, as stored (a read of member data: audited)."""
+    target = f"member:{principal.plan}/{cin}"
+    async with writes(request).begin() as session:
+        try:
+            member = await visible_member(session=session, principal=principal, cin=cin)
+        except MemberNotVisible:
+            outcome, facts = "not_found", None
+            problems.append(f"no member {cin!r} in {principal.plan}")
+        else:
+            outcome, facts = "ok", dict(member.facts)
+        audit = AuditRecord(principal, "console.try_member", target, outcome, origin_of(request))
+        record(session, [audit])
+    return facts
 
 
 async def studio_simulate(request: Request) -> Response:

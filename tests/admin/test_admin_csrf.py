@@ -63,6 +63,7 @@ def test_every_console_action_is_a_post_route_the_refusals_below_cover() -> None
         "/admin/studio/respite/edit",
         "/admin/studio/respite/edit/check",
         "/admin/studio/respite/edit/form",
+        "/admin/studio/respite/try",
         "/admin/studio/respite/export",
         "/admin/studio/respite/simulate",
         "/admin/bulk",

@@ -200,3 +200,34 @@ async def test_the_elections_page_says_when_the_plans_election_workflow_is_not_r
     assert "the plan&#39;s election workflow is not running" in shown.text
     assert "`lieu dev` (or the set-up of a deployment) starts it" in shown.text
     assert 'data-county="los-angeles"' in shown.text  # what is offered shows all the same
+
+
+async def test_a_member_of_the_plan_or_pasted_facts_are_tried_like_a_persona(
+    console: Console,
+) -> None:
+    await draft_meals_for_two_er_visits(console)
+    async with create_session_factory(for_writes(console.engine)).begin() as session:
+        await upsert_member(
+            session=session, plan="demo-plan", cin="91000101A", facts=member_facts("letitia")
+        )
+    meals = "/admin/studio/medically-tailored-meals"
+    async with await console.signed_in(Role.PLAN_ADMIN) as http:
+        by_cin = await http.get(meals, params={"cin": "91000101A", "on": "2027-07-11"})
+        nobody = await http.get(meals, params={"cin": "99999999Z"})
+        pasted = await http.submit(
+            f"{meals}/try?on=2027-07-11", {"facts": json.dumps(member_facts("letitia"))}
+        )
+        garbled = await http.submit(f"{meals}/try", {"facts": "{county: Orange"})
+    for answer in (by_cin, pasted):
+        assert answer.status_code == 200, answer.text
+        assert answer.text.count('<section class="try"') == 2
+        assert "Two or more emergency visits" in answer.text
+    assert "no member &#39;99999999Z&#39; in demo-plan" in nobody.text
+    assert "the facts are not JSON" in garbled.text
+    async with create_session_factory(console.engine)() as session:
+        reads = list(
+            await session.scalars(
+                select(AuditEntry.outcome).where(AuditEntry.action == "console.try_member")
+            )
+        )
+    assert sorted(reads) == ["not_found", "ok"]

@@ -81,7 +81,9 @@ async def test_an_approver_approves_a_colleagues_draft_and_it_is_published_on_th
         )
         assert done.status_code == 303
         shown = await lead.get(done.headers["location"])
+        support = await lead.get(MEALS)
     assert "is in force from 2027-08-01" in shown.text
+    assert "by plan_admin:demo-plan:lead" in support.text  # who published it
     row = await _stored(console)
     assert (row.status, row.effective_from.isoformat()) == (
         DefinitionStatus.PUBLISHED,
