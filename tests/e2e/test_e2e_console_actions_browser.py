@@ -146,6 +146,13 @@ async def test_operations_find_an_overdue_review_and_extend_a_pending_ones_deadl
         ("console.extend", "sent", "the member asked for time to send records"),
         ("console.extend", "ok", "the member asked for time to send records"),
     ]
+    # and operations see the same entries in the console's audit log
+    await page.goto(
+        f"{console.base}/admin/audit?target=authorization:{pending.id}&action=console.extend"
+    )
+    shown = await page.locator("main table").inner_text()
+    assert shown.count("console.extend") == 2 and "the member asked for time" in shown, shown
+    assert await violations(page) == []
     await context.close()
 
 
