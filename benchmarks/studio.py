@@ -137,18 +137,19 @@ async def _versions_of(session: Any, support: str, today: date) -> None:
     )
     own = list(
         await session.scalars(
-            select(DefinitionVersion.version).where(
+            select(DefinitionVersion).where(
                 DefinitionVersion.plan == PLAN, DefinitionVersion.support == support
             )
         )
     )
     base = baselines[-1]
-    first = max(own, default=0) + 1
+    first = max((r.version for r in own), default=0) + 1
+    # a month apart, after the baseline's and the plan's own dates (some in force, some later)
+    begin = max([base.effective_from, today - timedelta(days=30 * VERSIONS)])
+    begin = max([begin, *(r.effective_from for r in own)])
     for number in range(first, first + VERSIONS):
         draft = number == first + VERSIONS - 1
-        effective = max(
-            base.effective_from, today - timedelta(days=30 * (first + VERSIONS - number))
-        )
+        effective = begin + timedelta(days=30 * (number - first + 1))
         document = {
             "plan": PLAN,
             "support": support,

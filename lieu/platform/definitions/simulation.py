@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lieu.platform.definitions.document import Definition, parse_definition
@@ -157,14 +157,14 @@ def _unmet(assessment: Assessment) -> list[str]:
     return [r.label for r in assessment.reasons if r.status is not Status.HELD]
 
 
-async def simulate_draft(
-    *, session: AsyncSession, plan: str, support: str, version: int, on: date
-) -> Simulation:
-    """Assess every member of `plan` on `on` under the version in force and under the draft:
-    the counts, by county and by criterion, and a sample of who gains and who loses."""
-    result = Simulation()
-    found = compare_members(session=session, plan=plan, support=support, version=version, on=on)
-    async for compared in found:
+class Tally:
+    """The simulation's figures, member by member (as `compare_members` yields them)."""
+
+    def __init__(self) -> None:
+        self.result = Simulation()
+
+    def add(self, compared: Compared) -> None:
+        result = self.result
         result.members += 1
         now, was = compared.now, compared.was
         is_eligible = now is Outcome.ELIGIBLE
@@ -178,7 +178,7 @@ async def simulate_draft(
         county.undetermined += unknown
         change = change_of(compared)
         if change is None:
-            continue
+            return
         if is_eligible:
             result.gained += 1
             county.gained += 1
@@ -194,5 +194,27 @@ async def simulate_draft(
                 result.lost_by_criterion[label] = result.lost_by_criterion.get(label, 0) + 1
             if len(result.lost_sample) < SAMPLE:
                 result.lost_sample.append(change)
-    result.by_county = dict(sorted(result.by_county.items()))
-    return result
+
+    def done(self) -> Simulation:
+        self.result.by_county = dict(sorted(self.result.by_county.items()))
+        return self.result
+
+
+async def count_members(*, session: AsyncSession, plan: str) -> int:
+    """How many members the plan has (what a simulation will go through)."""
+    found = await session.scalar(
+        select(func.count()).select_from(Member).where(Member.plan == plan)
+    )
+    return int(found or 0)
+
+
+async def simulate_draft(
+    *, session: AsyncSession, plan: str, support: str, version: int, on: date
+) -> Simulation:
+    """Assess every member of `plan` on `on` under the version in force and under the draft:
+    the counts, by county and by criterion, and a sample of who gains and who loses."""
+    tally = Tally()
+    found = compare_members(session=session, plan=plan, support=support, version=version, on=on)
+    async for compared in found:
+        tally.add(compared)
+    return tally.done()
