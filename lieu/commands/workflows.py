@@ -71,3 +71,10 @@ def member_key_command(
     secret = member_key_secret(settings)  # the API's: LIEU_MEMBER_KEY_SECRET or the data dir's
     asyncio.run(_audited(settings, plan.strip(), member))
     typer.echo(member_query(secret, plan.strip(), member))
+    if not settings.member_key_secret:  # a key of another secret finds nothing: say whose
+        typer.echo(
+            f"keyed with the secret in {settings.member_key_secret_file} (LIEU_MEMBER_KEY_SECRET "
+            "is unset): right for the embedded stack of this data dir; for another stack set "
+            "its LIEU_MEMBER_KEY_SECRET",
+            err=True,
+        )

@@ -112,10 +112,17 @@ def test_the_command_prints_the_query_with_the_stacks_secret_and_audits_the_memb
     monkeypatch.delenv("LIEU_MEMBER_KEY_SECRET", raising=False)
     assert run(["workflows", "member-key", "--plan", "demo-plan", "--cin", CIN]) == 0
     secret = member_key_secret(Settings.from_env())  # the one the API of this stack uses
-    assert capsys.readouterr().out.strip() == member_query(secret, "demo-plan", CIN)
-    assert asyncio.run(_audit(url)) == [
-        ("cli.member_key", "demo-plan", f"member:demo-plan/{CIN}", "ok")
-    ]
+    printed = capsys.readouterr()
+    assert printed.out.strip() == member_query(secret, "demo-plan", CIN)
+    assert "LIEU_MEMBER_KEY_SECRET is unset" in printed.err  # whose secret keyed it
+    monkeypatch.setenv("LIEU_MEMBER_KEY_SECRET", "x" * 40)
+    assert run(["workflows", "member-key", "--plan", "demo-plan", "--cin", CIN]) == 0
+    printed = capsys.readouterr()
+    assert printed.out.strip() == member_query(b"x" * 40, "demo-plan", CIN) and not printed.err
+    assert (
+        asyncio.run(_audit(url))
+        == [("cli.member_key", "demo-plan", f"member:demo-plan/{CIN}", "ok")] * 2
+    )
 
 
 def test_the_command_refuses_what_is_not_a_cin_and_audits_nothing(
