@@ -40,6 +40,7 @@ from lieu.commands.notices import notices_app
 from lieu.commands.report import report_app
 from lieu.commands.screen import screen
 from lieu.commands.tokens import tokens_app
+from lieu.commands.workflows import workflows_app
 from lieu.settings import Settings, SettingsError
 from lieu.workflows.devserver import DevServerError
 
@@ -69,6 +70,7 @@ app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options"
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(notices_app, name="notices")
 app.add_typer(report_app, name="report")
+app.add_typer(workflows_app, name="workflows")
 
 DOMAIN_ERRORS = (CommandError, SettingsError, DevServerError)
 

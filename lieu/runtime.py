@@ -1,6 +1,6 @@
 """What a running API process holds: settings, the database engine, the Temporal client, the
-document store, the audit log's writer, the console's signing secret and the caches of tokens and
-definition versions in force."""
+document store, the audit log's writer, the console's signing secret, the key of members' search
+attribute and the caches of tokens and definition versions in force."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from lieu.platform.access.in_force import VersionsInForce
 from lieu.platform.access.token_cache import TokenCache
 from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
 from lieu.platform.documents.store import DocumentStore, open_store
-from lieu.settings import Settings, console_secret
+from lieu.settings import Settings, console_secret, member_key_secret
 from lieu.workflows.client import connect
 
 
@@ -31,6 +31,7 @@ class Runtime:
     tokens: TokenCache
     in_force: VersionsInForce
     session_secret: bytes = field(repr=False)  # signs the console's cookies
+    member_key_secret: bytes = field(repr=False)  # keys members' Temporal search attribute
 
     @classmethod
     async def open(cls, settings: Settings) -> Runtime:
@@ -48,6 +49,7 @@ class Runtime:
             tokens=TokenCache(settings.cache_seconds),
             in_force=VersionsInForce(settings.cache_seconds),
             session_secret=console_secret(settings),
+            member_key_secret=member_key_secret(settings),
         )
 
     async def close(self) -> None:

@@ -59,6 +59,10 @@ SESSION_SECRET_FILE = "session.secret"
 # 32 random bytes in base64url); unset, lieu makes one key under the data dir (`payload.keys`) on
 # first use, which serves one machine but not several replicas.
 PAYLOAD_KEY_BYTES = 32
+# A member's Temporal search attribute (LieuMemberKey) is an HMAC of plan and CIN under
+# LIEU_MEMBER_KEY_SECRET (at least 32 characters); unset, lieu makes one under the data dir
+# (`member-key.secret`) on first use, which serves one machine but not several replicas.
+MEMBER_KEY_SECRET_FILE = "member-key.secret"
 PAYLOAD_KEYS_FILE = "payload.keys"
 PAYLOAD_KEY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # S3's rules for a bucket name (MinIO's are the same): 3-63 of a-z 0-9 . -, letters or digits at
@@ -109,6 +113,7 @@ class Settings:
     console_session_hours: int = DEFAULT_CONSOLE_SESSION_HOURS
     payload_keys: str = field(default="", repr=False)  # "": the data dir's payload.keys
     payload_key_id: str = ""  # the key that seals new payloads; "": the first one listed
+    member_key_secret: str = field(default="", repr=False)  # "": the data dir's member-key.secret
     temporal_ui_origin: str = ""  # the codec endpoint's CORS origin; "": the local UI's
     # Where the console links a workflow's history (LIEU_TEMPORAL_UI_URL); "": the local UI's.
     temporal_ui_url: str = ""
@@ -159,6 +164,11 @@ class Settings:
     def payload_keys_file(self) -> Path:
         """Where the embedded stack keeps its Temporal payload key when none is set."""
         return self.data_dir / PAYLOAD_KEYS_FILE
+
+    @property
+    def member_key_secret_file(self) -> Path:
+        """Where the embedded stack keeps the member-key secret when none is set."""
+        return self.data_dir / MEMBER_KEY_SECRET_FILE
 
     @property
     def codec_origins(self) -> tuple[str, ...]:
@@ -231,6 +241,7 @@ class Settings:
             s3_region=_region(env),
             cache_seconds=_cache_seconds(env),
             session_secret=_session_secret(env),
+            member_key_secret=_member_key_secret(env),
             console_idle_minutes=_whole_number(
                 "LIEU_CONSOLE_IDLE_MINUTES",
                 env,
@@ -311,6 +322,31 @@ def console_secret(settings: Settings) -> bytes:
             f"LIEU_SESSION_SECRET is unset and lieu cannot keep one in {path} "
             f"({failure.strerror}); set LIEU_SESSION_SECRET (the same on every API replica) or "
             "make LIEU_DATA_DIR writable"
+        ) from None
+
+
+def member_key_secret(settings: Settings) -> bytes:
+    """The key of members' Temporal search attribute (`LieuMemberKey`): LIEU_MEMBER_KEY_SECRET,
+    or else the data dir's `member-key.secret`, made on first use like `session.secret`. API and
+    worker replicas and `lieu workflows member-key` must share it, or a member's workflows are
+    not found by the digest."""
+    if settings.member_key_secret:
+        return settings.member_key_secret.encode()
+    path = settings.member_key_secret_file
+    try:
+        if not path.exists():
+            _make_secret(path)
+        return _read_secret(
+            path,
+            "LIEU_MEMBER_KEY_SECRET",
+            "members' Temporal search key",
+            "lieu makes a new one; workflows started before are then not found by member",
+        )
+    except OSError as failure:
+        raise SettingsError(
+            f"LIEU_MEMBER_KEY_SECRET is unset and lieu cannot keep one in {path} "
+            f"({failure.strerror}); set LIEU_MEMBER_KEY_SECRET (the same on every API replica "
+            "and wherever `lieu workflows member-key` runs) or make LIEU_DATA_DIR writable"
         ) from None
 
 
@@ -433,13 +469,17 @@ def _make_secret(path: Path, make: Callable[[], str] | None = None) -> None:
         os.unlink(temporary)
 
 
-def _read_secret(path: Path) -> bytes:
+def _read_secret(
+    path: Path,
+    variable: str = "LIEU_SESSION_SECRET",
+    purpose: str = "the console's signing secret",
+    remedy: str = "lieu makes a new one; everyone signs in again",
+) -> bytes:
     secret = path.read_text(encoding="utf-8").strip()
     if len(secret) < SHORTEST_SESSION_SECRET:
         raise SettingsError(
-            f"{path} holds {len(secret)} characters, too few for the console's signing secret; "
-            "delete it (lieu makes a new one; everyone signs in again) or set "
-            "LIEU_SESSION_SECRET"
+            f"{path} holds {len(secret)} characters, too few for {purpose}; "
+            f"delete it ({remedy}) or set {variable}"
         )
     return secret.encode()
 
@@ -560,6 +600,18 @@ def _session_secret(env: Mapping[str, str]) -> str:
     if raw and len(raw) < SHORTEST_SESSION_SECRET:
         raise SettingsError(
             f"LIEU_SESSION_SECRET is {len(raw)} characters long; give at least "
+            f"{SHORTEST_SESSION_SECRET} random characters (e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`), the same on every "
+            "API replica, or leave it unset on one machine"
+        )
+    return raw
+
+
+def _member_key_secret(env: Mapping[str, str]) -> str:
+    raw = env.get("LIEU_MEMBER_KEY_SECRET", "").strip()
+    if raw and len(raw) < SHORTEST_SESSION_SECRET:
+        raise SettingsError(
+            f"LIEU_MEMBER_KEY_SECRET is {len(raw)} characters long; give at least "
             f"{SHORTEST_SESSION_SECRET} random characters (e.g. the output of "
             "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`), the same on every "
             "API replica, or leave it unset on one machine"

@@ -41,6 +41,7 @@ SECRETS = {
     "LIEU_S3_SECRET_KEY": "s3-secret-for-the-test",
     "LIEU_MINIO_ROOT_PASSWORD": "minio-root-for-the-test",
     "LIEU_PAYLOAD_KEYS": "k1:" + "A" * 43 + "=",
+    "LIEU_MEMBER_KEY_SECRET": "m" * 40,
     "LIEU_UI_PASSWORD_HASH": "$2a$14$" + "x" * 53,
 }
 

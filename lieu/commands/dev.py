@@ -30,7 +30,7 @@ from lieu.commands.setup import (
     seed_elections,
     start_election_workflows,
 )
-from lieu.settings import Settings, payload_keys
+from lieu.settings import Settings, member_key_secret, payload_keys
 from lieu.workflows.client import connect
 from lieu.workflows.devserver import DevServer, die_with_parent, port_is_open
 
@@ -99,8 +99,10 @@ def dev() -> None:
             "LIEU_API_PORT to a free port"
         )
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    # Made here, before the worker and the API start, so both seal with the same key.
+    # Made here, before the worker and the API start, so both seal with the same key (and the
+    # API keys members' search attribute with the secret `lieu workflows member-key` reads).
     payload_keys(settings)
+    member_key_secret(settings)
     server = DevServer(
         host=host,
         port=int(port),

@@ -18,7 +18,7 @@ from lieu.commands.errors import (
 )
 from lieu.platform.db import migrate as migrations
 from lieu.platform.db.engine import create_engine
-from lieu.settings import Settings, console_secret, payload_keys
+from lieu.settings import Settings, console_secret, member_key_secret, payload_keys
 from lieu.workflows.worker import run_worker
 
 
@@ -55,6 +55,7 @@ def api(
     require_database(settings)
     console_secret(settings)  # a data dir it cannot write to is one line here, not a traceback
     payload_keys(settings)  # so is a bad LIEU_PAYLOAD_KEYS
+    member_key_secret(settings)
     uvicorn.run(
         "lieu.app:create_app",
         factory=True,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
 
@@ -12,13 +15,33 @@ DEADLINE = SearchAttributeKey.for_datetime("LieuDeadline")
 # The provider organization's code (an identifier of the organization, not of a person). The
 # member's CIN is not one: it identifies a person, and nothing Temporal stores may hold it.
 PROVIDER = SearchAttributeKey.for_keyword("LieuProvider")
-KEYS = (PLAN, SUPPORT, STATUS, DEADLINE, PROVIDER)
+# A member, findable without the CIN: `member_key(secret, plan, cin)`, a keyed digest that
+# Temporal cannot turn back into the CIN (nor can anyone without LIEU_MEMBER_KEY_SECRET, even by
+# trying every CIN). Set when an authorization workflow starts.
+MEMBER_KEY = SearchAttributeKey.for_keyword("LieuMemberKey")
+KEYS = (PLAN, SUPPORT, STATUS, DEADLINE, PROVIDER, MEMBER_KEY)
+MEMBER_KEY_CHARS = 32  # 128 bits of HMAC-SHA256, in hex
 
 # name → type, as `temporal server start-dev --search-attribute NAME=TYPE` takes them.
 DECLARED: dict[str, str] = {
     key.name: {"KEYWORD": "Keyword", "DATETIME": "Datetime"}[key.indexed_value_type.name]
     for key in KEYS
 }
+
+
+def member_key(secret: bytes, plan: str, cin: str) -> str:
+    """The `LieuMemberKey` of a plan's member: HMAC-SHA256 of plan and CIN under `secret`
+    (`lieu.settings.member_key_secret`), hex, its first MEMBER_KEY_CHARS characters. The CIN is
+    trimmed and upper-cased first, so `04711023s` finds what `04711023S` started."""
+    if not secret:
+        raise ValueError("member_key needs the secret (lieu.settings.member_key_secret)")
+    message = f"{plan.strip()}\x1f{cin.strip().upper()}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:MEMBER_KEY_CHARS]
+
+
+def member_query(secret: bytes, plan: str, cin: str) -> str:
+    """The visibility query (Temporal UI, `temporal workflow list -q`) for a member's workflows."""
+    return f"{MEMBER_KEY.name} = '{member_key(secret, plan, cin)}'"
 
 
 async def register(client: Client, namespace: str) -> None:

@@ -24,7 +24,7 @@ from lieu.platform.access.roles import Role
 from lieu.platform.access.tokens import issue_token
 from lieu.platform.authorizations.models import AuthorizationEvent, AuthorizationRecord
 from lieu.platform.db.engine import create_session_factory, for_writes
-from lieu.settings import Settings
+from lieu.settings import Settings, member_key_secret
 from lieu.workflows import registry
 from lieu.workflows.authorizations.service import NewRequest, request_authorization
 from lieu.workflows.authorizations.types import AuthorizationState
@@ -234,6 +234,7 @@ class LiveConsole(Console):
                 unit="hours",
             ),
             task_queue=self.settings.task_queue,
+            member_key_secret=member_key_secret(self.settings),
         )
         await settle(handle, lambda s: s.review_deadline is not None, seconds=60)
         return handle

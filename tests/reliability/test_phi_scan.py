@@ -41,6 +41,7 @@ from lieu.platform.db.engine import create_engine
 from lieu.settings import Settings
 from lieu.workflows.codec import ENCODING
 from lieu.workflows.devserver import DevServer, free_port
+from lieu.workflows.search import MEMBER_KEY
 from tests.admin.console_stack import sign_in
 from tests.graphql.graphql_stack import issue_tokens, member_facts, seed
 from tests.payload_keys import sealed_converter
@@ -236,6 +237,8 @@ async def _stored_by_temporal(address: str) -> tuple[dict[str, bytes], list[Payl
         events = History(events=history.events)
         stored[f"visibility {listed.id}"] = listed.raw_info.SerializeToString()
         stored[f"description {listed.id}"] = described.raw_description.SerializeToString()
+        if described.typed_search_attributes.get(MEMBER_KEY):  # what finds a member: scanned too
+            stored[f"member key {listed.id}"] = b""
         stored[f"history {listed.id}"] = events.SerializeToString()
         stored[f"history {listed.id} (json)"] = history.to_json().encode()
         payloads += list(_payloads_of(events))
@@ -340,6 +343,7 @@ async def test_no_seeded_phi_value_is_found_outside_the_database(
     assert len(found_in(held, "db")) == 2 * len(MEMBERS) + 1  # each CIN, birth date; the condition
     assert b"graphql_request_refused" in written["api"] and b"worker started" in written["worker"]
     assert {f"history {n}" for n in numbers} <= set(stored)
+    assert {f"member key {n}" for n in numbers} <= set(stored)  # each carries LieuMemberKey
     sealed = [p for p in payloads if p.metadata.get("encoding") == ENCODING]
     assert sealed and len(sealed) == len(payloads), "a payload is stored unsealed"
     codec = sealed_converter().payload_codec

@@ -143,6 +143,7 @@ class RequestMutations:
                 context.runtime.sessions,
                 request,
                 task_queue=context.runtime.settings.task_queue,
+                member_key_secret=context.runtime.member_key_secret,
                 definitions=context.definitions,
                 principal=caller,
                 in_force=context.runtime.in_force,

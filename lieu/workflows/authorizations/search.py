@@ -13,11 +13,14 @@ from temporalio.common import (
 )
 
 from lieu.platform.authorizations.status import Status
-from lieu.workflows.search import DEADLINE, PLAN, PROVIDER, STATUS, SUPPORT
+from lieu.workflows.search import DEADLINE, MEMBER_KEY, PLAN, PROVIDER, STATUS, SUPPORT
 
 
-def initial_attributes(plan: str, support: str, provider: str = "") -> TypedSearchAttributes:
-    """Set when the workflow starts (the provider organization's code when there is one)."""
+def initial_attributes(
+    plan: str, support: str, provider: str = "", member_key: str = ""
+) -> TypedSearchAttributes:
+    """Set when the workflow starts (the provider organization's code when there is one, and
+    the member's keyed digest, `lieu.workflows.search.member_key`, never the CIN)."""
     pairs: list[SearchAttributePair[Any]] = [
         SearchAttributePair(PLAN, plan),
         SearchAttributePair(SUPPORT, support),
@@ -25,6 +28,8 @@ def initial_attributes(plan: str, support: str, provider: str = "") -> TypedSear
     ]
     if provider:
         pairs.append(SearchAttributePair(PROVIDER, provider))
+    if member_key:
+        pairs.append(SearchAttributePair(MEMBER_KEY, member_key))
     return TypedSearchAttributes(pairs)
 
 

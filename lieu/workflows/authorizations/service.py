@@ -56,6 +56,7 @@ from lieu.workflows.authorizations.types import (
 )
 from lieu.workflows.authorizations.workflow import AuthorizationWorkflow
 from lieu.workflows.client import update_id
+from lieu.workflows.search import member_key
 
 Handle = WorkflowHandle[AuthorizationWorkflow, AuthorizationState]
 # Published versions never change (pinned by content hash): one cache for the process.
@@ -294,13 +295,17 @@ async def request_authorization(
     *,
     task_queue: str,
     search_attributes: bool = True,
+    member_key_secret: bytes = b"",
     definitions: PinnedDefinitions | None = None,
     principal: Principal | None = None,
     received_at: datetime | None = None,
     in_force: VersionsInForce | None = None,
 ) -> Handle:
     """Start the authorization's workflow; the same idempotency key finds the one it started
-    (running or ended) and never starts a second."""
+    (running or ended) and never starts a second. With `member_key_secret`
+    (`lieu.settings.member_key_secret`) the workflow carries `LieuMemberKey`, the member's keyed
+    digest; workflows started before it was set carry none (search attributes are set at the
+    start, the workflow's code does not change)."""
     number = authorization_number(request.plan, request.provider, request.idempotency_key)
     handle: Handle = client.get_workflow_handle_for(AuthorizationWorkflow.run, number)
     try:
@@ -329,7 +334,14 @@ async def request_authorization(
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             search_attributes=(
-                initial_attributes(start.plan, start.definition.support, start.provider)
+                initial_attributes(
+                    start.plan,
+                    start.definition.support,
+                    start.provider,
+                    member_key(member_key_secret, start.plan, start.member_cin)
+                    if member_key_secret
+                    else "",
+                )
                 if search_attributes
                 else None
             ),
