@@ -50,7 +50,7 @@ from lieu.platform.access.roles import Role
 from lieu.platform.access.tokens import issue_token
 from lieu.platform.db.engine import create_engine, create_session_factory, for_writes
 from lieu.platform.definitions.hashing import content_hash
-from lieu.platform.definitions.models import DefinitionStatus, DefinitionVersion
+from lieu.platform.definitions.models import DefinitionReview, DefinitionStatus, DefinitionVersion
 from lieu.platform.definitions.reviews import submit
 from lieu.platform.definitions.supports import SUPPORTS
 from lieu.platform.elections.models import Election
@@ -195,7 +195,8 @@ def pages(review: int) -> dict[str, str]:
 
 
 def minimal_app(url: str) -> tuple[Starlette, Any]:
-    """The baseline: the rows each page reads (versions; for a support, the elections in force)."""
+    """The baseline: the rows each page reads (the versions and the elections in force; for the
+    reviews, the reviews, and a review's support's versions)."""
     engine = create_engine(url)
     sessions = create_session_factory(engine)
 
@@ -215,11 +216,30 @@ def minimal_app(url: str) -> tuple[Starlette, Any]:
             )
         return PlainTextResponse(f"{len(rows)} {len(offered)}")
 
+    async def reviews(request: Request) -> Response:
+        number = request.path_params.get("id")
+        async with sessions() as session:
+            query = select(DefinitionReview).where(DefinitionReview.plan == PLAN)
+            if number is not None:
+                query = query.where(DefinitionReview.id == int(number))
+            found = list(await session.scalars(query))
+            rows = []
+            if number is not None and found:
+                rows = list(
+                    await session.scalars(
+                        select(DefinitionVersion).where(
+                            DefinitionVersion.plan.in_([PLAN, "dhcs"]),
+                            DefinitionVersion.support == found[0].support,
+                        )
+                    )
+                )
+        return PlainTextResponse(f"{len(found)} {len(rows)}")
+
     app = Starlette(
         routes=[
             Route("/admin/studio", versions),
-            Route("/admin/studio/reviews", versions),
-            Route("/admin/studio/reviews/{id}", versions),
+            Route("/admin/studio/reviews", reviews),
+            Route("/admin/studio/reviews/{id}", reviews),
             Route("/admin/studio/{support}", versions),
             Route("/admin/studio/{support}/edit", versions),
         ]
