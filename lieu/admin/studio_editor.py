@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -41,6 +43,7 @@ from lieu.platform.definitions.versions import (
     get_version,
     stored_definition,
 )
+from lieu.platform.members.facts import NOT_FOR_RULES, load_vocabulary
 
 LONGEST_DOCUMENT = 512 * 1024
 WINDOW_WORDS = {
@@ -142,6 +145,25 @@ def _context(document: Mapping[str, Any], baseline: Definition | None) -> FormCo
     )
 
 
+@cache
+def _vocabulary_json() -> str:
+    """The facts a rule may read, for the rule builder: path, type, label, description, codes
+    (JSON inside a data script: '<' written as \\u003c, so no text can close the element)."""
+    facts = [
+        {
+            "path": fact.path,
+            "kind": fact.kind,
+            "label": fact.label or fact.path,
+            "description": fact.description,
+            "enum": list(fact.enum),
+            "item_enum": list(fact.item_enum),
+        }
+        for fact in load_vocabulary().facts.values()
+        if fact.kind != "object" and fact.path not in NOT_FOR_RULES
+    ]
+    return json.dumps(facts, ensure_ascii=False).replace("<", "\\u003c")
+
+
 def _parsed(text: str) -> dict[str, Any] | str:
     """The document in the raw JSON field, or what is wrong with it."""
     if len(text) > LONGEST_DOCUMENT:
@@ -200,6 +222,7 @@ def _page(
             "draft_version": document.get("version"),
             "problems": problems,
             "error": error,
+            "vocabulary": Markup(_vocabulary_json()),
         },
         principal=principal,
         status_code=status_code,
