@@ -44,7 +44,7 @@ def _result(function: Any, facts: dict[str, Any]) -> object:
         return ("error", error.code)
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rules=st.lists(rules(3), min_size=1, max_size=4), data=facts)
 def test_the_outcome_path_gives_the_generic_tri_state_outcome(
     rules: list[object], data: dict[str, Any]
@@ -63,7 +63,7 @@ def test_the_outcome_path_gives_the_generic_tri_state_outcome(
         assert found == expected or found is Outcome.NOT_ELIGIBLE, (rules, data, found)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=facts, rule=rules(2), op=st.sampled_from(["and", "or"]), size=st.integers(17, 80))
 def test_long_and_deeply_nested_criteria_keep_the_outcome(
     data: dict[str, Any], rule: object, op: str, size: int
