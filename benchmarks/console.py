@@ -17,11 +17,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import re
 import sys
 import tempfile
-import time
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -32,12 +31,18 @@ from sqlalchemy import insert
 
 from benchmarks.api import database
 from benchmarks.console_minimal import create_app as minimal_app
+from benchmarks.page_times import (
+    TARGET_MS,
+    Run,
+    checked,
+    common_options,
+    rounds,
+    signed_in,
+    summarize,
+)
+from benchmarks.page_times import table as page_table
 from benchmarks.report_json import BenchError
 from benchmarks.rounds import (
-    MIN_ROUNDS,
-    interleaved,
-    median,
-    ratio,
     read_results,
     results_path,
     write_results,
@@ -63,22 +68,6 @@ FACTS: dict[str, Any] = {
 }
 SUPPORTS = ("respite", "medically-tailored-meals", "recuperative-care", "housing-deposits")
 STATUSES = ("pending_review", "approved", "active", "denied", "expired", "cancelled")
-TARGET_MS = 200.0
-CSRF = re.compile(r'<input type="hidden" name="csrf" value="([^"]*)">')
-
-
-@dataclass(frozen=True, slots=True)
-class Run:
-    """One page asked of one server `requests` times in one round."""
-
-    database: str
-    page: str
-    server: str
-    rep: int
-    median_ms: float
-    lowest_ms: float
-    highest_ms: float
-    status: int
 
 
 # --- the database ------------------------------------------------------------------------------
@@ -205,33 +194,6 @@ def pages(number: str) -> dict[str, str]:
     }
 
 
-async def _signed_in(console: httpx.AsyncClient, secret: str) -> None:
-    form = await console.get("/admin/login")
-    found = CSRF.search(form.text)
-    if found is None:
-        raise BenchError("the console's sign-in page carries no CSRF token; is it the console?")
-    answer = await console.post(
-        "/admin/login", data={"token": secret, "next": "/admin/", "csrf": found.group(1)}
-    )
-    if answer.status_code != 303:
-        raise BenchError(f"signing in to the console answered {answer.status_code}, not 303")
-
-
-async def _timed(
-    http: httpx.AsyncClient, path: str, requests: int, app: Any = None
-) -> tuple[list[float], int]:
-    times, status = [], 200
-    for _ in range(requests):
-        if app is not None and path.endswith("?cold"):
-            app.state.dashboard_weeks = None  # the charts' weeks are worked out again
-        started = time.perf_counter()
-        answer = await http.get(path)
-        times.append((time.perf_counter() - started) * 1000)
-        if answer.status_code != 200:
-            status = answer.status_code
-    return times, status
-
-
 async def measure(kind: str, url: str, folder: Path, args: argparse.Namespace) -> list[Run]:
     """Every round on one database."""
     from temporalio.client import Client
@@ -266,20 +228,19 @@ async def measure(kind: str, url: str, folder: Path, args: argparse.Namespace) -
                 transport=httpx.ASGITransport(app=baseline), base_url="http://console"
             ) as minimal,
         ):
-            await _signed_in(console, secret)
+            await signed_in(console, secret, "/admin/")
+
+            def before(page: str, server: str) -> Callable[[], None] | None:
+                if server != "lieu" or not pages(number)[page].endswith("?cold"):
+                    return None
+
+                def cold() -> None:
+                    app.state.dashboard_weeks = None  # the charts' weeks are worked out again
+
+                return cold
+
             servers = {"lieu": console, "minimal": minimal}
-            apps = {"lieu": app, "minimal": None}
-            for path in pages(number).values():  # warm-up: caches, pools, templates
-                for name, http in servers.items():
-                    await _timed(http, path, 2, apps[name])
-            contenders = [(p, s) for p in pages(number) for s in servers]
-            for rep, (page, name) in interleaved(args.reps, contenders):
-                times, status = await _timed(
-                    servers[name], pages(number)[page], args.requests, apps[name]
-                )
-                runs.append(
-                    Run(kind, page, name, rep, median(times), min(times), max(times), status)
-                )
+            runs = await rounds(kind, servers, pages(number), args, before)
             print(f"{kind}: {args.reps} rounds measured", file=sys.stderr)
         await engine.dispose()
         return runs
@@ -287,78 +248,30 @@ async def measure(kind: str, url: str, folder: Path, args: argparse.Namespace) -
         server.stop()
 
 
-def summarize(runs: list[Run]) -> list[dict[str, Any]]:
-    """Per database and page: both servers' median of the rounds, and lieu's ratio."""
-    rows = []
-    keys = sorted({(r.database, r.page) for r in runs}, key=lambda k: (k[0], _order(k[1])))
-    for kind, page in keys:
-        mine = [r for r in runs if (r.database, r.page) == (kind, page)]
-        lieu = [r.median_ms for r in sorted(mine, key=lambda r: r.rep) if r.server == "lieu"]
-        floor = [r.median_ms for r in sorted(mine, key=lambda r: r.rep) if r.server == "minimal"]
-        times = ratio(lieu, floor)
-        rows.append(
-            {
-                "database": kind,
-                "page": page,
-                "lieu_ms": median(lieu),
-                "minimal_ms": median(floor),
-                "ratio": times.as_dict(),
-                "failures": sum(1 for r in mine if r.status != 200),
-                "target_met": median(lieu) < TARGET_MS,
-            }
-        )
-    return rows
-
-
-def _order(page: str) -> int:
-    return list(pages("")).index(page)
-
-
 def table(summary: list[dict[str, Any]], arguments: dict[str, Any], measured_on: str) -> str:
     """The markdown table of the medians (from a run, or from its JSON)."""
-    label = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
-    lines = [
+    caption = (
         f"Console pages' server time with {arguments['authorizations']:,} authorizations (and "
         f"as many audit lines), in process through ASGI; the baseline runs each page's "
         f"essential SQL in a minimal Starlette handler; median of {arguments['reps']} "
-        f"interleaved rounds of {arguments['requests']} requests; {measured_on}.",
-        "",
-        f"| database | page | lieu ms | baseline ms | lieu / baseline | non-200 | "
-        f"< {TARGET_MS:g} ms |",
-        "|---|---|---:|---:|---:|---:|:-:|",
-    ]
-    for row in summary:
-        spread = row["ratio"]
-        lines.append(
-            f"| {label[row['database']]} | {row['page']} | {row['lieu_ms']:.1f} | "
-            f"{row['minimal_ms']:.1f} | {spread['median']:.2f} ({spread['low']:.2f}–"
-            f"{spread['high']:.2f}) | {row['failures']} | {'✓' if row['target_met'] else '✗'} |"
-        )
-    return "\n".join(lines)
+        f"interleaved rounds of {arguments['requests']} requests; {measured_on}."
+    )
+    return page_table(caption, summary)
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="lieu bench console", description=(__doc__ or "").split("\n")[0]
     )
-    parser.add_argument("--databases", default="sqlite", help="sqlite and/or postgres (comma)")
+    common_options(parser)
     parser.add_argument("--authorizations", type=int, default=10_000, help="rows seeded")
-    parser.add_argument("--reps", type=int, default=5, help=f"rounds (median; >= {MIN_ROUNDS})")
-    parser.add_argument("--requests", type=int, default=5, help="per page per round")
-    parser.add_argument("--json", type=Path, default=None, help="write the results here")
-    parser.add_argument("--table-from", type=Path, default=None, metavar="JSON")
     parser.add_argument(
         "--quick", action="store_true", help="a smoke run: 500 authorizations, 1 round"
     )
     args = parser.parse_args(argv)
     if args.quick:
         args.authorizations, args.reps, args.requests = 500, 1, 2
-    elif args.reps < MIN_ROUNDS:
-        parser.error(f"--reps must be at least {MIN_ROUNDS} (a median of fewer says little)")
-    kinds = [kind.strip() for kind in args.databases.split(",") if kind.strip()]
-    if not kinds or any(kind not in ("sqlite", "postgres") for kind in kinds):
-        parser.error(f"--databases takes sqlite and/or postgres, not {args.databases!r}")
-    args.kinds = kinds
+    checked(parser, args)
     return args
 
 
@@ -378,7 +291,7 @@ def run(argv: list[str]) -> str:
             workdir.mkdir()
             with database(kind, workdir) as url:
                 runs += asyncio.run(measure(kind, url, workdir, args))
-    summary = summarize(runs)
+    summary = summarize(runs, list(pages("")))
     arguments = {k: getattr(args, k) for k in ("authorizations", "reps", "requests", "databases")}
     path = results_path("console", args.json, quick=args.quick)
     if path is not None:

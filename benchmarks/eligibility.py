@@ -100,7 +100,7 @@ def _options(argv: Sequence[str]) -> argparse.Namespace:
         "--reps", type=int, default=5, help=f"interleaved rounds (median; >= {MIN_ROUNDS})"
     )
     parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--quick", action="store_true", help="2,000 / 6,000 members, 1 rep")
+    parser.add_argument("--quick", action="store_true", help="1,000 / 3,000 members, 1 rep")
     parser.add_argument("--no-memory", dest="memory", action="store_false", help="skip memory")
     parser.add_argument(
         "--json", type=Path, default=None,
@@ -114,7 +114,7 @@ def _options(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--probe", type=int, default=0, help=argparse.SUPPRESS)
     options = parser.parse_args(list(argv))
     if options.quick:
-        options.members, options.big, options.reps = 2_000, 6_000, 1
+        options.members, options.big, options.reps = 1_000, 3_000, 1
     elif options.reps < MIN_ROUNDS:
         parser.error(f"--reps must be at least {MIN_ROUNDS} (a median of fewer says little)")
     if options.members < 1 or options.big < 1 or options.reps < 1:

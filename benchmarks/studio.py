@@ -19,11 +19,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import re
 import sys
 import tempfile
-import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,12 +34,18 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from benchmarks.api import database
+from benchmarks.page_times import (
+    TARGET_MS,
+    Run,
+    checked,
+    common_options,
+    rounds,
+    signed_in,
+    summarize,
+)
+from benchmarks.page_times import table as page_table
 from benchmarks.report_json import BenchError
 from benchmarks.rounds import (
-    MIN_ROUNDS,
-    interleaved,
-    median,
-    ratio,
     read_results,
     results_path,
     write_results,
@@ -65,22 +69,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PLAN = "demo-plan"
 VERSIONS = 14  # of the plan's own per support: 15 × 14 = 210 ≥ 20 supports × 10
 SUPPORT = "medically-tailored-meals"
-TARGET_MS = 200.0
-CSRF = re.compile(r'<input type="hidden" name="csrf" value="([^"]*)">')
-
-
-@dataclass(frozen=True, slots=True)
-class Run:
-    """One page asked of one server `requests` times in one round."""
-
-    database: str
-    page: str
-    server: str
-    rep: int
-    median_ms: float
-    lowest_ms: float
-    highest_ms: float
-    status: int
 
 
 async def prepare(settings: Settings, members: int) -> tuple[str, int]:
@@ -247,29 +235,6 @@ def minimal_app(url: str) -> tuple[Starlette, Any]:
     return app, engine
 
 
-async def _signed_in(studio: httpx.AsyncClient, secret: str) -> None:
-    form = await studio.get("/admin/login")
-    found = CSRF.search(form.text)
-    if found is None:
-        raise BenchError("the console's sign-in page carries no CSRF token; is it the console?")
-    answer = await studio.post(
-        "/admin/login", data={"token": secret, "next": "/admin/studio", "csrf": found.group(1)}
-    )
-    if answer.status_code != 303:
-        raise BenchError(f"signing in to the console answered {answer.status_code}, not 303")
-
-
-async def _timed(http: httpx.AsyncClient, path: str, requests: int) -> tuple[list[float], int]:
-    times, status = [], 200
-    for _ in range(requests):
-        started = time.perf_counter()
-        answer = await http.get(path)
-        times.append((time.perf_counter() - started) * 1000)
-        if answer.status_code != 200:
-            status = answer.status_code
-    return times, status
-
-
 async def measure(kind: str, url: str, folder: Path, args: argparse.Namespace) -> list[Run]:
     """Every round on one database."""
     from lieu.app import create_app
@@ -299,17 +264,9 @@ async def measure(kind: str, url: str, folder: Path, args: argparse.Namespace) -
                 transport=httpx.ASGITransport(app=baseline), base_url="http://console"
             ) as minimal,
         ):
-            await _signed_in(studio, secret)
+            await signed_in(studio, secret, "/admin/studio")
             servers = {"lieu": studio, "minimal": minimal}
-            for path in pages(review).values():  # warm-up: caches, pools, templates
-                for http in servers.values():
-                    await _timed(http, path, 2)
-            contenders = [(p, s) for p in pages(review) for s in servers]
-            for rep, (page, name) in interleaved(args.reps, contenders):
-                times, status = await _timed(servers[name], pages(review)[page], args.requests)
-                runs.append(
-                    Run(kind, page, name, rep, median(times), min(times), max(times), status)
-                )
+            runs = await rounds(kind, servers, pages(review), args)
             print(f"{kind}: {args.reps} rounds measured", file=sys.stderr)
         await engine.dispose()
         return runs
@@ -317,75 +274,29 @@ async def measure(kind: str, url: str, folder: Path, args: argparse.Namespace) -
         server.stop()
 
 
-def summarize(runs: list[Run]) -> list[dict[str, Any]]:
-    """Per database and page: both servers' median of the rounds, and lieu's ratio."""
-    rows = []
-    order = list(pages(0))
-    keys = sorted({(r.database, r.page) for r in runs}, key=lambda k: (k[0], order.index(k[1])))
-    for kind, page in keys:
-        mine = sorted(
-            (r for r in runs if (r.database, r.page) == (kind, page)), key=lambda r: r.rep
-        )
-        lieu = [r.median_ms for r in mine if r.server == "lieu"]
-        floor = [r.median_ms for r in mine if r.server == "minimal"]
-        rows.append(
-            {
-                "database": kind,
-                "page": page,
-                "lieu_ms": median(lieu),
-                "minimal_ms": median(floor),
-                "ratio": ratio(lieu, floor).as_dict(),
-                "failures": sum(1 for r in mine if r.status != 200),
-                "target_met": median(lieu) < TARGET_MS,
-            }
-        )
-    return rows
-
-
 def table(summary: list[dict[str, Any]], arguments: dict[str, Any], measured_on: str) -> str:
     """The markdown table of the medians (from a run, or from its JSON)."""
-    label = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
-    lines = [
+    caption = (
         f"Studio pages' server time with {len(SUPPORTS)} supports × {VERSIONS} plan versions "
         f"(beside the baseline's) and {arguments['members']:,} members, in process through "
         f"ASGI; the baseline reads the same versions (and elections) in a minimal Starlette "
         f"handler; median of {arguments['reps']} interleaved rounds of {arguments['requests']} "
-        f"requests; {measured_on}.",
-        "",
-        f"| database | page | lieu ms | baseline ms | lieu / baseline | non-200 | "
-        f"< {TARGET_MS:g} ms |",
-        "|---|---|---:|---:|---:|---:|:-:|",
-    ]
-    for row in summary:
-        spread = row["ratio"]
-        lines.append(
-            f"| {label[row['database']]} | {row['page']} | {row['lieu_ms']:.1f} | "
-            f"{row['minimal_ms']:.1f} | {spread['median']:.2f} ({spread['low']:.2f}–"
-            f"{spread['high']:.2f}) | {row['failures']} | {'✓' if row['target_met'] else '✗'} |"
-        )
-    return "\n".join(lines)
+        f"requests; {measured_on}."
+    )
+    return page_table(caption, summary)
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="lieu bench studio", description=(__doc__ or "").split("\n")[0]
     )
-    parser.add_argument("--databases", default="sqlite", help="sqlite and/or postgres (comma)")
+    common_options(parser)
     parser.add_argument("--members", type=int, default=10_000, help="members seeded")
-    parser.add_argument("--reps", type=int, default=5, help=f"rounds (median; >= {MIN_ROUNDS})")
-    parser.add_argument("--requests", type=int, default=5, help="per page per round")
-    parser.add_argument("--json", type=Path, default=None, help="write the results here")
-    parser.add_argument("--table-from", type=Path, default=None, metavar="JSON")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 500 members, 1 round")
     args = parser.parse_args(argv)
     if args.quick:
         args.members, args.reps, args.requests = 500, 1, 2
-    elif args.reps < MIN_ROUNDS:
-        parser.error(f"--reps must be at least {MIN_ROUNDS} (a median of fewer says little)")
-    kinds = [kind.strip() for kind in args.databases.split(",") if kind.strip()]
-    if not kinds or any(kind not in ("sqlite", "postgres") for kind in kinds):
-        parser.error(f"--databases takes sqlite and/or postgres, not {args.databases!r}")
-    args.kinds = kinds
+    checked(parser, args)
     return args
 
 
@@ -405,7 +316,7 @@ def run(argv: list[str]) -> str:
             workdir.mkdir()
             with database(kind, workdir) as url:
                 runs += asyncio.run(measure(kind, url, workdir, args))
-    summary = summarize(runs)
+    summary = summarize(runs, list(pages(0)))
     arguments = {k: getattr(args, k) for k in ("members", "reps", "requests", "databases")}
     path = results_path("studio", args.json, quick=args.quick)
     if path is not None:
