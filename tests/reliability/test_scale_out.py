@@ -9,6 +9,7 @@ commands lead to, and the ledger holding and counting exactly what was decided a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -82,10 +83,32 @@ MODIFIED = Story("modified to 20 hours, accepted", "ACTIVE", Decimal(20), Decima
 STORIES = [APPROVED_AND_REPORTED, DENIED, CANCELLED, MODIFIED]
 
 
-def _free_ports(count: int) -> list[int]:
-    found = [port for port in PORTS if not port_is_open("127.0.0.1", port)][:count]
-    assert len(found) == count, f"fewer than {count} free ports in {PORTS}"
+def _free_ports(count: int, among: range = PORTS) -> list[int]:
+    found = [port for port in among if not port_is_open("127.0.0.1", port)][:count]
+    assert len(found) == count, f"fewer than {count} free ports in {among}"
     return found
+
+
+async def _started_api(
+    http: httpx.AsyncClient, env: dict[str, str], log: Path, among: range
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`lieu api` serving on a free port of `among`: a port found free can be taken before the
+    API binds it (another session's process), so an API that exits at once is started again on
+    the next free port."""
+    for _ in range(5):
+        (port,) = _free_ports(1, among)
+        process = _api(env, port, log)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            if await _up(http, base):
+                return process, base
+            await asyncio.sleep(0.25)
+        if process.poll() is None:
+            kill(process)
+            raise AssertionError(f"{base} never answered /healthz")
+        among = range(port + 1, among.stop)
+    raise AssertionError(f"no `lieu api` stayed up on a port of {among} (see {log})")
 
 
 def _api(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
@@ -146,13 +169,6 @@ async def _up(http: httpx.AsyncClient, base: str) -> bool:
         return (await http.get(f"{base}/healthz", timeout=2.0)).status_code == 200
     except httpx.TransportError:
         return False
-
-
-async def _serving(http: httpx.AsyncClient, base: str, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not await _up(http, base):
-        assert time.monotonic() < deadline, f"{base} never answered /healthz"
-        await asyncio.sleep(0.25)
 
 
 async def _story(
@@ -228,7 +244,7 @@ async def _listed(temporal: Client, seconds: float = 15.0) -> list[str]:
 async def test_two_apis_and_two_workers_lose_and_repeat_nothing_when_one_of_each_dies(
     postgres_url: str, tmp_path: Path
 ) -> None:
-    temporal_port, *api_ports = _free_ports(3)
+    (temporal_port,) = _free_ports(1, range(18800, 18850))
     server = DevServer(port=temporal_port, ui_port=None, log_file=tmp_path / "temporal.log")
     server.start()
     queue = f"scale-{uuid.uuid4().hex[:8]}"
@@ -254,14 +270,18 @@ async def test_two_apis_and_two_workers_lose_and_repeat_nothing_when_one_of_each
         tokens = await issue_tokens(engine)
         worker_env = WorkerEnv(postgres_url, server.address, queue)
         workers = [spawn_worker(worker_env) for _ in range(2)]
-        with (
-            stopped_at_the_end(_api(env, api_ports[0], tmp_path / "api-0.log"), 20) as doomed,
-            stopped_at_the_end(_api(env, api_ports[1], tmp_path / "api-1.log"), 20),
-        ):
-            bases = [f"http://127.0.0.1:{port}" for port in api_ports]
+        with contextlib.ExitStack() as apis:
+            async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=2.0)) as probe:
+                first, base_0 = await _started_api(
+                    probe, env, tmp_path / "api-0.log", range(18850, 18875)
+                )
+                doomed = apis.enter_context(stopped_at_the_end(first, 20))
+                second, base_1 = await _started_api(
+                    probe, env, tmp_path / "api-1.log", range(18875, 18900)
+                )
+                apis.enter_context(stopped_at_the_end(second, 20))
+            bases = [base_0, base_1]
             call = Clients(bases, tokens)
-            for base in bases:
-                await _serving(call.http, base)
             requested = asyncio.Event()
             numbers: list[str] = []
             stories = [STORIES[i % len(STORIES)] for i in range(AUTHORIZATIONS)]
