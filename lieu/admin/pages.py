@@ -17,7 +17,7 @@ from starlette.templating import Jinja2Templates
 from lieu.admin.database import is_busy
 from lieu.admin.display import FILTERS
 from lieu.admin.flash import flash_message
-from lieu.admin.session import csrf_token
+from lieu.admin.session import csrf_token, login_csrf_token, login_nonce, set_login_cookie
 from lieu.platform.access.roles import Principal
 
 HERE = Path(__file__).resolve().parent
@@ -96,3 +96,20 @@ def answers_when_busy(endpoint: Endpoint) -> Endpoint:
             return busy_page(request)
 
     return guarded
+
+
+def login_page(
+    request: Request, template: str, context: dict[str, str], status_code: int = 200
+) -> Response:
+    """A sign-in form (the console's or the provider inbox's), its CSRF token bound to a
+    pre-session cookie (set if new)."""
+    nonce, new = login_nonce(request)
+    response = page(
+        request,
+        template,
+        {**context, "login_csrf": login_csrf_token(request, nonce)},
+        status_code=status_code,
+    )
+    if new:
+        set_login_cookie(request, response, nonce)
+    return response

@@ -21,17 +21,14 @@ from lieu.admin.dashboard import board, weeks_cache
 from lieu.admin.database import reads, runtime_of, writes
 from lieu.admin.failures import routes as failure_routes
 from lieu.admin.notices import routes as notice_routes
-from lieu.admin.pages import HERE, answers_when_busy, page
+from lieu.admin.pages import HERE, answers_when_busy, login_page, page
 from lieu.admin.records import routes as record_routes
 from lieu.admin.search import authorizations
 from lieu.admin.session import (
     COOKIE,
     NotSignedIn,
     check_token,
-    login_csrf_token,
-    login_nonce,
     principal_of,
-    set_login_cookie,
     sign_in,
     sign_out,
 )
@@ -157,21 +154,7 @@ async def login_form(request: Request) -> Response:
             reason = refused_session.reason
     elif back != "/admin/":
         reason = "sign in to see that page"
-    return _login_page(request, {"reason": reason, "next": back})
-
-
-def _login_page(request: Request, context: dict[str, str], status_code: int = 200) -> Response:
-    """The sign-in form, its CSRF token bound to a pre-session cookie (set if new)."""
-    nonce, new = login_nonce(request)
-    response = page(
-        request,
-        "login.html",
-        {**context, "login_csrf": login_csrf_token(request, nonce)},
-        status_code=status_code,
-    )
-    if new:
-        set_login_cookie(request, response, nonce)
-    return response
+    return login_page(request, "login.html", {"reason": reason, "next": back})
 
 
 async def login(request: Request) -> Response:
@@ -184,7 +167,7 @@ async def login(request: Request) -> Response:
         principal = await check_token(runtime_of(request), secret)
     except NotSignedIn as refused_token:
         context = {"reason": refused_token.reason, "next": back}
-        return _login_page(request, context, status_code=401)
+        return login_page(request, "login.html", context, status_code=401)
     response = RedirectResponse(back, status_code=303)
     await sign_in(request, response, principal)
     return response

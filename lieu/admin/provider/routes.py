@@ -10,7 +10,7 @@ from starlette.routing import Route
 from lieu.admin.access import PROVIDER_PAGES, refused
 from lieu.admin.actions import Sent
 from lieu.admin.database import runtime_of, writes
-from lieu.admin.pages import answers_when_busy, page
+from lieu.admin.pages import answers_when_busy, login_page, page
 from lieu.admin.provider import actions, webhooks
 from lieu.admin.provider.shown import HOME, authorization_page, signed_in
 from lieu.admin.provider.views import inbox_rows, list_audit
@@ -18,10 +18,7 @@ from lieu.admin.session import (
     PROVIDER,
     NotSignedIn,
     check_token,
-    login_csrf_token,
-    login_nonce,
     principal_of,
-    set_login_cookie,
     sign_in,
     sign_out,
 )
@@ -35,19 +32,6 @@ def _safe_next(request: Request, given: str | None = None) -> str:
     return target if target.startswith("/provider") and "//" not in target else HOME
 
 
-def _login_page(request: Request, context: dict[str, str], status_code: int = 200) -> Response:
-    nonce, new = login_nonce(request)
-    response = page(
-        request,
-        "provider/login.html",
-        {**context, "login_csrf": login_csrf_token(request, nonce)},
-        status_code=status_code,
-    )
-    if new:
-        set_login_cookie(request, response, nonce)
-    return response
-
-
 async def login_form(request: Request) -> Response:
     """The sign-in form, saying why the cookie no longer signs in (if it does not)."""
     back = _safe_next(request)
@@ -59,7 +43,7 @@ async def login_form(request: Request) -> Response:
             reason = ended.reason
     elif back != HOME:
         reason = "sign in to see that page"
-    return _login_page(request, {"reason": reason, "next": back})
+    return login_page(request, "provider/login.html", {"reason": reason, "next": back})
 
 
 async def login(request: Request) -> Response:
@@ -69,7 +53,9 @@ async def login(request: Request) -> Response:
     try:
         principal = await check_token(runtime_of(request), str(form.get("token", "")), PROVIDER)
     except NotSignedIn as refused_token:
-        return _login_page(request, {"reason": refused_token.reason, "next": back}, 401)
+        return login_page(
+            request, "provider/login.html", {"reason": refused_token.reason, "next": back}, 401
+        )
     response = RedirectResponse(back, status_code=303)
     await sign_in(request, response, principal)
     return response
