@@ -213,7 +213,7 @@ async def measure(kind: str, url: str, folder: Path, args: argparse.Namespace) -
         )
         print(f"{kind}: seeding {args.authorizations:,} authorizations …", file=sys.stderr)
         secret, number = await prepare(settings, args.authorizations)
-        app = create_app(settings)
+        app = create_app(settings, freeze_heap=True)  # as `lieu api` serves it
         engine = create_engine(url)
         client = await Client.connect(server.address)
         principal = Principal(token_id="bench", role=Role.OPERATIONS, plan=PLAN)

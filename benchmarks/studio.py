@@ -252,7 +252,7 @@ async def measure(kind: str, url: str, folder: Path, args: argparse.Namespace) -
         )
         print(f"{kind}: seeding {args.members:,} members and the versions …", file=sys.stderr)
         secret, review = await prepare(settings, args.members)
-        app = create_app(settings)
+        app = create_app(settings, freeze_heap=True)  # as `lieu api` serves it
         baseline, engine = minimal_app(url)
         runs: list[Run] = []
         async with (

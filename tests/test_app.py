@@ -8,10 +8,12 @@ import gc
 import httpx
 import pytest
 
+from lieu.app import serving_process
 from lieu.commands.serve import migrate_database
 from lieu.settings import Settings
 from lieu.workflows.devserver import DevServer, free_port
-from tests.serving import serve
+from tests import payload_keys
+from tests.serving import serve, serve_app
 
 pytestmark = pytest.mark.temporal
 
@@ -35,13 +37,28 @@ async def test_healthz_is_200_when_database_and_temporal_answer(migrated: Settin
 
 
 async def test_what_the_app_built_at_startup_is_kept_out_of_the_collectors_sight(
-    migrated: Settings,
+    migrated: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # a full collection walking the schema and mappers stalled a request by ~70 ms
+    monkeypatch.setenv("LIEU_DATA_DIR", str(migrated.data_dir))
+    monkeypatch.setenv("LIEU_DATABASE_URL", migrated.database_url)
+    monkeypatch.setenv("LIEU_TEMPORAL_ADDRESS", migrated.temporal_address)
+    monkeypatch.setenv("LIEU_PAYLOAD_KEYS", payload_keys.session_keys())
     assert gc.get_freeze_count() == 0
-    async with serve(migrated):
+    async with serve_app(serving_process()):  # as `lieu api` serves it
         assert gc.get_freeze_count() > 50_000
     assert gc.get_freeze_count() == 0
+
+
+async def test_an_app_inside_another_process_leaves_its_collector_alone(
+    migrated: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(gc, "collect", lambda *_: asked.append("collect") or 0)
+    monkeypatch.setattr(gc, "freeze", lambda: asked.append("freeze"))
+    async with serve(migrated) as base, httpx.AsyncClient(base_url=base) as http:
+        assert (await http.get("/healthz")).status_code == 200
+    assert asked == []
 
 
 async def test_healthz_names_temporal_while_it_is_down_and_recovers_without_restart(

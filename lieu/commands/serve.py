@@ -57,7 +57,7 @@ def api(
     payload_keys(settings)  # so is a bad LIEU_PAYLOAD_KEYS
     member_key_secret(settings)
     uvicorn.run(
-        "lieu.app:create_app",
+        "lieu.app:serving_process",
         factory=True,
         host=host or settings.api_host,
         port=port or settings.api_port,
