@@ -57,7 +57,25 @@ def definition_schema(path: Path = DEFINITION_SCHEMA) -> Mapping[str, Any]:
 
 
 def schema_problems(document: object, path: Path = DEFINITION_SCHEMA) -> list[Problem]:
-    """Every place `document` breaks the definition schema."""
+    """Every place `document` breaks the definition schema.
+
+    The answer is remembered by the document's JSON text (keys in their order, as problems at
+    one pointer come in the document's order): the same files are validated again and again
+    (every `load_files` checks each file twice, and the shipped library is read by many
+    commands and pages), and the schema takes ~3 ms a document."""
+    try:
+        text = json.dumps(document, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):  # not JSON: nothing to remember it by
+        return _problems(document, path)
+    return list(_remembered(text, path))
+
+
+@lru_cache(maxsize=256)
+def _remembered(text: str, path: Path) -> tuple[Problem, ...]:
+    return tuple(_problems(json.loads(text), path))
+
+
+def _problems(document: object, path: Path) -> list[Problem]:
     found = []
     for error in _validator(path).iter_errors(document):
         found.append(_problem(_specific(error)))

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lieu.platform.definitions import schema
 from lieu.platform.definitions.library import Library
 from lieu.platform.definitions.loading import load_files
-from lieu.platform.definitions.problems import Severity, errors
+from lieu.platform.definitions.problems import Problem, Severity, errors
+from lieu.platform.definitions.schema import schema_problems
 from lieu.platform.definitions.validation import validate_document
 from lieu.platform.members.facts import DEFINITIONS_ROOT, load_vocabulary
 
@@ -218,3 +221,31 @@ def test_checks_that_depend_on_a_broken_field_wait_for_it_to_be_fixed() -> None:
     document["support"] = "respit"
     found = {(p.code, p.pointer) for p in validate_document(document).problems}
     assert found == {("schema-enum", "/support"), ("limit-negative", "/limits/0/maximum")}
+
+
+def test_a_document_validated_again_is_answered_from_memory_until_it_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    checked: list[object] = []
+    problems_of = schema._problems
+
+    def counting(document: object, path: Path) -> list[Problem]:
+        checked.append(document)
+        return problems_of(document, path)
+
+    monkeypatch.setattr(schema, "_problems", counting)
+    document = json.loads((DEFINITIONS_ROOT / "dhcs/respite/v1.json").read_text())
+    document["description"] = f"asked twice ({uuid.uuid4()})"  # no earlier test's answer
+    first = schema_problems(document)
+    again = schema_problems(document)
+    assert first == again == [] and len(checked) == 1
+    again.append(Problem("/x", "mine", "a caller's own list"))  # changes nothing remembered
+    assert schema_problems(document) == []
+    document["version"] = "one"
+    changed = schema_problems(document)
+    assert [(p.pointer, p.code) for p in changed] == [("/version", "schema-type")]
+    assert len(checked) == 2
+    document["version"] = float("nan")  # not JSON text: checked as it is, every time
+    assert schema_problems(document)[0].pointer == "/version"
+    assert schema_problems(document)[0].pointer == "/version"
+    assert len(checked) == 4
