@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lieu.commands.serve import migrate_database
 from lieu.commands.setup import publish_definitions, seed_elections
-from lieu.platform.access.contracts import add_contract, known_supports
+from lieu.platform.access.contracts import ContractLine, add_contracts, known_supports
 from lieu.platform.access.roles import Role
 from lieu.platform.access.tokens import issue_token
 from lieu.platform.authorizations.projection import project
@@ -87,11 +87,9 @@ async def issue_tokens(engine: AsyncEngine) -> Tokens:
     other = f"clinic-{uuid.uuid4().hex[:6]}"
     secrets: dict[str, str] = {}
     async with create_session_factory(for_writes(engine)).begin() as session:
-        for support in await known_supports(session=session, plan=PLAN):
-            for provider in (org, other):
-                await add_contract(
-                    session=session, plan=PLAN, provider=provider, support=support, actor="test"
-                )
+        supports = await known_supports(session=session, plan=PLAN)
+        lines = [ContractLine(p, support) for support in supports for p in (org, other)]
+        await add_contracts(session=session, plan=PLAN, lines=lines, actor="test")
         for name, role, plan, provider in [
             ("plan_admin", Role.PLAN_ADMIN, PLAN, None),
             ("approver", Role.PLAN_ADMIN, PLAN, None),

@@ -114,32 +114,60 @@ async def add_contract(
 ) -> tuple[ProviderContract, bool]:
     """Contract the organization for the support (True: new; False: it already was);
     `ContractError` for an organization name that is not a slug or an unknown support."""
-    if not SLUG.fullmatch(provider):
-        raise ContractError(
-            f"provider {provider[:80]!r} is not an organization id: lower-case letters, digits "
-            "and '-', at most 64 (e.g. sac-respite-co)"
-        )
+    ((row, new),) = await add_contracts(
+        session=session, plan=plan, lines=[ContractLine(provider, support)], actor=actor
+    )
+    return row, new
+
+
+async def add_contracts(
+    *, session: AsyncSession, plan: str, lines: list[ContractLine], actor: str
+) -> list[tuple[ProviderContract, bool]]:
+    """Contract each line's organization for its support, in the lines' order: each contract
+    with True where it is new, False where it already was. All lines are checked before any is
+    stored (`ContractError` for the first organization name that is not a slug or support the
+    plan has not published), and the plan's supports and held contracts are read once for all
+    the lines, not twice a line."""
+    for line in lines:
+        if not SLUG.fullmatch(line.provider):
+            raise ContractError(
+                f"provider {line.provider[:80]!r} is not an organization id: lower-case letters, "
+                "digits and '-', at most 64 (e.g. sac-respite-co)"
+            )
     supports = await known_supports(session=session, plan=plan)
-    if support not in supports:
-        raise ContractError(
-            f"{plan} has no published definition of support {support[:80]!r}; the supports "
-            f"are {', '.join(supports) or 'none yet'}"
+    for line in lines:
+        if line.support not in supports:
+            raise ContractError(
+                f"{plan} has no published definition of support {line.support[:80]!r}; the "
+                f"supports are {', '.join(supports) or 'none yet'}"
+            )
+    providers = sorted({line.provider for line in lines})
+    held = {
+        (row.provider, row.support): row
+        for row in await session.scalars(
+            select(ProviderContract).where(
+                ProviderContract.plan == plan, ProviderContract.provider.in_(providers)
+            )
         )
-    found = await session.scalar(
-        select(ProviderContract).where(
-            ProviderContract.plan == plan,
-            ProviderContract.provider == provider,
-            ProviderContract.support == support,
+    }
+    answers: list[tuple[ProviderContract, bool]] = []
+    for line in lines:
+        found = held.get((line.provider, line.support))
+        if found is not None:
+            answers.append((found, False))
+            continue
+        row = ProviderContract(
+            plan=plan,
+            provider=line.provider,
+            support=line.support,
+            created_by=actor,
+            created_at=utcnow(),
         )
-    )
-    if found is not None:
-        return found, False
-    row = ProviderContract(
-        plan=plan, provider=provider, support=support, created_by=actor, created_at=utcnow()
-    )
-    session.add(row)
+        session.add(row)
+        held[(line.provider, line.support)] = row
+        answers.append((row, True))
     await session.flush()
-    return row, True
+    return answers
 
 
 async def remove_contract(
@@ -207,10 +235,5 @@ async def seed_contracts(
     )
     if held:
         return 0
-    stored = 0
-    for line in lines:
-        _row, new = await add_contract(
-            session=session, plan=plan, provider=line.provider, support=line.support, actor=actor
-        )
-        stored += int(new)
-    return stored
+    added = await add_contracts(session=session, plan=plan, lines=lines, actor=actor)
+    return sum(new for _row, new in added)

@@ -7,12 +7,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from lieu.commands.serve import migrate_database
 from lieu.commands.setup import publish_definitions
 from lieu.platform.access.contracts import (
     ContractError,
+    ContractLine,
     NotContracted,
+    add_contracts,
     check_contracted,
     contracts,
     known_organizations,
@@ -76,3 +79,63 @@ def test_a_contracts_file_with_problems_names_each_with_its_pointer(tmp_path: Pa
         f"{path}: /plan: the plan's slug; /contracts/0/supports: a list of support ids; "
         "/contracts/1/provider: an organization id (a slug)"
     )
+
+
+async def test_many_contracts_are_checked_whole_then_added_after_two_reads(
+    settings: Settings,
+) -> None:
+    await migrate_database(settings)
+    await publish_definitions(settings)
+    engine = create_engine(settings.database_url)
+    statements: list[str] = []
+
+    def counted(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement.split()[0])
+
+    lines = [ContractLine(p, s) for s in ("respite", "sobering-centers") for p in ("new-a", "cbo")]
+    try:
+        async with create_session_factory(for_writes(engine)).begin() as session:
+            before = {
+                row.support
+                for row in await contracts(session=session, plan="demo-plan", provider="cbo")
+            }
+            with pytest.raises(ContractError) as unknown:
+                await add_contracts(
+                    session=session,
+                    plan="demo-plan",
+                    lines=[*lines, ContractLine("new-b", "no-such-support")],
+                    actor="t",
+                )
+            with pytest.raises(ContractError) as bad_name:
+                await add_contracts(
+                    session=session,
+                    plan="demo-plan",
+                    lines=[ContractLine("Bad Name", "respite")],
+                    actor="t",
+                )
+            assert await contracts(session=session, plan="demo-plan", provider="new-a") == []
+            event.listen(engine.sync_engine, "before_cursor_execute", counted)
+            added = await add_contracts(
+                session=session, plan="demo-plan", lines=[*lines, lines[0]], actor="t"
+            )
+            event.remove(engine.sync_engine, "before_cursor_execute", counted)
+        assert [(row.provider, row.support, new) for row, new in added] == [
+            ("new-a", "respite", True),
+            ("cbo", "respite", "respite" not in before),
+            ("new-a", "sobering-centers", True),
+            ("cbo", "sobering-centers", "sobering-centers" not in before),
+            ("new-a", "respite", False),  # the same line twice is one contract
+        ]
+        assert added[0][0] is added[4][0]
+        # two reads for all the lines; then the inserts (one on PostgreSQL, one a row on SQLite,
+        # whose RETURNING cannot be matched to a batch's rows)
+        new = sum(fresh for _row, fresh in added)
+        assert statements[:2] == ["SELECT", "SELECT"]
+        assert set(statements[2:]) == {"INSERT"} and len(statements[2:]) <= new
+        async with create_session_factory(engine)() as session:
+            held = await contracts(session=session, plan="demo-plan", provider="new-a")
+        assert sorted(row.support for row in held) == ["respite", "sobering-centers"]
+    finally:
+        await engine.dispose()
+    assert "no published definition of support 'no-such-support'" in str(unknown.value)
+    assert "'Bad Name' is not an organization id" in str(bad_name.value)
