@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     once the runtime is open everything built so far is collected once and frozen, for the
     process's life. An app built inside another process (a host ASGI server, the tests) leaves
     that process's collector alone: a full collection of a large host heap at each app's startup
-    is the host's cost (in the test suite, ~0.2 s of CPU an app, a tenth of the gate)."""
+    is the host's cost (in the test suite's workers, 15% of py-spy's samples)."""
     resolved = settings if settings is not None else Settings.from_env()
     registry = CollectorRegistry()
     http_metrics = HttpMetrics(registry)
