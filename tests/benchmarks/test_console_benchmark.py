@@ -27,6 +27,7 @@ PAGES = [
 ]
 
 
+@pytest.mark.long
 def test_lieu_bench_console_quick_times_each_page_against_its_baseline(tmp_path: Path) -> None:
     measured = quick_pages("console", tmp_path / "console.json", PAGES)
     assert measured["arguments"]["authorizations"] == 500

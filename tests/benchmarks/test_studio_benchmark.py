@@ -17,6 +17,7 @@ pytestmark = pytest.mark.bench
 PAGES = ["supports", "support", "support, persona tried", "editor", "reviews", "review"]
 
 
+@pytest.mark.long
 def test_lieu_bench_studio_quick_times_each_page_against_its_baseline(tmp_path: Path) -> None:
     measured = quick_pages("studio", tmp_path / "studio.json", PAGES)
     assert measured["arguments"]["members"] == 500

@@ -39,6 +39,7 @@ def test_an_unknown_benchmark_is_a_usage_error_listing_the_available_ones(
 
 
 @pytest.mark.bench
+@pytest.mark.long
 def test_lieu_bench_eligibility_quick_prints_a_markdown_table(tmp_path: Path) -> None:
     report = tmp_path / "eligibility.json"
     done = subprocess.run(
@@ -82,6 +83,7 @@ def test_a_benchmark_imports_its_sibling_modules_from_any_working_directory(
 
 @pytest.mark.bench
 @pytest.mark.temporal
+@pytest.mark.long
 def test_lieu_bench_authorizations_quick_measures_one_and_two_workers_and_reprints_its_json(
     tmp_path: Path,
 ) -> None:
@@ -128,6 +130,7 @@ def _bench_authorizations(*args: str, timeout: float = 60) -> subprocess.Complet
 
 @pytest.mark.bench
 @pytest.mark.postgres
+@pytest.mark.long
 def test_lieu_bench_ledger_quick_grants_exactly_the_caps_against_its_ceiling(
     tmp_path: Path,
 ) -> None:

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from lieu.commands.progress import Progress, duration
 
 
@@ -96,6 +98,7 @@ def _read_all(fd: int, process: subprocess.Popen[bytes]) -> str:
 SYNTH = ("members", "synth", "--count", "60000", "--as-of", "2026-03-02", "--out", "m.jsonl")
 
 
+@pytest.mark.long
 def test_lieu_members_synth_on_a_terminal_shows_progress_then_a_summary(tmp_path: Path) -> None:
     leader, follower = os.openpty()
     process = _lieu_on(follower, tmp_path, *SYNTH)
@@ -131,6 +134,7 @@ def test_lieu_members_synth_into_a_pipe_prints_only_the_summary(tmp_path: Path) 
     assert b"\r" not in err
 
 
+@pytest.mark.long
 def test_lieu_screen_on_a_terminal_shows_progress_by_the_share_of_the_file_read(
     tmp_path: Path,
 ) -> None:

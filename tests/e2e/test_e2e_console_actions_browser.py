@@ -87,6 +87,7 @@ async def projected(console: LiveConsole, number: str, ready: str) -> Authorizat
     raise AssertionError(f"{number} was never projected as {ready}")
 
 
+@pytest.mark.long
 async def test_operations_find_an_overdue_review_and_extend_a_pending_ones_deadline_with_a_reason(
     browser: Browser, console: LiveConsole
 ) -> None:
@@ -185,6 +186,7 @@ async def reload_until_ended(page: Page, run: int = 1) -> str:
     raise AssertionError(f"run {run} of the batch never ended")
 
 
+@pytest.mark.long
 async def test_a_bulk_cancel_changes_exactly_the_filtered_set_and_a_second_run_changes_nothing(
     browser: Browser, console: LiveConsole
 ) -> None:

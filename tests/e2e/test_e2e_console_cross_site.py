@@ -90,6 +90,7 @@ async def _session_cookie(context: BrowserContext) -> dict[str, object]:
 @pytest.mark.parametrize(
     "attacker_host", ["127.0.0.1", "127.0.0.2"], ids=["same-site", "cross-site"]
 )
+@pytest.mark.long
 async def test_a_cross_site_post_to_every_console_action_is_refused_and_changes_nothing(
     browser: Browser, console: Console, role: Role, attacker_host: str
 ) -> None:

@@ -41,6 +41,7 @@ async def _signed_in_page(browser: Browser, console: Console, role: Role) -> Pag
     return page
 
 
+@pytest.mark.long
 async def test_every_new_page_has_no_accessibility_violation(
     browser: Browser, console: Console
 ) -> None:

@@ -32,6 +32,7 @@ def temporal_workflows(address: str) -> list[dict[str, object]]:
     )
 
 
+@pytest.mark.long
 def test_lieu_dev_serves_everything_stops_cleanly_and_keeps_its_state(tmp_path: Path) -> None:
     data_dir = tmp_path / ".lieu"
     ports = free_ports()

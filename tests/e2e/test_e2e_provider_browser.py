@@ -94,6 +94,7 @@ async def reload_until(page: Page, words: str) -> None:
     raise AssertionError(f"the page never showed {words!r}")
 
 
+@pytest.mark.long
 async def test_a_provider_attaches_a_document_accepts_the_referral_reports_and_sees_what_is_left(
     browser: Browser,  # noqa: F811
     stack: LiveConsole,

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.temporal
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=[d.name for d in DOCS])
+@pytest.mark.long
 def test_every_example_runs_as_written_on_a_fresh_make_run_stack(doc: Path, tmp_path: Path) -> None:
     examples = read_examples(doc)
     assert problems_without_a_stack(examples) == []

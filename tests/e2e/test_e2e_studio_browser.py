@@ -20,6 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.temporal]
 __all__ = ["browser", "console"]  # the fixtures
 
 
+@pytest.mark.long
 async def test_an_analyst_tries_a_persona_under_the_version_in_force_and_the_draft(
     browser: Browser, console: Console
 ) -> None:
@@ -53,6 +54,7 @@ async def test_an_analyst_tries_a_persona_under_the_version_in_force_and_the_dra
     await context.close()
 
 
+@pytest.mark.long
 async def test_the_simulation_page_with_its_county_chart_has_no_accessibility_violation(
     browser: Browser, console: Console
 ) -> None:

@@ -27,6 +27,7 @@ MAXIMUM = '[data-pointer="/limits/0/maximum"]'
 PROBLEM = '[data-problem-for="/limits/0/maximum"]'
 
 
+@pytest.mark.long
 async def test_an_analyst_edits_a_limit_in_the_form_and_sees_the_baselines_bound(
     browser: Browser, console: Console
 ) -> None:

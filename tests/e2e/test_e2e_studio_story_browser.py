@@ -49,6 +49,7 @@ async def _summary_says(page: Page, words: str) -> None:
     )
 
 
+@pytest.mark.long
 async def test_an_analyst_narrows_meals_in_one_county_and_a_colleague_publishes_it(
     browser: Browser, console: Console
 ) -> None:

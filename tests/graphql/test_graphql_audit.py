@@ -138,6 +138,7 @@ async def test_a_read_whose_audit_record_cannot_be_stored_answers_no_data(
     assert "hunter2" not in str(answer)
 
 
+@pytest.mark.long
 async def test_every_answered_read_keeps_its_audit_row_when_the_server_is_killed(
     seeded: Any, tmp_path: Path
 ) -> None:

@@ -20,6 +20,7 @@ from tests.benchmarks.tables import table_from
 pytestmark = pytest.mark.bench
 
 
+@pytest.mark.long
 def test_lieu_bench_api_quick_measures_lieu_and_the_minimal_endpoint_with_wrk(
     tmp_path: Path,
 ) -> None:

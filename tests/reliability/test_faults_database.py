@@ -45,6 +45,7 @@ ELIGIBILITY = """query($cin: String!) { eligibility(cin: $cin, support: "respite
   birthDate: "1945-03-08") { __typename ... on Eligibility { outcome } } }"""
 
 
+@pytest.mark.long
 async def test_an_unreachable_database_gives_503s_that_say_retry_and_loses_nothing(
     settings: Settings, postgres_url: str, temporal_dev_server: DevServer, tmp_path: Path
 ) -> None:

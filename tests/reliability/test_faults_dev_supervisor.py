@@ -22,6 +22,7 @@ def _gone(supervisor: Supervisor, seconds: float = 30.0) -> tuple[str, int]:
     return gone
 
 
+@pytest.mark.long
 def test_a_killed_child_is_started_again_and_one_that_keeps_dying_is_not() -> None:
     supervisor = Supervisor()
     try:

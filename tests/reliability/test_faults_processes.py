@@ -73,6 +73,7 @@ async def _requested(numbers: dict[str, str], count: int, seconds: float = 60.0)
         await asyncio.sleep(0.05)
 
 
+@pytest.mark.long
 async def test_killed_worker_and_api_on_sqlite_under_load_lose_and_repeat_nothing(
     settings: Settings, sqlite_url: str, temporal_dev_server: DevServer, tmp_path: Path
 ) -> None:

@@ -41,6 +41,7 @@ MEMBERS = 6
 DOWN_SECONDS = 3.0
 
 
+@pytest.mark.long
 async def test_a_temporal_restart_mid_run_answers_retry_and_loses_nothing(
     settings: Settings, sqlite_url: str, tmp_path: Path
 ) -> None:

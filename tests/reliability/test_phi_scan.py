@@ -273,6 +273,7 @@ def _payloads_of(message: Any) -> Iterable[Payload]:
             yield from _payloads_of(value)
 
 
+@pytest.mark.long
 async def test_no_seeded_phi_value_is_found_outside_the_database(
     tmp_path: Path, database_url: str
 ) -> None:

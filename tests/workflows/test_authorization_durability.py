@@ -35,6 +35,7 @@ async def connect(server: DevServer) -> Client:
     return await Client.connect(server.address, data_converter=sealed_converter())
 
 
+@pytest.mark.long
 async def test_an_authorization_survives_killed_workers_and_a_server_restart(
     tmp_path: Path, sqlite_url: str, sqlite_engine: AsyncEngine
 ) -> None:

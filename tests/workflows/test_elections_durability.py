@@ -41,6 +41,7 @@ async def _state_once_answered(client: Client, plan: str) -> Any:
     return await election_state(client, plan)
 
 
+@pytest.mark.long
 async def test_a_worker_killed_mid_window_loses_no_submitted_change(
     temporal_dev_server: DevServer, sqlite_url: str, sqlite_engine: AsyncEngine
 ) -> None:

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.testing import WorkflowEnvironment
 
@@ -159,6 +159,13 @@ async def test_the_sweep_starts_a_delivery_recorded_when_no_workflow_was_started
         )
         async with create_session_factory(for_writes(w.engine)).begin() as session:
             [recorded] = await record_change(session=session, change=change)
+            # recorded a minute ago: past the sweep's grace (10 s), which leaves alone a row
+            # whose process may still be starting its delivery
+            await session.execute(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.id == recorded)
+                .values(created_at=utcnow() - timedelta(minutes=1))
+            )
         assert recorded.endswith(endpoint)
         sweep = await ensure_sweep(
             w.client, settings.with_(webhook_sweep_seconds=1), task_queue=w.task_queue

@@ -138,6 +138,7 @@ def test_the_members_readme_says_truly_what_each_persona_is_eligible_for_and_off
         assert set(re.findall(r"`([a-z-]+)`", shown)) == expected, (cin, name)
 
 
+@pytest.mark.long
 def test_the_main_readme_lists_every_demo_cin_with_a_true_thing_to_try(
     personas: dict[str, MemberLine],
 ) -> None:

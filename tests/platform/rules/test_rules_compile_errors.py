@@ -155,7 +155,7 @@ DATA = st.one_of(
 )
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rule=JUNK, data=DATA)
 def test_junk_rules_raise_nothing_but_rule_error(rule: object, data: object):
     try:

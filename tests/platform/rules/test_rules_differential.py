@@ -169,7 +169,7 @@ def oracle(rule: object, data: object) -> object:
         raise
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rule=values(3), data=facts)
 def test_lieu_agrees_with_datalogic_on_the_shared_subset(rule: object, data: dict[str, object]):
     expected = oracle(rule, data)

@@ -265,7 +265,7 @@ def outcome_or_error(
     return results
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rules=st.lists(rules(3), min_size=1, max_size=3), data=facts)
 def test_specialized_and_generic_tri_state_code_agree(
     rules: list[object], data: dict[str, Any]
@@ -274,7 +274,7 @@ def test_specialized_and_generic_tri_state_code_agree(
     assert outcome_or_error(specialized, rules, data) == expected, (rules, data)
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rules=st.lists(rules(3), min_size=1, max_size=3), data=facts, fill=facts)
 def test_no_missing_fact_listed_for_not_eligible_means_supplying_facts_never_changes_it(
     rules: list[object], data: dict[str, Any], fill: dict[str, Any]
