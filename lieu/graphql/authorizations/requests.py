@@ -134,8 +134,8 @@ class RequestMutations:
         )
         checking = birth_date_check(context, input.cin, input.birth_date)
         if checking is not None and (locked := await checking.begin()) is not None:
-            context.audit("requestAuthorization", target, "locked", locked.message)
-            return Conflict(message=locked.message, code="identity_locked")
+            context.audit("requestAuthorization", target, checking.refusal, locked.message)
+            return Conflict(message=locked.message, code=f"identity_{checking.refusal}")
         await audit_ahead(context, "requestAuthorization", target)
         try:
             handle = await request_authorization(

@@ -35,6 +35,7 @@ class BirthDateCheck:
         self.context = context
         self.cin = cin
         self.counted = False
+        self.refusal = ""  # once begin() refused: "locked", or "busy" (retry in seconds)
 
     async def begin(self) -> IdentityLocked | None:
         """Count the check; the typed answer when it may not be made (locked)."""
@@ -53,6 +54,7 @@ class BirthDateCheck:
             )
         if lock is not None:
             error = lock.error(self.cin)
+            self.refusal = "busy" if lock.pending else "locked"
             return IdentityLocked(message=str(error), retry_at=error.until)
         self.counted = True
         return None
@@ -85,7 +87,9 @@ def birth_date_check(context: Context, cin: str, birth_date: date | None) -> Bir
 @strawberry.type(
     description=(
         "Birth-date checks are locked after too many birth dates that did not match (for one "
-        "CIN by your organization, or for your token); `retryAt` says when to try again."
+        "CIN by your organization, or for your token), and refused for a moment while as many "
+        "are being compared as may still miss (nothing locked); `retryAt` says when to try "
+        "again."
     )
 )
 class IdentityLocked(Error):

@@ -100,7 +100,7 @@ class MemberQueries:
         missed: BirthDateMiss | None = None
         checking = birth_date_check(context, cin, birth_date)
         if checking is not None and (locked := await checking.begin()) is not None:
-            context.audit("eligibility", target, "locked", support)
+            context.audit("eligibility", target, checking.refusal, support)
             return locked
         async with context.reads() as session:
             try:

@@ -43,6 +43,22 @@ class IdentityLocked(LookupError):
         self.scope = scope
 
 
+class IdentityBusy(IdentityLocked):
+    """As many birth-date checks are being compared at once as the scope has misses left: one
+    more may not start until one of them is settled (seconds). Nothing is locked."""
+
+    def __init__(self, cin: str, until: datetime, scope: str, pending: int) -> None:
+        LookupError.__init__(
+            self,
+            f"{pending} birth-date checks "
+            f"{'of this CIN by your organization' if scope == ORGANIZATION else 'of your token'} "
+            "are being compared at this moment, as many as may still miss; try again after "
+            f"{until.isoformat(timespec='seconds')} (nothing is locked)",
+        )
+        self.until = until
+        self.scope = scope
+
+
 @dataclass(frozen=True, slots=True)
 class Lockout:
     """A scope whose birth-date checks are locked, as operations see it."""
@@ -95,14 +111,21 @@ async def check_not_locked(
         raise IdentityLocked(cin, locked.locked_until, locked.scope)
 
 
+BUSY_RETRY = timedelta(seconds=2)  # when a check refused as busy may be tried again
+
+
 @dataclass(frozen=True, slots=True)
 class Lock:
-    """A scope found locked: until when, and which."""
+    """A scope found locked (or, with `pending`, too busy to count one more check): until
+    when, and which."""
 
     until: datetime
     scope: str
+    pending: int = 0  # > 0: busy, not locked
 
     def error(self, cin: str) -> IdentityLocked:
+        if self.pending:
+            return IdentityBusy(cin, self.until, self.scope, self.pending)
         return IdentityLocked(cin, self.until, self.scope)
 
 
@@ -117,22 +140,27 @@ async def begin_check(
 ) -> Lock | None:
     """Count a birth-date check before it is made, in the caller's transaction (commit it before
     comparing): each scope's row is locked while it is counted, so checks made at once (aliases
-    of one request, requests to several replicas) are counted one after the other and no more
-    than the plan's limit are ever compared. Returns the lock when the check may not be made
-    (the scope is locked, or the limit is already counted: the lock starts now, audited);
-    `end_check` forgives the count when the birth date matched."""
+    of one request, requests to several replicas) are counted one after the other, as pending,
+    and misses and pending checks together never pass the plan's limit: no more checks than the
+    limit allows can ever miss. Returns the lock when the check may not be made: the scope is
+    locked (or has reached its limit in misses: the lock starts now, audited), or as many checks
+    are pending as misses are left (busy: nothing is locked, try again in seconds; a provider
+    checking many members at once is slowed, never locked out by its own matching checks).
+    `end_check` settles the check."""
     at = now or utcnow()
     rows = await _rows(session, principal, cin, terms, at)
     found: Lock | None = None
     for scope, row in rows.items():
+        limit = _limits(terms)[scope][0]
         if row.locked_until is not None and row.locked_until > at:
             found = _later(found, Lock(row.locked_until, scope))
-        elif row.misses >= _limits(terms)[scope][0]:
+        elif row.misses >= limit:
             found = _later(found, _lock(session, principal, cin, terms, scope, row, origin, at))
+        elif row.misses + row.pending >= limit and found is None:
+            found = Lock(at + BUSY_RETRY, scope, pending=row.pending)
     if found is None:
         for row in rows.values():
-            row.misses += 1
-            row.last_miss_at = at
+            row.pending += 1
     await session.flush()
     return found
 
@@ -147,16 +175,19 @@ async def end_check(
     origin: Origin | None = None,
     now: datetime | None = None,
 ) -> datetime | None:
-    """Settle a check `begin_check` counted: a birth date that matched is forgiven; one that did
-    not stays counted, and locks its scope once the limit is reached (audited). Returns until
+    """Settle a check `begin_check` counted: it is no longer pending; a birth date that did not
+    match is a miss, and locks its scope once the limit is reached (audited). Returns until
     when, when it locked."""
     at = now or utcnow()
     rows = await _rows(session, principal, cin, terms, at)
     locked: Lock | None = None
     for scope, row in rows.items():
+        row.pending = max(0, row.pending - 1)
         if matched:
-            row.misses = max(0, row.misses - 1)
-        elif row.misses >= _limits(terms)[scope][0] and not (
+            continue
+        row.misses += 1
+        row.last_miss_at = at
+        if row.misses >= _limits(terms)[scope][0] and not (
             row.locked_until is not None and row.locked_until > at
         ):
             locked = _later(locked, _lock(session, principal, cin, terms, scope, row, origin, at))
@@ -193,6 +224,7 @@ async def _rows(
                 "cin": cin[:64] if scope == ORGANIZATION else "",
                 "token_id": principal.token_id if scope == TOKEN else "",
                 "misses": 0,
+                "pending": 0,
                 "first_miss_at": at,
                 "last_miss_at": at,
             },
@@ -200,7 +232,9 @@ async def _rows(
         window = _limits(terms)[scope][1]
         locked = row.locked_until is not None and row.locked_until > at
         if not locked and row.first_miss_at + window <= at:
-            row.misses, row.first_miss_at = 0, at
+            # a window's misses are forgotten after it; so is a check counted then and never
+            # settled (its process died): pending checks are seconds old
+            row.misses, row.pending, row.first_miss_at = 0, 0, at
         rows[scope] = row
     return rows
 

@@ -71,8 +71,9 @@ class ConsoleSession(Base):
 class IdentityMisses(Base):
     """Birth dates given that did not identify a member, counted for one scope: a provider
     organization and a CIN (`organization`), or one token across every CIN (`token`); past the
-    plan's limit the scope is locked until `locked_until`. In the database, so every API replica
-    counts the same misses."""
+    plan's limit the scope is locked until `locked_until`. The checks still being compared are
+    counted apart (`pending`): misses and pending checks together never pass the limit. In the
+    database, so every API replica counts the same."""
 
     __tablename__ = "identity_misses"
 
@@ -83,6 +84,8 @@ class IdentityMisses(Base):
     cin: Mapped[str] = mapped_column(String(64), default="")  # organization scope only
     token_id: Mapped[str] = mapped_column(String(32), default="")  # token scope only
     misses: Mapped[int] = mapped_column(Integer, default=0)  # since first_miss_at
+    # checks counted by begin_check and not yet settled by end_check: each may still miss
+    pending: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     first_miss_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_miss_at: Mapped[datetime] = mapped_column(UTCDateTime)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -14,7 +14,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lieu.platform.access.identity_checks import (
+    BUSY_RETRY,
+    IdentityBusy,
     IdentityLocked,
+    Lock,
     LockoutNotFound,
     begin_check,
     clear_lockout,
@@ -283,3 +286,59 @@ async def test_a_final_authorization_touched_again_restarts_the_grace_period(
             update(AuthorizationRecord).values(updated_at=NOW - timedelta(days=1))
         )
     assert await _sees(engine, CBO)
+
+
+async def _begin(engine: AsyncEngine, who: Principal, cin: str) -> Lock | None:
+    async with create_session_factory(for_writes(engine)).begin() as session:
+        return await begin_check(
+            session=session, principal=who, cin=cin, terms=DEFAULT_ACCESS, now=NOW
+        )
+
+
+async def _end(engine: AsyncEngine, who: Principal, cin: str, *, matched: bool) -> None:
+    async with create_session_factory(for_writes(engine)).begin() as session:
+        await end_check(
+            session=session, principal=who, cin=cin, terms=DEFAULT_ACCESS, matched=matched, now=NOW
+        )
+
+
+async def test_more_checks_at_once_than_the_limit_are_slowed_never_locked_when_they_match(
+    engine: AsyncEngine,
+) -> None:
+    # 21 eligibility checks of one token sent together locked it for an hour (its limit is 20
+    # misses), though every birth date matched
+    await _member(engine)
+    cins = [f"9200{n:04d}C" for n in range(21)]
+    begun = [await _begin(engine, CBO, cin) for cin in cins[:20]]
+    assert begun == [None] * 20
+    busy = await _begin(engine, CBO, cins[20])
+    assert busy is not None and busy.pending == 20 and busy.scope == "token"
+    assert busy.until == NOW + BUSY_RETRY
+    refused = busy.error(cins[20])
+    assert isinstance(refused, IdentityBusy) and "nothing is locked" in str(refused)
+    async with create_session_factory(engine)() as session:
+        assert await lockouts(session=session, plan=PLAN, now=NOW) == []
+        locked = await session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.outcome == "locked")
+        )
+    assert locked == 0
+    await _end(engine, CBO, cins[0], matched=True)
+    assert await _begin(engine, CBO, cins[20]) is None  # one settled: one more may start
+    for cin in cins[1:]:
+        await _end(engine, CBO, cin, matched=True)
+    assert await _sees(engine, CBO, BIRTH)
+
+
+async def test_pending_checks_and_misses_together_never_pass_the_limit(engine: AsyncEngine) -> None:
+    await _member(engine)
+    for _ in range(3):
+        await _miss(engine, CBO)  # three of the organization's five misses for this CIN
+    assert await _begin(engine, CBO, CIN) is None
+    assert await _begin(engine, CBO, CIN) is None
+    busy = await _begin(engine, CBO, CIN)  # a sixth could miss: refused for a moment
+    assert busy is not None and (busy.scope, busy.pending) == ("organization", 2)
+    await _end(engine, CBO, CIN, matched=False)
+    await _end(engine, CBO, CIN, matched=False)  # the fifth miss: locked for a day
+    lock = await _begin(engine, CBO, CIN)
+    assert lock is not None and lock.pending == 0
+    assert lock.until == NOW + timedelta(hours=24)
