@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -9,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -29,14 +31,18 @@ class WorkerEnv:
         }
 
 
-def spawn_worker(env: WorkerEnv) -> subprocess.Popen[bytes]:
-    """Start `python -m lieu worker`."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "lieu", "worker"],
-        env=env.environ(),
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+def spawn_worker(env: WorkerEnv, log: Path | None = None) -> subprocess.Popen[bytes]:
+    """Start `python -m lieu worker` (its output appended to `log` when given)."""
+    with contextlib.ExitStack() as files:
+        out = files.enter_context(log.open("ab")) if log is not None else None
+        return subprocess.Popen(
+            [sys.executable, "-m", "lieu", "worker"],
+            env=env.environ(),
+            stdout=out,
+            stderr=subprocess.STDOUT if out is not None else None,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
 
 def kill(process: subprocess.Popen[bytes]) -> None:

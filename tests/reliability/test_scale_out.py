@@ -38,7 +38,7 @@ from lieu.settings import Settings
 from lieu.workflows.devserver import DevServer, port_is_open
 from tests.graphql.graphql_stack import Tokens, issue_tokens, member_facts, seed
 from tests.payload_keys import sealed_converter
-from tests.workers import WorkerEnv, kill, stopped_at_the_end
+from tests.workers import WorkerEnv, kill, spawn_worker, stopped_at_the_end
 
 pytestmark = [pytest.mark.temporal, pytest.mark.postgres]
 
@@ -254,19 +254,6 @@ async def _story(
     return number
 
 
-def _worker(env: WorkerEnv, log: Path) -> subprocess.Popen[bytes]:
-    """`lieu worker`, its output kept in `log` (quoted when the test fails)."""
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "lieu", "worker"],
-            env=env.environ(),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-
-
 async def _polled_by(temporal: Client, queue: str, workers: int, seconds: float = 90.0) -> None:
     """Wait until `workers` distinct workers poll `queue` for workflow and for activity tasks:
     traffic sent before then measures how fast a loaded machine starts Python processes."""
@@ -362,7 +349,7 @@ async def test_two_apis_and_two_workers_lose_and_repeat_nothing_when_one_of_each
         tokens = await issue_tokens(engine)
         worker_env = WorkerEnv(postgres_url, server.address, queue)
         logs += [tmp_path / f"worker-{n}.log" for n in range(2)]
-        workers = [_worker(worker_env, log) for log in logs[:2]]
+        workers = [spawn_worker(worker_env, log) for log in logs[:2]]
         temporal = await Client.connect(server.address, data_converter=sealed_converter())
         await _polled_by(temporal, queue, workers=2)
         with contextlib.ExitStack() as apis:
