@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +32,7 @@ class WorkerEnv:
 
 def spawn_worker(env: WorkerEnv, log: Path | None = None) -> subprocess.Popen[bytes]:
     """Start `python -m lieu worker` (its output appended to `log` when given)."""
-    with contextlib.ExitStack() as files:
+    with ExitStack() as files:
         out = files.enter_context(log.open("ab")) if log is not None else None
         return subprocess.Popen(
             [sys.executable, "-m", "lieu", "worker"],

@@ -34,11 +34,16 @@ class IdentityLocked(LookupError):
             if scope == ORGANIZATION
             else "for your token (too many birth dates that did not match, across members)"
         )
-        super().__init__(
+        self._refuse(
             f"birth-date checks are locked {whom} until {until.isoformat(timespec='minutes')}; "
             "try again after then, with the birth date on the member's Medi-Cal card, or ask "
-            "the plan's operations staff to clear the lockout"
+            "the plan's operations staff to clear the lockout",
+            until,
+            scope,
         )
+
+    def _refuse(self, message: str, until: datetime, scope: str) -> None:
+        LookupError.__init__(self, message)
         self.until = until
         self.scope = scope
 
@@ -48,15 +53,14 @@ class IdentityBusy(IdentityLocked):
     more may not start until one of them is settled (seconds). Nothing is locked."""
 
     def __init__(self, cin: str, until: datetime, scope: str, pending: int) -> None:
-        LookupError.__init__(
-            self,
-            f"{pending} birth-date checks "
-            f"{'of this CIN by your organization' if scope == ORGANIZATION else 'of your token'} "
-            "are being compared at this moment, as many as may still miss; try again after "
-            f"{until.isoformat(timespec='seconds')} (nothing is locked)",
+        whose = "of this CIN by your organization" if scope == ORGANIZATION else "of your token"
+        self._refuse(
+            f"{pending} birth-date checks {whose} are being compared at this moment, as many as "
+            f"may still miss; try again after {until.isoformat(timespec='seconds')} (nothing is "
+            "locked)",
+            until,
+            scope,
         )
-        self.until = until
-        self.scope = scope
 
 
 @dataclass(frozen=True, slots=True)
